@@ -1,0 +1,1 @@
+"""BrightKitchen (明厨亮灶): school-canteen food-safety supervision platform."""

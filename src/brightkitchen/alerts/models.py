@@ -1,0 +1,158 @@
+"""Alerts: one row per cause that a rule found (see alerts.rules), open while the cause lasts.
+
+An alert is opened by the sweep (alerts.services.sweep) for a new `Finding`, kept open while the rule
+keeps finding it, and closed by the sweep when the cause is fixed (`resolved`) or by a user who
+dismisses it with a note (`dismissed`). A dismissed alert keeps its cause "unresolved" (`resolved_at`
+null) until the rule stops finding it, so a dismissal is not undone by the next sweep.
+
+Read state is per user (`AlertReceipt`): every user has one inbox, with the alerts of their
+jurisdiction that concern their role (alerts.selectors.inbox_for), and an unread count.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from brightkitchen.accounts.roles import Role
+from brightkitchen.alerts.rules import Severity
+from brightkitchen.core.models import AuditedModel
+from brightkitchen.core.scoping import ScopedManager, ScopeRule
+
+
+class SeverityChoice(models.TextChoices):
+    """The stored form of `alerts.rules.Severity` (same values)."""
+
+    INFO = Severity.INFO.value, _("Information")
+    WARNING = Severity.WARNING.value, _("Warning")
+    CRITICAL = Severity.CRITICAL.value, _("Critical")
+
+
+class ClosedReason(models.TextChoices):
+    RESOLVED = "resolved", _("Resolved (the cause was fixed)")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+# Who may see alerts (everyone signed in for an organisation that concerns canteens), and who may
+# dismiss one (a critical one only a regulator: alerts.services.dismiss).
+ALERT_VIEW_ROLES = frozenset(
+    {Role.REGULATOR, Role.EDUCATION_BUREAU, Role.PRINCIPAL, Role.CANTEEN_MANAGER, Role.CANTEEN_STAFF}
+)
+ALERT_DISMISS_ROLES = frozenset({Role.REGULATOR, Role.PRINCIPAL, Role.CANTEEN_MANAGER})
+
+
+class Alert(AuditedModel):
+    kind = models.CharField(_("kind"), max_length=64, help_text=_("The key of the rule that raised it."))
+    canteen = models.ForeignKey(
+        "schools.Canteen", verbose_name=_("canteen"), on_delete=models.CASCADE, related_name="alerts"
+    )
+    subject_key = models.CharField(_("subject"), max_length=200)
+    severity = models.CharField(_("severity"), max_length=16, choices=SeverityChoice.choices)
+    # Stored as rendered in the default language (zh-hans) when the rule found it.
+    message = models.TextField(_("message"))
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    opened_at = models.DateTimeField(_("opened at"))
+    last_seen_at = models.DateTimeField(_("last seen at"))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_reason = models.CharField(
+        _("closed because"), max_length=16, choices=ClosedReason.choices, blank=True
+    )
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    close_note = models.TextField(_("note"), blank=True)
+    # When the rule stopped finding the cause (set with closed_at for a resolved alert; later for a
+    # dismissed one). Null while the cause lasts.
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+
+    objects: ClassVar[ScopedManager[Alert]] = ScopedManager()  # type: ignore[assignment]
+    scope_rule = ScopeRule(
+        region="canteen__school__organisation__region__code",
+        school="canteen__school_id",
+        canteen="canteen_id",
+        view_roles=ALERT_VIEW_ROLES,
+        change_roles=ALERT_DISMISS_ROLES,
+    )
+    audit_exclude = frozenset({"created_at", "updated_at", "last_seen_at"})
+
+    class Meta:
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
+        ordering = ["-opened_at", "-id"]
+        constraints = [
+            # At most one open alert per cause, so two concurrent sweeps cannot double it.
+            models.UniqueConstraint(
+                fields=["kind", "canteen", "subject_key"],
+                condition=models.Q(closed_at__isnull=True),
+                name="alert_one_open_per_subject",
+            ),
+            # At most one alert per cause that is still present (open, or dismissed while it lasts).
+            models.UniqueConstraint(
+                fields=["kind", "canteen", "subject_key"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="alert_one_unresolved_per_subject",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(closed_at__isnull=True, closed_reason="")
+                | models.Q(closed_at__isnull=False) & ~models.Q(closed_reason=""),
+                name="alert_closed_has_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["canteen", "closed_at"], name="alert_canteen_state_idx"),
+            models.Index(fields=["kind", "closed_at"], name="alert_kind_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.subject_key} ({self.canteen_id})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+    @property
+    def severity_choice(self) -> SeverityChoice:
+        return SeverityChoice(self.severity)
+
+
+class AlertReceipt(AuditedModel):
+    """One user's delivery and read state of one alert. The in-app channel creates it on delivery
+    (unread); reading sets `read_at`. A user with no receipt has simply not read the alert yet."""
+
+    alert = models.ForeignKey(
+        Alert, verbose_name=_("alert"), on_delete=models.CASCADE, related_name="receipts"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    # Receipts are only ever read as "the caller's own" (after the alert's visibility is checked);
+    # the paths anchor their audit entries to the alert's canteen.
+    scope_rule = ScopeRule(
+        region="alert__canteen__school__organisation__region__code",
+        school="alert__canteen__school_id",
+        canteen="alert__canteen_id",
+        view_roles=frozenset(),
+        change_roles=frozenset(),
+    )
+
+    class Meta:
+        verbose_name = _("alert receipt")
+        verbose_name_plural = _("alert receipts")
+        constraints = [
+            models.UniqueConstraint(fields=["alert", "user"], name="alert_receipt_one_per_user"),
+        ]
+        indexes = [models.Index(fields=["user", "read_at"], name="alert_receipt_user_read_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.alert_id}:{self.user_id}"

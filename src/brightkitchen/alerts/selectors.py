@@ -1,0 +1,192 @@
+"""Scoped reads of alerts: a user's inbox, unread counts, a canteen's open alerts, and who an alert
+concerns (its recipients).
+
+Who sees an alert is the scoping mechanism's answer (`Alert.objects.visible_to`, `scope_of`); on top
+of it, which alerts *concern* a role: everything of their canteen for canteen users, of their school for
+principals, of their county for county regulators and education bureaus; a city or province office is
+concerned by critical alerts only (its inbox lists those; the county offices handle the rest). Operators
+see every alert in the inbox but are never notified.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import cast
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+
+from brightkitchen.accounts.models import User
+from brightkitchen.accounts.roles import CANTEEN_ROLES, REGION_ROLES, Role
+from brightkitchen.alerts.models import ALERT_VIEW_ROLES, Alert, AlertReceipt
+from brightkitchen.alerts.rules import Severity
+from brightkitchen.core.scoping import Action, AnyUser, Scope, ScopedQuerySet, scope_of
+
+# Region codes are hierarchical: 2 digits a province, 4 a city, 6 a county (core.scoping).
+COUNTY_CODE_LENGTH = 6
+
+
+class State:
+    OPEN = "open"
+    CLOSED = "closed"
+    ALL = "all"
+
+
+def only_critical(scope: Scope) -> bool:
+    """A city or province regulator or education bureau: concerned only by critical alerts."""
+    return scope.role in REGION_ROLES and len(scope.region_prefix or "") < COUNTY_CODE_LENGTH
+
+
+def concerns(scope: Scope, severity: str) -> bool:
+    """Whether an alert of this severity, inside the scope's jurisdiction, is for this user to act on
+    (and so to be notified of). Operators run the platform and are not notified."""
+    if scope.role not in ALERT_VIEW_ROLES:
+        return False
+    return severity == Severity.CRITICAL or not only_critical(scope)
+
+
+def _concern_q(scope: Scope) -> Q:
+    return Q(severity=Severity.CRITICAL) if only_critical(scope) else Q()
+
+
+@dataclass(frozen=True)
+class AlertFilters:
+    state: str = State.OPEN
+    kind: str = ""
+    severity: str = ""
+    canteen: int | None = None
+    unread: bool | None = None
+
+
+def inbox_for(user: AnyUser, filters: AlertFilters | None = None) -> ScopedQuerySet[Alert]:
+    """The user's inbox: alerts of their jurisdiction that concern their role, newest first, each
+    annotated with `read_at` (null: unread) for this user."""
+    f = filters or AlertFilters()
+    qs = with_read_at(user).visible_to(user, Action.VIEW).filter(_concern_q(scope_of(user)))
+    if f.state == State.OPEN:
+        qs = qs.filter(closed_at__isnull=True)
+    elif f.state == State.CLOSED:
+        qs = qs.filter(closed_at__isnull=False)
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
+    if f.severity:
+        qs = qs.filter(severity=f.severity)
+    if f.canteen is not None:
+        qs = qs.filter(canteen_id=f.canteen)
+    if f.unread is not None:
+        read = Exists(
+            AlertReceipt.objects.filter(alert=OuterRef("pk"), user_id=user_pk(user), read_at__isnull=False)
+        )
+        qs = qs.filter(~read if f.unread else read)
+    return qs.order_by("-opened_at", "-id")
+
+
+def with_read_at(user: AnyUser) -> ScopedQuerySet[Alert]:
+    """Alerts (not yet scoped) with what a page shows of them, and `read_at`: when this user read it."""
+    receipts = AlertReceipt.objects.filter(alert=OuterRef("pk"), user_id=user_pk(user))
+    qs = (
+        Alert.objects.get_queryset()
+        .select_related("canteen", "canteen__school", "canteen__school__organisation")
+        .annotate(read_at=Subquery(receipts.values("read_at")[:1]))
+    )
+    return cast(ScopedQuerySet[Alert], qs)
+
+
+def user_pk(user: AnyUser) -> int:
+    """The user's primary key (0 for anonymous users, which match no receipt)."""
+    return int(getattr(user, "pk", None) or 0)
+
+
+def unread_count(user: AnyUser) -> int:
+    """Open alerts in the user's inbox that they have not read: the number beside the inbox link."""
+    return inbox_for(user, AlertFilters(state=State.OPEN, unread=True)).count()
+
+
+def open_count(user: AnyUser) -> int:
+    return inbox_for(user, AlertFilters(state=State.OPEN)).count()
+
+
+def dismissable_ids(user: AnyUser, alert_ids: Sequence[int]) -> set[int]:
+    """Which of these alerts the user may dismiss now (the rule itself is alerts.services.dismiss)."""
+    qs = Alert.objects.visible_to(user, Action.CHANGE).filter(pk__in=list(alert_ids), closed_at__isnull=True)
+    if scope_of(user).role not in (Role.REGULATOR, Role.OPERATOR):
+        qs = qs.exclude(severity=Severity.CRITICAL)
+    return set(qs.values_list("pk", flat=True))
+
+
+def open_alerts_of_canteens(user: AnyUser, canteen_ids: Iterable[int]) -> QuerySet[Alert]:
+    """Open alerts of these canteens that the user may see (the school file's section)."""
+    return (
+        Alert.objects.visible_to(user)
+        .filter(canteen_id__in=list(canteen_ids), closed_at__isnull=True)
+        .select_related("canteen")
+        .order_by("canteen_id", "-opened_at", "-id")
+    )
+
+
+# --- Recipients ------------------------------------------------------------------------------------------
+
+Anchor = tuple[str | None, int | None, int | None]  # (region code, school id, canteen id)
+
+
+def _anchors(alert_ids: Sequence[int]) -> dict[int, tuple[Anchor, str]]:
+    """Each alert's anchor, read through the paths of its own scope rule, and its severity."""
+    rule = Alert.scope_rule
+    assert rule.region and rule.school and rule.canteen
+    rows = Alert.objects.filter(pk__in=alert_ids).values_list(
+        "pk", rule.region, rule.school, rule.canteen, "severity"
+    )
+    return {pk: ((region, school, canteen), severity) for pk, region, school, canteen, severity in rows}
+
+
+def covers(scope: Scope, anchor: Anchor) -> bool:
+    """Whether a row with this anchor is inside the scope: `ScopeRule.filter_for` evaluated on one row
+    already loaded (Alert's rule has all three paths, so the first anchor the scope holds decides)."""
+    region, school, canteen = anchor
+    if scope.everything:
+        return True
+    if scope.region_prefix:
+        return region is not None and region.startswith(scope.region_prefix)
+    if scope.school_id is not None:
+        return school == scope.school_id
+    if scope.canteen_id is not None:
+        return canteen == scope.canteen_id
+    return False
+
+
+def recipients_for(alert_ids: Sequence[int]) -> dict[int, list[User]]:
+    """Who each alert goes to: active users whose jurisdiction covers its canteen and whose role it
+    concerns (the canteen's manager and staff, the school's principal, the county's regulator and
+    education bureau; city and province offices for critical alerts only). One query for the
+    candidates of all the alerts; each candidate is then decided by `scope_of` and `concerns`."""
+    anchors = _anchors(alert_ids)
+    if not anchors:
+        return {}
+    canteens = {a[2] for a, _ in anchors.values() if a[2] is not None}
+    schools = {a[1] for a, _ in anchors.values() if a[1] is not None}
+    regions = {a[0][:n] for a, _ in anchors.values() if a[0] for n in range(2, len(a[0]) + 1)}
+    candidates = (
+        User.objects.filter(is_active=True, is_superuser=False)
+        .filter(
+            Q(role__in=CANTEEN_ROLES, canteen_id__in=canteens)
+            | Q(role=Role.PRINCIPAL, organisation_id__in=schools)
+            | Q(role__in=REGION_ROLES, organisation__region_id__in=regions)
+        )
+        .select_related("organisation")
+        .order_by("pk")
+    )
+    scoped: list[tuple[User, Scope]] = [(u, scope_of(u)) for u in candidates]
+    result: dict[int, list[User]] = {}
+    for alert_id, (anchor, severity) in anchors.items():
+        result[alert_id] = [
+            user
+            for user, scope in scoped
+            if Alert.scope_rule.allows(scope.role, Action.VIEW)
+            and covers(scope, anchor)
+            and concerns(scope, severity)
+        ]
+    return result
+
+
+def recipients(alert: Alert) -> list[User]:
+    return recipients_for([alert.pk]).get(alert.pk, [])

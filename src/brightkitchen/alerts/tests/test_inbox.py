@@ -1,0 +1,184 @@
+"""The inbox through the API and the pages: filters, read state, dismissal rules, bad input naming the
+field, and the school file's "Alerts" section."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from brightkitchen.alerts.models import Alert, AlertReceipt, ClosedReason
+from brightkitchen.alerts.rules import Severity
+from brightkitchen.conftest import World
+
+pytestmark = pytest.mark.django_db
+
+
+def _alert(world: World, county: str, severity: Severity, subject: str = "s", kind: str = "test") -> Alert:
+    now = timezone.now()
+    return Alert.objects.create(
+        kind=kind,
+        canteen=world.canteens[county],
+        subject_key=subject,
+        severity=severity,
+        message=f"{world.canteens[county].name} {severity}",
+        link=f"/schools/{world.schools[county].pk}/",
+        opened_at=now,
+        last_seen_at=now,
+    )
+
+
+def _json(response: Any) -> Any:
+    return json.loads(response.content)
+
+
+def _post(world: World, who: str, url: str, body: Any = None) -> Any:
+    return world.client(who).post(url, data=json.dumps(body or {}), content_type="application/json")
+
+
+def _loc(response: Any) -> str:
+    return str(_json(response)["detail"][0]["loc"][-1])
+
+
+def test_the_inbox_lists_open_alerts_with_filters_and_read_state(world: World) -> None:
+    warning = _alert(world, "a", Severity.WARNING, "w")
+    critical = _alert(world, "a", Severity.CRITICAL, "c", kind="other")
+    closed = _alert(world, "a", Severity.INFO, "i")
+    Alert.objects.filter(pk=closed.pk).update(closed_at=timezone.now(), closed_reason="resolved")
+    _alert(world, "b", Severity.WARNING, "w")
+    client = world.client("manager_a")
+
+    items = _json(client.get("/api/v1/alerts"))["items"]
+    assert {i["id"] for i in items} == {warning.pk, critical.pk}
+    assert all(i["read_at"] is None and i["canteen_name"] == world.canteens["a"].name for i in items)
+    assert [i["id"] for i in _json(client.get("/api/v1/alerts?state=closed"))["items"]] == [closed.pk]
+    assert len(_json(client.get("/api/v1/alerts?state=all"))["items"]) == 3
+    assert [i["id"] for i in _json(client.get("/api/v1/alerts?severity=critical"))["items"]] == [critical.pk]
+    assert [i["id"] for i in _json(client.get("/api/v1/alerts?kind=other"))["items"]] == [critical.pk]
+    b_canteen = world.canteens["b"].pk
+    assert _json(client.get(f"/api/v1/alerts?canteen={b_canteen}"))["items"] == []
+
+    read = _post(world, "manager_a", f"/api/v1/alerts/{warning.pk}/read")
+    assert read.status_code == 200 and _json(read)["read_at"] is not None
+    again = _post(world, "manager_a", f"/api/v1/alerts/{warning.pk}/read")
+    assert _json(again)["read_at"] == _json(read)["read_at"]  # the first reading time stays
+    unread = _json(client.get("/api/v1/alerts?unread=true"))["items"]
+    assert [i["id"] for i in unread] == [critical.pk]
+    # Read state is per user.
+    assert len(_json(world.client("principal_a").get("/api/v1/alerts?unread=true"))["items"]) == 2
+
+    # A city regulator's inbox holds the critical alerts of its region only.
+    city = _json(world.client("city_regulator").get("/api/v1/alerts"))["items"]
+    assert [i["id"] for i in city] == [critical.pk]
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("state=bogus", "state"),
+        ("severity=purple", "severity"),
+        ("canteen=0", "canteen"),
+        ("canteen=abc", "canteen"),
+        ("kind=DROP%20TABLE", "kind"),
+        ("unread=maybe", "unread"),
+        ("limit=100000", "limit"),
+        ("kind=%00", "kind"),
+    ],
+)
+def test_bad_filters_name_the_field(world: World, query: str, field: str) -> None:
+    response = world.client("regulator_a").get(f"/api/v1/alerts?{query}")
+    assert response.status_code == 422, response.content
+    assert _loc(response) == field
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "field"),
+    [
+        ({}, 422, "note"),
+        ({"note": ""}, 422, "note"),
+        ({"note": 5}, 422, "note"),
+        ({"note": "x" * 1001}, 422, "note"),
+        ({"note": "   "}, 400, "note"),
+        ({"note": "ok", "reason": "extra"}, 422, "reason"),
+    ],
+)
+def test_bad_dismissals_name_the_field(world: World, body: dict[str, Any], status: int, field: str) -> None:
+    alert = _alert(world, "a", Severity.WARNING)
+    response = _post(world, "manager_a", f"/api/v1/alerts/{alert.pk}/dismiss", body)
+    assert response.status_code == status, response.content
+    assert _loc(response) == field
+    assert Alert.objects.get(pk=alert.pk).closed_at is None
+
+
+def test_bad_paths_are_4xx(world: World) -> None:
+    client = world.client("regulator_a")
+    assert client.get("/api/v1/alerts/abc").status_code == 422
+    assert client.get(f"/api/v1/alerts/{2**70}").status_code in (404, 422)
+    assert _post(world, "regulator_a", "/api/v1/alerts/999999999/read").status_code == 404
+    bad_json = client.post("/api/v1/alerts/1/dismiss", data="{", content_type="application/json")
+    assert 400 <= bad_json.status_code < 500
+
+
+def test_who_may_dismiss(world: World) -> None:
+    warning = _alert(world, "a", Severity.WARNING, "w")
+    critical = _alert(world, "a", Severity.CRITICAL, "c")
+    note = {"note": "已现场核实"}
+    # Education bureaus and canteen staff may see but not dismiss; county B may not even see.
+    assert _post(world, "edu_a", f"/api/v1/alerts/{warning.pk}/dismiss", note).status_code == 403
+    assert _post(world, "staff_a", f"/api/v1/alerts/{warning.pk}/dismiss", note).status_code == 403
+    assert _post(world, "regulator_b", f"/api/v1/alerts/{warning.pk}/dismiss", note).status_code == 404
+    # A critical alert needs a regulator.
+    refused = _post(world, "principal_a", f"/api/v1/alerts/{critical.pk}/dismiss", note)
+    assert refused.status_code == 403 and _loc(refused) == "severity"
+    ok = _post(world, "regulator_a", f"/api/v1/alerts/{critical.pk}/dismiss", note)
+    assert ok.status_code == 200 and _json(ok)["closed_reason"] == ClosedReason.DISMISSED
+    assert _json(ok)["close_note"] == "已现场核实"
+    # The manager dismisses the warning; a resubmit is harmless, someone else's is a conflict.
+    first = _post(world, "manager_a", f"/api/v1/alerts/{warning.pk}/dismiss", note)
+    assert first.status_code == 200
+    assert _post(world, "manager_a", f"/api/v1/alerts/{warning.pk}/dismiss", note).status_code == 200
+    late = _post(world, "principal_a", f"/api/v1/alerts/{warning.pk}/dismiss", note)
+    assert late.status_code == 409 and _loc(late) == "state"
+    stored = Alert.objects.get(pk=warning.pk)
+    assert stored.closed_by_id == world.users["manager_a"].pk and stored.resolved_at is None
+
+
+def test_the_inbox_page_on_a_phone(world: World) -> None:
+    warning = _alert(world, "a", Severity.WARNING, "w")
+    critical = _alert(world, "a", Severity.CRITICAL, "c")
+    client = world.client("manager_a")
+    page = client.get("/alerts/")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert f'data-alert="{warning.pk}" data-severity="warning"' in text
+    assert f'data-alert="{critical.pk}" data-severity="critical"' in text
+    assert 'data-testid="unread-count">2<' in text
+    assert f"/alerts/{warning.pk}/dismiss/" in text  # a manager may dismiss the warning here…
+    assert f"/alerts/{critical.pk}/dismiss/" not in text  # …but not the critical one
+    assert f'href="/schools/{world.schools["a"].pk}/"' in text  # the link to the cause
+
+    read = client.post(f"/alerts/{warning.pk}/read/", {"next": "/alerts/?state=open"})
+    assert read.status_code == 302 and read["Location"] == "/alerts/?state=open"
+    assert AlertReceipt.objects.get(alert=warning, user=world.users["manager_a"]).read_at is not None
+    evil = client.post(f"/alerts/{warning.pk}/read/", {"next": "https://evil.example/"})
+    assert evil["Location"] == "/alerts/"
+
+    empty = client.post(f"/alerts/{warning.pk}/dismiss/", {"note": ""})
+    assert empty.status_code == 400 and 'id="id_note-error"' in empty.content.decode()
+    done = client.post(f"/alerts/{warning.pk}/dismiss/", {"note": "已处理"})
+    assert done.status_code == 302
+    assert Alert.objects.get(pk=warning.pk).closed_reason == ClosedReason.DISMISSED
+    assert client.get(f"/alerts/{critical.pk}/dismiss/").status_code == 403
+    assert world.client("manager_b").get(f"/alerts/{warning.pk}/dismiss/").status_code == 404
+
+
+def test_the_school_file_shows_open_alerts(world: World) -> None:
+    alert = _alert(world, "a", Severity.CRITICAL)
+    school = world.schools["a"].pk
+    text = world.client("regulator_a").get(f"/schools/{school}/").content.decode()
+    assert 'data-section="alerts"' in text and f'data-alert="{alert.pk}"' in text
+    Alert.objects.filter(pk=alert.pk).update(closed_at=timezone.now(), closed_reason="resolved")
+    text = world.client("regulator_a").get(f"/schools/{school}/").content.decode()
+    assert 'data-section="alerts"' in text and f'data-alert="{alert.pk}"' not in text

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from brightkitchen.alerts import views
+
+app_name = "alerts"
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("<int:alert_id>/read/", views.read, name="read"),
+    path("<int:alert_id>/dismiss/", views.dismiss, name="dismiss"),
+]

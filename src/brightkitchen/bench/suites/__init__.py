@@ -1,0 +1,1 @@
+"""One module per `brightkitchen bench <name>` subcommand; see `brightkitchen.bench.registry`."""

@@ -1,0 +1,140 @@
+"""REST routes of hygiene ledgers under /api/v1/hygiene/. Creates are multipart (fields and a photo) and
+accept an `Idempotency-Key` header and a `submission_key`."""
+
+import datetime
+import decimal
+import uuid
+from typing import Any
+
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
+from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
+from ninja.pagination import paginate
+
+from brightkitchen.core import uploads
+from brightkitchen.core.api import ERRORS, Day, ErrorOut, InputSchema, MappedQuerySet, Pagination, idempotent
+from brightkitchen.core.scoping import Action, get_visible_or_404
+from brightkitchen.hygiene import selectors, services
+from brightkitchen.hygiene.models import CleaningTarget, HygieneKind, HygieneRecord
+
+router = Router(tags=["hygiene"])
+
+
+class HygieneOut(Schema):
+    id: int
+    canteen_id: int
+    canteen_name: str
+    kind: HygieneKind
+    done_at: datetime.datetime
+    date: datetime.date
+    person: str
+    note: str
+    target: str
+    area: str
+    method: str
+    agent: str
+    quantity_kg: decimal.Decimal | None
+    collector: str
+    additive: str
+    amount_g: decimal.Decimal | None
+    dish: str
+    photo_url: str
+    thumbnail_url: str
+
+    @staticmethod
+    def of(record: HygieneRecord) -> "HygieneOut":
+        photo = f"/api/v1/hygiene/records/{record.pk}/photo"
+        return HygieneOut(
+            id=record.pk,
+            canteen_id=record.canteen_id,
+            canteen_name=record.canteen.name,
+            kind=HygieneKind(record.kind),
+            done_at=record.done_at,
+            date=record.date,
+            person=record.person,
+            note=record.note,
+            target=record.target,
+            area=record.area,
+            method=record.method,
+            agent=record.agent,
+            quantity_kg=record.quantity_kg,
+            collector=record.collector,
+            additive=record.additive,
+            amount_g=record.amount_g,
+            dish=record.dish,
+            photo_url=photo,
+            thumbnail_url=f"{photo}?thumbnail=true" if record.photo_thumbnail else photo,
+        )
+
+
+class HygieneFilterIn(Schema):
+    canteen: int | None = Field(None, ge=1, le=2**62)
+    kind: HygieneKind | None = None
+    date_from: Day | None = None
+    date_to: Day | None = None
+
+    def filters(self) -> selectors.HygieneFilters:
+        return selectors.HygieneFilters(
+            canteen=self.canteen, kind=self.kind or "", date_from=self.date_from, date_to=self.date_to
+        )
+
+
+class HygieneIn(InputSchema):
+    kind: HygieneKind
+    done_at: datetime.datetime
+    person: str = Field(min_length=1, max_length=40)
+    note: str = Field("", max_length=500)
+    target: CleaningTarget | None = None
+    area: str = Field("", max_length=60)
+    method: str = Field("", max_length=60)
+    agent: str = Field("", max_length=60)
+    quantity_kg: decimal.Decimal | None = Field(None, ge=0, le=1_000_000)
+    collector: str = Field("", max_length=60)
+    additive: str = Field("", max_length=60)
+    amount_g: decimal.Decimal | None = Field(None, ge=0, le=1_000_000)
+    dish: str = Field("", max_length=60)
+    submission_key: uuid.UUID | None = None
+
+
+@router.get("/hygiene/records", response=list[HygieneOut], summary="Hygiene ledger records")
+@paginate(Pagination)
+def list_records(request: HttpRequest, filters: Query[HygieneFilterIn]) -> Any:
+    return MappedQuerySet(selectors.records_for(request.user, filters.filters()), HygieneOut.of)
+
+
+@router.post(
+    "/hygiene/canteens/{canteen_id}/records",
+    response={201: HygieneOut, 200: HygieneOut, **ERRORS},
+    summary="Record a cleaning, pest control, waste or additive occurrence (multipart: fields and a photo)",
+)
+def create_record(
+    request: HttpRequest, canteen_id: int, payload: Form[HygieneIn], photo: File[UploadedFile]
+) -> Any:
+    def create() -> tuple[int, HygieneOut]:
+        data = payload.model_dump()
+        data["kind"] = HygieneKind(data["kind"]).value
+        data["target"] = CleaningTarget(data["target"]).value if data["target"] else ""
+        record, created = services.create_record(request.user, canteen_id, photo=photo, **data)
+        return (201 if created else 200), HygieneOut.of(record)
+
+    return idempotent(request, payload, create)
+
+
+@router.get(
+    "/hygiene/records/{record_id}",
+    response={200: HygieneOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="One hygiene record",
+)
+def get_record(request: HttpRequest, record_id: int) -> Any:
+    qs = HygieneRecord.objects.select_related("canteen")
+    return HygieneOut.of(get_visible_or_404(qs, request.user, Action.VIEW, pk=record_id))
+
+
+@router.get(
+    "/hygiene/records/{record_id}/photo",
+    response={200: None, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="The record's photo (JPEG); ?thumbnail=true for the small one",
+)
+def record_photo(request: HttpRequest, record_id: int, thumbnail: bool = False) -> HttpResponseBase:
+    record = get_visible_or_404(HygieneRecord.objects.all(), request.user, Action.VIEW, pk=record_id)
+    return uploads.serve(record.photo_thumbnail if thumbnail and record.photo_thumbnail else record.photo)

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IncidentsConfig(AppConfig):
+    name = "brightkitchen.incidents"
+    label = "incidents"
+    verbose_name = _("Incident reports")
+
+    def ready(self) -> None:
+        from brightkitchen.incidents import rules, sections
+
+        rules.register()
+        sections.register()

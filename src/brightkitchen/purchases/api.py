@@ -1,0 +1,286 @@
+"""REST routes of purchase inspection under /api/v1/purchases/. Creates are multipart (fields and
+certificate files) and accept an `Idempotency-Key` header and a `submission_key`: a resubmit creates
+nothing twice. Records are corrected with PATCH; DELETE is refused (409, `retain_until`) until the legal
+retention is over."""
+
+import datetime
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
+from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
+from ninja.pagination import paginate
+
+from brightkitchen.core import uploads
+from brightkitchen.core.api import (
+    ERRORS,
+    Day,
+    ErrorOut,
+    InputSchema,
+    MappedQuerySet,
+    Pagination,
+    apply_nulls,
+    idempotent,
+)
+from brightkitchen.core.scoping import Action, get_visible_or_404
+from brightkitchen.purchases import selectors, services
+from brightkitchen.purchases.models import (
+    CertificateKind,
+    Decision,
+    PurchaseCertificate,
+    PurchaseInspection,
+    RejectionHandling,
+)
+
+router = Router(tags=["purchases"])
+
+USER_ID = Field(None, ge=1, le=2**62)
+
+
+class CertificateOut(Schema):
+    id: int
+    kind: CertificateKind
+    content_type: str
+    size: int
+    url: str
+    thumbnail_url: str
+    uploaded_at: datetime.datetime
+
+    @staticmethod
+    def of(certificate: PurchaseCertificate) -> "CertificateOut":
+        url = f"/api/v1/purchases/certificates/{certificate.pk}/file"
+        return CertificateOut(
+            id=certificate.pk,
+            kind=CertificateKind(certificate.kind),
+            content_type=certificate.content_type,
+            size=certificate.size,
+            url=url,
+            thumbnail_url=f"{url}?thumbnail=true" if certificate.thumbnail else "",
+            uploaded_at=certificate.created_at,
+        )
+
+
+class InspectionOut(Schema):
+    id: int
+    canteen_id: int
+    canteen_name: str
+    delivered_on: datetime.date
+    supplier_name: str
+    product: str
+    specification: str
+    quantity: Decimal
+    unit: str
+    production_date: datetime.date | None
+    lot_number: str
+    shelf_life_days: int | None
+    bulk_staple: bool
+    acceptor_name: str
+    acceptor_id: int | None
+    second_acceptor_name: str
+    second_acceptor_id: int | None
+    decision: Decision
+    rejection_reason: str
+    rejection_handling: RejectionHandling | None
+    retain_until: datetime.date
+    may_delete: bool
+    certificates: list[CertificateOut]
+
+    @staticmethod
+    def of(record: PurchaseInspection) -> "InspectionOut":
+        return InspectionOut(
+            id=record.pk,
+            canteen_id=record.canteen_id,
+            canteen_name=record.canteen.name,
+            delivered_on=record.delivered_on,
+            supplier_name=record.supplier_name,
+            product=record.product,
+            specification=record.specification,
+            quantity=record.quantity,
+            unit=record.unit,
+            production_date=record.production_date,
+            lot_number=record.lot_number,
+            shelf_life_days=record.shelf_life_days,
+            bulk_staple=record.bulk_staple,
+            acceptor_name=record.acceptor_name,
+            acceptor_id=record.acceptor_id,
+            second_acceptor_name=record.second_acceptor_name,
+            second_acceptor_id=record.second_acceptor_id,
+            decision=Decision(record.decision),
+            rejection_reason=record.rejection_reason,
+            rejection_handling=RejectionHandling(record.rejection_handling)
+            if record.rejection_handling
+            else None,
+            retain_until=record.retain_until,
+            may_delete=record.may_delete(selectors.today()),
+            certificates=[CertificateOut.of(c) for c in record.certificates.all()],
+        )
+
+
+class InspectionFilterIn(Schema):
+    canteen: int | None = Field(None, ge=1, le=2**62)
+    date_from: Day | None = None
+    date_to: Day | None = None
+    missing_certificate: bool | None = None
+
+
+class InspectionIn(InputSchema):
+    delivered_on: Day
+    supplier_name: str = Field(min_length=1, max_length=100)
+    product: str = Field(min_length=1, max_length=60)
+    specification: str = Field("", max_length=60)
+    quantity: Decimal = Field(gt=0, max_digits=10, decimal_places=2)
+    unit: str = Field(min_length=1, max_length=16)
+    production_date: Day | None = None
+    lot_number: str = Field("", max_length=40)
+    shelf_life_days: int | None = Field(None, ge=1, le=3650)
+    bulk_staple: bool = False
+    acceptor_name: str = Field("", max_length=40, description="The acting user when left out")
+    acceptor_id: int | None = USER_ID
+    second_acceptor_name: str = Field("", max_length=40)
+    second_acceptor_id: int | None = USER_ID
+    decision: Decision = Decision.ACCEPTED
+    rejection_reason: str = Field("", max_length=200)
+    rejection_handling: RejectionHandling | None = None
+    certificate_kind: CertificateKind = CertificateKind.QUALITY
+    submission_key: uuid.UUID | None = None
+
+
+class InspectionPatch(InputSchema):
+    delivered_on: Day | None = None
+    supplier_name: str | None = Field(None, min_length=1, max_length=100)
+    product: str | None = Field(None, min_length=1, max_length=60)
+    specification: str | None = Field(None, max_length=60)
+    quantity: Decimal | None = Field(None, gt=0, max_digits=10, decimal_places=2)
+    unit: str | None = Field(None, min_length=1, max_length=16)
+    production_date: Day | None = None
+    lot_number: str | None = Field(None, max_length=40)
+    shelf_life_days: int | None = Field(None, ge=1, le=3650)
+    bulk_staple: bool | None = None
+    acceptor_name: str | None = Field(None, max_length=40)
+    acceptor_id: int | None = USER_ID
+    second_acceptor_name: str | None = Field(None, max_length=40)
+    second_acceptor_id: int | None = USER_ID
+    decision: Decision | None = None
+    rejection_reason: str | None = Field(None, max_length=200)
+    rejection_handling: RejectionHandling | None = None
+
+
+class CertificateIn(InputSchema):
+    kind: CertificateKind = CertificateKind.QUALITY
+    submission_key: uuid.UUID | None = None
+
+
+def _one(record_id: int) -> InspectionOut:
+    return InspectionOut.of(
+        selectors.with_certificates(PurchaseInspection.objects.all())
+        .select_related("canteen")
+        .get(pk=record_id)
+    )
+
+
+@router.get("/purchases/inspections", response=list[InspectionOut], summary="Purchase inspections")
+@paginate(Pagination)
+def list_inspections(request: HttpRequest, filters: Query[InspectionFilterIn]) -> Any:
+    qs = selectors.inspections_for(
+        request.user,
+        selectors.InspectionFilters(
+            canteen=filters.canteen,
+            date_from=filters.date_from,
+            date_to=filters.date_to,
+            missing_certificate=filters.missing_certificate,
+        ),
+    )
+    return MappedQuerySet(qs, InspectionOut.of)
+
+
+@router.post(
+    "/purchases/canteens/{canteen_id}/inspections",
+    response={201: InspectionOut, 200: InspectionOut, **ERRORS},
+    summary="Record a delivery (multipart: the fields and any number of `certificates` files)",
+    description="Certificates are JPEG, PNG, WebP photos or PDF scans; location metadata is removed.",
+)
+def create_inspection(
+    request: HttpRequest,
+    canteen_id: int,
+    payload: Form[InspectionIn],
+    certificates: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+) -> Any:
+    def create() -> tuple[int, InspectionOut]:
+        data = payload.model_dump()
+        key = data.pop("submission_key")
+        kind = data.pop("certificate_kind")
+        record, created = services.create_inspection(
+            request.user,
+            canteen_id,
+            data,
+            certificates=certificates or [],
+            certificate_kind=kind,
+            submission_key=key,
+        )
+        return (201 if created else 200), _one(record.pk)
+
+    return idempotent(request, payload, create)
+
+
+@router.get(
+    "/purchases/inspections/{record_id}",
+    response={200: InspectionOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="One delivery",
+)
+def get_inspection(request: HttpRequest, record_id: int) -> Any:
+    qs = selectors.inspections_for(request.user)
+    return InspectionOut.of(get_visible_or_404(qs, request.user, Action.VIEW, pk=record_id))
+
+
+@router.patch(
+    "/purchases/inspections/{record_id}",
+    response={200: InspectionOut, **ERRORS},
+    summary="Correct a delivery (every correction is in the audit log)",
+)
+def correct_inspection(request: HttpRequest, record_id: int, payload: InspectionPatch) -> Any:
+    changes = apply_nulls(PurchaseInspection, payload.model_dump(exclude_unset=True))
+    record = services.correct_inspection(request.user, record_id, changes)
+    return _one(record.pk)
+
+
+@router.delete(
+    "/purchases/inspections/{record_id}",
+    response={204: None, **ERRORS},
+    summary="Delete a delivery once its retention is over (409 on retain_until before)",
+)
+def delete_inspection(request: HttpRequest, record_id: int) -> Any:
+    services.delete_inspection(request.user, record_id)
+    return Status(204, None)
+
+
+@router.post(
+    "/purchases/inspections/{record_id}/certificates",
+    response={201: CertificateOut, 200: CertificateOut, **ERRORS},
+    summary="Add a certificate photo or PDF to a delivery (multipart: kind and `file`)",
+)
+def add_certificate(
+    request: HttpRequest,
+    record_id: int,
+    payload: Form[CertificateIn],
+    file: File[UploadedFile] = None,  # type: ignore[assignment]
+) -> Any:
+    def create() -> tuple[int, CertificateOut]:
+        certificate, created = services.add_certificate(
+            request.user, record_id, file, kind=payload.kind, submission_key=payload.submission_key
+        )
+        return (201 if created else 200), CertificateOut.of(certificate)
+
+    return idempotent(request, payload, create)
+
+
+@router.get(
+    "/purchases/certificates/{certificate_id}/file",
+    response={200: None, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="A certificate's photo (JPEG) or PDF; ?thumbnail=true for a photo's small one",
+)
+def certificate_file(request: HttpRequest, certificate_id: int, thumbnail: bool = False) -> HttpResponseBase:
+    qs = PurchaseCertificate.objects.all()
+    certificate = get_visible_or_404(qs, request.user, Action.VIEW, pk=certificate_id)
+    return uploads.serve(certificate.thumbnail if thumbnail and certificate.thumbnail else certificate.file)

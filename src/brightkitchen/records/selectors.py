@@ -1,0 +1,193 @@
+"""Scoped reads of canteen records, and the canteen calendars that say which meals were due.
+
+Sections: calendars (shared by every record type), sample retention, accompanied meals, the day board
+shown on the record pages and the school file."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from brightkitchen.core.scoping import Action, AnyUser
+from brightkitchen.records.models import AccompaniedMeal, CompanionKind, SampleRetention
+from brightkitchen.regions.selectors import region_prefixes
+from brightkitchen.schedule.models import CalendarDay, Meal, MealPlan, Term
+from brightkitchen.schedule.selectors import DEFAULT_PLAN, CanteenCalendar
+from brightkitchen.schools.models import Canteen
+
+_R = TypeVar("_R", SampleRetention, AccompaniedMeal)
+
+# --- Calendars ------------------------------------------------------------------------------------------
+
+ServedMeal = tuple[datetime.date, str]  # (date, meal value)
+
+
+def calendars_for(
+    canteens: QuerySet[Canteen], start: datetime.date, end: datetime.date
+) -> dict[int, CanteenCalendar]:
+    """The calendar of every canteen in `canteens` for a period, in four queries whatever their number
+    (the same rules as schedule.selectors.calendar_for: the nearest region with terms decides them,
+    holidays and make-up days of the region and its ancestors apply)."""
+    rows = list(canteens.order_by().values_list("pk", "school__organisation__region_id"))
+    prefixes = {p for _, code in rows for p in region_prefixes(code)}
+    terms: dict[str, list[tuple[datetime.date, datetime.date]]] = defaultdict(list)
+    for region_id, starts_on, ends_on in Term.objects.filter(
+        region_id__in=prefixes, ends_on__gte=start, starts_on__lte=end
+    ).values_list("region_id", "starts_on", "ends_on"):
+        terms[region_id].append((starts_on, ends_on))
+    holidays: dict[str, set[datetime.date]] = defaultdict(set)
+    workdays: dict[str, set[datetime.date]] = defaultdict(set)
+    for region_id, date, is_workday in CalendarDay.objects.filter(
+        region_id__in=prefixes, date__range=(start, end)
+    ).values_list("region_id", "date", "is_workday"):
+        (workdays if is_workday else holidays)[region_id].add(date)
+    plans = {plan.canteen_id: plan for plan in MealPlan.objects.filter(canteen__in=canteens.values("pk"))}
+    result = {}
+    for canteen_id, code in rows:
+        chain = region_prefixes(code)
+        plan = plans.get(canteen_id, DEFAULT_PLAN)
+        result[canteen_id] = CanteenCalendar(
+            terms=next((terms[p] for p in chain if p in terms), []),
+            holidays={d for p in chain for d in holidays.get(p, ())},
+            workdays={d for p in chain for d in workdays.get(p, ())},
+            weekdays={int(c) for c in plan.weekdays},
+            meals=plan.meals,
+        )
+    return result
+
+
+def served_meals(
+    canteens: QuerySet[Canteen], start: datetime.date, end: datetime.date
+) -> dict[int, set[ServedMeal]]:
+    """Every (date, meal) each canteen serves in the period; canteens that serve nothing are left out."""
+    served: dict[int, set[ServedMeal]] = {}
+    for canteen_id, calendar in calendars_for(canteens, start, end).items():
+        meals = [m.value for m in calendar.meals]
+        days = calendar.service_days(start, end) if meals else []
+        if days:
+            served[canteen_id] = {(day, meal) for day in days for meal in meals}
+    return served
+
+
+def sampled_meals(
+    canteens: QuerySet[Canteen], start: datetime.date, end: datetime.date
+) -> dict[int, set[ServedMeal]]:
+    """(date, meal) pairs with at least one retained sample, per canteen, in one grouped query."""
+    done: dict[int, set[ServedMeal]] = defaultdict(set)
+    rows = (
+        SampleRetention.objects.filter(canteen__in=canteens.values("pk"), date__range=(start, end))
+        .order_by()
+        .values_list("canteen_id", "date", "meal")
+        .distinct()
+    )
+    for canteen_id, date, meal in rows:
+        done[canteen_id].add((date, meal))
+    return done
+
+
+def leader_accompanied_meals(
+    canteens: QuerySet[Canteen], start: datetime.date, end: datetime.date
+) -> dict[int, set[ServedMeal]]:
+    """(date, meal) pairs a school leader accompanied, per canteen, in one grouped query."""
+    done: dict[int, set[ServedMeal]] = defaultdict(set)
+    rows = (
+        AccompaniedMeal.objects.filter(
+            canteen__in=canteens.values("pk"),
+            date__range=(start, end),
+            companion_kind=CompanionKind.LEADER,
+        )
+        .order_by()
+        .values_list("canteen_id", "date", "meal")
+        .distinct()
+    )
+    for canteen_id, date, meal in rows:
+        done[canteen_id].add((date, meal))
+    return done
+
+
+# --- Sample retention -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordFilters:
+    canteen: int | None = None
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    meal: str = ""
+
+
+def samples_for(
+    user: AnyUser, filters: RecordFilters | None = None, action: Action = Action.VIEW
+) -> QuerySet[SampleRetention]:
+    f = filters or RecordFilters()
+    qs = SampleRetention.objects.visible_to(user, action).select_related("canteen")
+    return _filter(qs, f).order_by("-date", "meal", "dish", "id")
+
+
+def accompanied_meals_for(
+    user: AnyUser, filters: RecordFilters | None = None, action: Action = Action.VIEW
+) -> QuerySet[AccompaniedMeal]:
+    f = filters or RecordFilters()
+    qs = AccompaniedMeal.objects.visible_to(user, action).select_related("canteen", "answered_by")
+    return _filter(qs, f).order_by("-date", "meal", "companion_name", "id")
+
+
+def _filter(qs: QuerySet[_R], f: RecordFilters) -> QuerySet[_R]:
+    if f.canteen is not None:
+        qs = qs.filter(canteen_id=f.canteen)
+    if f.date_from is not None:
+        qs = qs.filter(date__gte=f.date_from)
+    if f.date_to is not None:
+        qs = qs.filter(date__lte=f.date_to)
+    if f.meal:
+        qs = qs.filter(meal=f.meal)
+    return qs
+
+
+# --- The day board (record pages, school file) ----------------------------------------------------------
+
+
+@dataclass
+class MealBoard:
+    meal: Meal
+    served: bool
+    samples: list[SampleRetention] = field(default_factory=list)
+    accompanied: list[AccompaniedMeal] = field(default_factory=list)
+
+    @property
+    def leader_present(self) -> bool:
+        return any(a.covers_meal for a in self.accompanied)
+
+    @property
+    def total_weight_g(self) -> int:
+        return sum(s.weight_g for s in self.samples)
+
+
+def day_board(user: AnyUser, canteen: Canteen, day: datetime.date) -> list[MealBoard]:
+    """Each meal of the day: whether the canteen serves it, its samples and accompanied meals. Meals the
+    canteen does not serve appear only when something was recorded for them."""
+    calendar = calendars_for(Canteen.objects.filter(pk=canteen.pk), day, day).get(canteen.pk)
+    served = {m.value for m in calendar.meals_on(day)} if calendar else set()
+    filters = RecordFilters(canteen=canteen.pk, date_from=day, date_to=day)
+    samples = list(samples_for(user, filters))
+    meals = list(accompanied_meals_for(user, filters))
+    boards = []
+    for meal in Meal:
+        board = MealBoard(
+            meal=meal,
+            served=meal.value in served,
+            samples=[s for s in samples if s.meal == meal.value],
+            accompanied=[a for a in meals if a.meal == meal.value],
+        )
+        if board.served or board.samples or board.accompanied:
+            boards.append(board)
+    return boards
+
+
+def today() -> datetime.date:
+    return timezone.localdate()

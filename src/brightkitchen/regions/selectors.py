@@ -1,0 +1,73 @@
+"""Reads of the region tree, with counts scoped to the user."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, QuerySet
+from django.db.models.functions import Substr
+
+from brightkitchen.core.scoping import AnyUser, Scope
+from brightkitchen.regions.models import Region
+
+
+def root_region_code(scope: Scope) -> str | None:
+    """Where a user's region browsing starts: their own region, or the whole country (None)."""
+    return scope.region_prefix
+
+
+def region_visible(scope: Scope, region: Region) -> bool:
+    if scope.everything:
+        return True
+    prefix = scope.region_prefix
+    if not prefix:
+        return False
+    # Inside the jurisdiction, or one of its ancestors (shown as the path to it).
+    return region.code.startswith(prefix) or prefix.startswith(region.code)
+
+
+def region_prefixes(region_code: str) -> list[str]:
+    """The region and its ancestors' codes, nearest first (440103 → 440103, 4401, 44)."""
+    lengths = [n for n in (9, 6, 4, 2) if n <= len(region_code)]
+    return [region_code[:n] for n in lengths]
+
+
+def children_of(code: str | None) -> QuerySet[Region]:
+    return Region.objects.filter(parent_id=code) if code else Region.objects.filter(parent__isnull=True)
+
+
+def ancestors(region: Region) -> list[Region]:
+    chain: list[Region] = []
+    node = region.parent
+    while node is not None:
+        chain.append(node)
+        node = node.parent
+    return list(reversed(chain))
+
+
+@dataclass
+class RegionCount:
+    region: Region
+    schools: int = 0
+    canteens: int = 0
+    extra: dict[str, int] = field(default_factory=dict)
+
+
+def child_counts(user: AnyUser, code: str | None) -> list[RegionCount]:
+    """Each child region of `code` with the number of schools and canteens the user may see there."""
+    from brightkitchen.schools.models import Canteen, School
+
+    children = list(children_of(code))
+    if not children:
+        return []
+    width = len(children[0].code)
+    schools = _grouped(School.objects.visible_to(user), "organisation__region__code", width, code)
+    canteens = _grouped(Canteen.objects.visible_to(user), "school__organisation__region__code", width, code)
+    return [RegionCount(r, schools.get(r.code, 0), canteens.get(r.code, 0)) for r in children]
+
+
+def _grouped(qs: QuerySet, path: str, width: int, code: str | None) -> dict[str, int]:  # type: ignore[type-arg]
+    if code:
+        qs = qs.filter(**{f"{path}__startswith": code})
+    rows = qs.annotate(child=Substr(path, 1, width)).values("child").order_by().annotate(n=Count("pk"))
+    return {row["child"]: row["n"] for row in rows}

@@ -1,0 +1,223 @@
+from __future__ import annotations
+
+import datetime
+from typing import ClassVar
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from brightkitchen.accounts.roles import Role
+from brightkitchen.core.models import AuditedModel
+from brightkitchen.core.scoping import ScopedManager, ScopeRule
+
+# A licence is valid for five years (《食品经营许可管理办法》); alerts start this many days before expiry.
+LICENCE_VALID_YEARS = 5
+LICENCE_EXPIRY_WARNING_DAYS = 30
+
+
+class SchoolType(models.TextChoices):
+    KINDERGARTEN = "kindergarten", _("Kindergarten")
+    PRIMARY = "primary", _("Primary school")
+    SECONDARY = "secondary", _("Secondary school")
+    VOCATIONAL = "vocational", _("Vocational school")
+    UNIVERSITY = "university", _("University or college")
+
+
+class OperationMode(models.TextChoices):
+    SELF_RUN = "self_run", _("Self-run")
+    CONTRACTED = "contracted", _("Contracted out")
+    EXTERNAL_SUPPLY = "external_supply", _("External meal supplier")
+
+
+class DynamicGrade(models.TextChoices):
+    """Dynamic quantitative grade from the latest inspection, shown to the public as a face."""
+
+    EXCELLENT = "excellent", _("Excellent (big smile)")
+    GOOD = "good", _("Good (smile)")
+    FAIR = "fair", _("Fair (flat face)")
+
+
+class AnnualGrade(models.TextChoices):
+    A = "A", "A"
+    B = "B", "B"
+    C = "C", "C"
+
+
+class RiskGrade(models.TextChoices):
+    A = "A", _("A (lowest risk)")
+    B = "B", _("B")
+    C = "C", _("C")
+    D = "D", _("D (highest risk)")
+
+
+class LicenceStatus(models.TextChoices):
+    VALID = "valid", _("Valid")
+    EXPIRING = "expiring", _("Expiring within 30 days")
+    EXPIRED = "expired", _("Expired")
+    MISSING = "missing", _("No licence on file")
+
+
+class School(AuditedModel):
+    """A school; its name and region are those of its organisation (same primary key)."""
+
+    organisation = models.OneToOneField(
+        "organisations.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="school",
+    )
+    school_type = models.CharField(_("school type"), max_length=16, choices=SchoolType.choices)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    principal_name = models.CharField(_("principal"), max_length=40, blank=True)
+    principal_phone = models.CharField(_("principal's phone"), max_length=32, blank=True)
+    students = models.PositiveIntegerField(_("students"), default=0)
+    boarding = models.BooleanField(_("boarding school"), default=False)
+
+    objects: ClassVar[ScopedManager[School]] = ScopedManager()  # type: ignore[assignment]
+    scope_rule = ScopeRule(
+        region="organisation__region__code",
+        school="pk",
+        canteen="canteens",
+        change_roles=frozenset({Role.OPERATOR, Role.PRINCIPAL}),
+    )
+
+    class Meta:
+        verbose_name = _("school")
+        verbose_name_plural = _("schools")
+        ordering = ["organisation__region", "organisation__name"]
+
+    def __str__(self) -> str:
+        return self.organisation.name
+
+    @property
+    def name(self) -> str:
+        return self.organisation.name
+
+    @property
+    def region_id(self) -> str:
+        return self.organisation.region_id
+
+
+licence_number_validator = RegexValidator(
+    r"^JY\d{14}$", _("A food business licence number is JY followed by 14 digits."), code="licence_number"
+)
+
+
+class Canteen(AuditedModel):
+    """One canteen of a school: the unit that is licensed, graded, filmed and supervised."""
+
+    school = models.ForeignKey(
+        School, verbose_name=_("school"), on_delete=models.CASCADE, related_name="canteens"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    operation_mode = models.CharField(_("operation mode"), max_length=16, choices=OperationMode.choices)
+    contractor = models.CharField(
+        _("contractor or meal supplier"),
+        max_length=120,
+        blank=True,
+        help_text=_("Required when the canteen is contracted out or supplied from outside."),
+    )
+    diners = models.PositiveIntegerField(_("diners per day"), default=0)
+    licence_number = models.CharField(
+        _("food business licence number"), max_length=16, blank=True, validators=[licence_number_validator]
+    )
+    licence_scope = models.CharField(_("licence scope"), max_length=200, blank=True)
+    licence_issued_on = models.DateField(_("licence issued on"), null=True, blank=True)
+    licence_expires_on = models.DateField(_("licence expires on"), null=True, blank=True, db_index=True)
+    dynamic_grade = models.CharField(
+        _("dynamic grade"), max_length=16, choices=DynamicGrade.choices, blank=True
+    )
+    annual_grade = models.CharField(_("annual grade"), max_length=1, choices=AnnualGrade.choices, blank=True)
+    risk_grade = models.CharField(
+        _("risk grade"), max_length=1, choices=RiskGrade.choices, default=RiskGrade.B
+    )
+    safety_director = models.CharField(_("food-safety director"), max_length=40, blank=True)
+    safety_manager = models.CharField(_("food-safety manager"), max_length=40, blank=True)
+    safety_phone = models.CharField(_("food-safety contact phone"), max_length=32, blank=True)
+
+    objects: ClassVar[ScopedManager[Canteen]] = ScopedManager()  # type: ignore[assignment]
+    scope_rule = ScopeRule(
+        region="school__organisation__region__code",
+        school="school_id",
+        canteen="pk",
+        change_roles=frozenset({Role.OPERATOR, Role.REGULATOR, Role.PRINCIPAL, Role.CANTEEN_MANAGER}),
+    )
+
+    class Meta:
+        verbose_name = _("canteen")
+        verbose_name_plural = _("canteens")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "name"], name="canteen_unique_name_per_school"),
+            models.CheckConstraint(
+                condition=models.Q(licence_expires_on__isnull=True)
+                | models.Q(licence_issued_on__isnull=True)
+                | models.Q(licence_expires_on__gt=models.F("licence_issued_on")),
+                name="canteen_licence_expires_after_issue",
+            ),
+        ]
+        indexes = [models.Index(fields=["risk_grade"], name="canteen_risk_grade_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if (
+            self.operation_mode in (OperationMode.CONTRACTED, OperationMode.EXTERNAL_SUPPLY)
+            and not self.contractor
+        ):
+            errors["contractor"] = str(_("Name the contractor or meal supplier."))
+        if (
+            self.licence_issued_on
+            and self.licence_expires_on
+            and self.licence_expires_on <= self.licence_issued_on
+        ):
+            errors["licence_expires_on"] = str(_("The expiry date must be after the issue date."))
+        if errors:
+            raise ValidationError(errors)
+
+    def licence_status(self, today: datetime.date) -> LicenceStatus:
+        return licence_status(self.licence_expires_on, today)
+
+
+def licence_status(expires_on: datetime.date | None, today: datetime.date) -> LicenceStatus:
+    if expires_on is None:
+        return LicenceStatus.MISSING
+    if expires_on < today:
+        return LicenceStatus.EXPIRED
+    if expires_on <= today + datetime.timedelta(days=LICENCE_EXPIRY_WARNING_DAYS):
+        return LicenceStatus.EXPIRING
+    return LicenceStatus.VALID
+
+
+class CanteenRecord(AuditedModel):
+    """Base of every record a canteen keeps (checks, samples, meals, deliveries…): scoped to its canteen,
+    signed by who recorded it, and safe to resubmit (a form or app sends a `submission_key`; the same
+    key never creates a second record — see core.idempotency.create_once)."""
+
+    canteen = models.ForeignKey(
+        Canteen, verbose_name=_("canteen"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submission_key = models.UUIDField(_("submission key"), unique=True, null=True, blank=True, editable=False)
+
+    scope_rule = ScopeRule(
+        region="canteen__school__organisation__region__code",
+        school="canteen__school_id",
+        canteen="canteen_id",
+        change_roles=frozenset({Role.OPERATOR, Role.PRINCIPAL, Role.CANTEEN_MANAGER, Role.CANTEEN_STAFF}),
+    )
+
+    class Meta:
+        abstract = True

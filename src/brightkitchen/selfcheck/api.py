@@ -1,0 +1,232 @@
+"""REST routes of self-inspection under /api/v1/selfcheck/. Creates accept an `Idempotency-Key` header
+and a `submission_key` (UUID)."""
+
+import datetime
+import uuid
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
+
+from brightkitchen.core.api import ERRORS, Day, ErrorOut, InputSchema, MappedQuerySet, Pagination, idempotent
+from brightkitchen.core.errors import FieldError
+from brightkitchen.core.scoping import Action, get_visible_or_404
+from brightkitchen.schools.models import Canteen
+from brightkitchen.selfcheck import selectors, services
+from brightkitchen.selfcheck.models import CheckKind, ChecklistTemplate, SelfInspection
+
+router = Router(tags=["selfcheck"])
+
+
+class ItemOut(Schema):
+    id: int
+    position: int
+    text: str
+    is_key: bool
+
+
+class TemplateOut(Schema):
+    id: int
+    region: str
+    region_name: str
+    kind: CheckKind
+    version: int
+    items: list[ItemOut]
+
+    @staticmethod
+    def of(template: ChecklistTemplate) -> "TemplateOut":
+        return TemplateOut(
+            id=template.pk,
+            region=template.region_id,
+            region_name=template.region.name,
+            kind=CheckKind(template.kind),
+            version=template.version,
+            items=[
+                ItemOut(id=i.pk, position=i.position, text=i.text, is_key=i.is_key)
+                for i in template.items.all()
+            ],
+        )
+
+
+class ItemIn(InputSchema):
+    text: str = Field(min_length=1, max_length=200)
+    is_key: bool = False
+
+
+class TemplateIn(InputSchema):
+    region: str = Field(min_length=2, max_length=12)
+    kind: CheckKind
+    items: list[ItemIn] = Field(min_length=1, max_length=100)
+    submission_key: uuid.UUID | None = None
+
+
+class KindIn(Schema):
+    kind: CheckKind | None = None
+
+
+@router.get("/selfcheck/templates", response=list[TemplateOut], summary="Checklists in my jurisdiction")
+@paginate(Pagination)
+def list_templates(request: HttpRequest, filters: Query[KindIn]) -> Any:
+    return MappedQuerySet(selectors.templates_for(request.user, filters.kind or ""), TemplateOut.of)
+
+
+@router.post(
+    "/selfcheck/templates",
+    response={201: TemplateOut, 200: TemplateOut, **ERRORS},
+    summary="Save a region's checklist (a new version)",
+)
+def save_template(request: HttpRequest, payload: TemplateIn) -> Any:
+    def create() -> tuple[int, TemplateOut]:
+        items = [services.ItemIn(text=i.text, is_key=i.is_key) for i in payload.items]
+        template, created = services.save_template(
+            request.user, payload.region, payload.kind, items, submission_key=payload.submission_key
+        )
+        return (201 if created else 200), TemplateOut.of(template)
+
+    return idempotent(request, payload, create)
+
+
+@router.get(
+    "/selfcheck/canteens/{canteen_id}/template",
+    response={200: TemplateOut, **ERRORS},
+    summary="The checklist a canteen uses (inherited from the nearest region that has one)",
+)
+def canteen_template(request: HttpRequest, canteen_id: int, kind: CheckKind = CheckKind.DAILY) -> Any:
+    qs = Canteen.objects.select_related("school__organisation")
+    canteen = get_visible_or_404(qs, request.user, Action.VIEW, pk=canteen_id)
+    template = selectors.template_for(canteen, kind)
+    if template is None:
+        raise FieldError("kind", _("No checklist of this kind applies to this canteen."), "not_found", 404)
+    return TemplateOut.of(template)
+
+
+class AnswerOut(Schema):
+    item_id: int
+    text: str
+    is_key: bool
+    ok: bool
+    note: str
+    has_photo: bool
+
+
+class InspectionOut(Schema):
+    id: int
+    canteen_id: int
+    canteen_name: str
+    kind: CheckKind
+    period: datetime.date
+    template_id: int
+    template_version: int
+    risk_count: int
+    zero_risk: bool
+    summary: str
+    signed_by: str
+    signed_at: datetime.datetime | None
+    pending_signature: bool
+    answers: list[AnswerOut]
+
+    @staticmethod
+    def of(report: SelfInspection) -> "InspectionOut":
+        return InspectionOut(
+            id=report.pk,
+            canteen_id=report.canteen_id,
+            canteen_name=report.canteen.name,
+            kind=CheckKind(report.kind),
+            period=report.period,
+            template_id=report.template_id,
+            template_version=report.template.version,
+            risk_count=report.risk_count,
+            zero_risk=report.zero_risk,
+            summary=report.summary,
+            signed_by=str(report.signed_by) if report.signed_by else "",
+            signed_at=report.signed_at,
+            pending_signature=report.pending_signature,
+            answers=[
+                AnswerOut(
+                    item_id=a.item_id,
+                    text=a.item.text,
+                    is_key=a.item.is_key,
+                    ok=a.ok,
+                    note=a.note,
+                    has_photo=bool(a.photo),
+                )
+                for a in report.answers.select_related("item").all()
+            ],
+        )
+
+
+class AnswerIn(InputSchema):
+    item_id: int = Field(ge=1, le=2**62)
+    ok: bool = True
+    note: str = Field("", max_length=500)
+
+
+class InspectionIn(InputSchema):
+    kind: CheckKind
+    period: Day
+    answers: list[AnswerIn] = Field(min_length=1, max_length=100)
+    summary: str = Field("", max_length=2000)
+    submission_key: uuid.UUID | None = None
+
+
+class InspectionFilterIn(Schema):
+    canteen: int | None = Field(None, ge=1, le=2**62)
+    kind: CheckKind | None = None
+    period_from: Day | None = None
+    period_to: Day | None = None
+
+
+@router.get("/selfcheck/inspections", response=list[InspectionOut], summary="Self-inspection reports")
+@paginate(Pagination)
+def list_inspections(request: HttpRequest, filters: Query[InspectionFilterIn]) -> Any:
+    f = selectors.InspectionFilters(
+        canteen=filters.canteen,
+        kind=filters.kind or "",
+        period_from=filters.period_from,
+        period_to=filters.period_to,
+    )
+    return MappedQuerySet(selectors.inspections_for(request.user, f), InspectionOut.of)
+
+
+@router.post(
+    "/selfcheck/canteens/{canteen_id}/inspections",
+    response={201: InspectionOut, 200: InspectionOut, **ERRORS},
+    summary="File a self-inspection report (every item answered; all OK is a zero-risk report)",
+)
+def create_inspection(request: HttpRequest, canteen_id: int, payload: InspectionIn) -> Any:
+    def create() -> tuple[int, InspectionOut]:
+        answers = [services.AnswerIn(item_id=a.item_id, ok=a.ok, note=a.note) for a in payload.answers]
+        report, created = services.create_inspection(
+            request.user,
+            canteen_id,
+            kind=payload.kind,
+            period=payload.period,
+            answers=answers,
+            summary=payload.summary,
+            submission_key=payload.submission_key,
+        )
+        return (201 if created else 200), InspectionOut.of(report)
+
+    return idempotent(request, payload, create)
+
+
+@router.get(
+    "/selfcheck/inspections/{inspection_id}",
+    response={200: InspectionOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="One report",
+)
+def get_inspection(request: HttpRequest, inspection_id: int) -> Any:
+    qs = SelfInspection.objects.select_related("canteen", "template", "signed_by")
+    return InspectionOut.of(get_visible_or_404(qs, request.user, Action.VIEW, pk=inspection_id))
+
+
+@router.post(
+    "/selfcheck/inspections/{inspection_id}/sign",
+    response={200: InspectionOut, **ERRORS},
+    summary="The principal signs the monthly review",
+)
+def sign_inspection(request: HttpRequest, inspection_id: int) -> Any:
+    report = services.sign_monthly(request.user, inspection_id)
+    return InspectionOut.of(report)

@@ -1,0 +1,80 @@
+"""Scoped reads of self-inspections, the checklist a canteen inherits, and the sets the metric and the
+alert rules count."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from brightkitchen.core.scoping import Action, AnyUser
+from brightkitchen.regions.selectors import region_prefixes
+from brightkitchen.schools.models import Canteen
+from brightkitchen.selfcheck.models import CheckKind, ChecklistTemplate, SelfInspection
+
+
+def template_for(canteen: Canteen, kind: str) -> ChecklistTemplate | None:
+    """The checklist in use for a canteen: the latest version of the nearest region (county, else city,
+    else province) that has one of this kind. `canteen` was fetched through scoping by the caller."""
+    prefixes = region_prefixes(canteen.school.organisation.region_id)
+    found = {
+        t.region_id: t
+        for t in ChecklistTemplate.objects.filter(region_id__in=prefixes, kind=kind).order_by(
+            "region_id", "version"
+        )
+    }  # the last (highest) version of each region wins
+    return next((found[p] for p in prefixes if p in found), None)
+
+
+def templates_for(user: AnyUser, kind: str = "") -> QuerySet[ChecklistTemplate]:
+    qs = ChecklistTemplate.objects.visible_to(user).select_related("region").prefetch_related("items")
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("region_id", "kind", "-version")
+
+
+@dataclass(frozen=True)
+class InspectionFilters:
+    canteen: int | None = None
+    kind: str = ""
+    period_from: datetime.date | None = None
+    period_to: datetime.date | None = None
+
+
+def inspections_for(
+    user: AnyUser, filters: InspectionFilters | None = None, action: Action = Action.VIEW
+) -> QuerySet[SelfInspection]:
+    f = filters or InspectionFilters()
+    qs = SelfInspection.objects.visible_to(user, action).select_related("canteen", "template", "signed_by")
+    if f.canteen is not None:
+        qs = qs.filter(canteen_id=f.canteen)
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
+    if f.period_from is not None:
+        qs = qs.filter(period__gte=f.period_from)
+    if f.period_to is not None:
+        qs = qs.filter(period__lte=f.period_to)
+    return qs.order_by("-period", "kind", "id")
+
+
+def reported_periods(
+    canteens: QuerySet[Canteen], kind: str, start: datetime.date, end: datetime.date, *, signed: bool = False
+) -> dict[int, set[datetime.date]]:
+    """Periods with a report of `kind` per canteen (only signed ones with `signed`), in one query."""
+    qs = SelfInspection.objects.filter(
+        canteen__in=canteens.values("pk"), kind=kind, period__range=(start, end)
+    )
+    if signed:
+        qs = qs.filter(signed_at__isnull=False)
+    done: dict[int, set[datetime.date]] = defaultdict(set)
+    for canteen_id, period in qs.order_by().values_list("canteen_id", "period"):
+        done[canteen_id].add(period)
+    return done
+
+
+def daily_reported(
+    canteens: QuerySet[Canteen], start: datetime.date, end: datetime.date
+) -> dict[int, set[datetime.date]]:
+    return reported_periods(canteens, CheckKind.DAILY, start, end)

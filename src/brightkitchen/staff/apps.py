@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class StaffConfig(AppConfig):
+    name = "brightkitchen.staff"
+    label = "staff"
+    verbose_name = _("Canteen staff and health")
+
+    def ready(self) -> None:
+        from brightkitchen.schools.metrics import Metric, register_metric
+        from brightkitchen.staff import rules, sections, selectors
+
+        register_metric(
+            Metric("morning_check", _("Morning check completion rate"), selectors.morning_check_metric)
+        )
+        register_metric(
+            Metric(
+                "health_certificate",
+                _("Health certificate holding rate"),
+                selectors.health_certificate_metric,
+            )
+        )
+        rules.register()
+        sections.register()

@@ -1,0 +1,87 @@
+"""晨检完成率 and 健康证持证率 on a small calendar."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from brightkitchen.conftest import World
+from brightkitchen.schedule.models import CalendarDay, MealPlan, Term
+from brightkitchen.schools.metrics import Ratio, registered_metrics
+from brightkitchen.schools.models import Canteen
+from brightkitchen.staff.models import CheckResult, MorningCheck, StaffMember
+from brightkitchen.staff.selectors import health_certificate_metric, morning_check_metric
+from brightkitchen.staff.tests.fixtures import staff_fixture
+
+pytestmark = pytest.mark.django_db
+
+
+def _week() -> tuple[datetime.date, datetime.date]:
+    day = timezone.localdate() - datetime.timedelta(days=14)
+    monday = day - datetime.timedelta(days=day.weekday())
+    return monday, monday + datetime.timedelta(days=6)
+
+
+def _checks(world: World, staff: StaffMember, days: list[datetime.date]) -> None:
+    MorningCheck.objects.bulk_create(
+        MorningCheck(
+            canteen=world.canteens["a"],
+            staff=staff,
+            date=d,
+            temperature=Decimal("36.5"),
+            result=CheckResult.FIT,
+        )
+        for d in days
+    )
+
+
+def test_morning_check_rate_counts_service_days_only(world: World) -> None:
+    monday, sunday = _week()
+    Term.objects.create(
+        region_id="14", name="学期", starts_on=monday - datetime.timedelta(days=30), ends_on=sunday
+    )
+    fx = staff_fixture(world, "a")
+    staff_fixture(world, "b")
+    days = [monday + datetime.timedelta(days=i) for i in range(7)]
+    _checks(world, fx.cook, days[:6])  # Mon–Sat: Saturday is not a service day
+    _checks(world, fx.helper, days[:2])
+    canteens = Canteen.objects.filter(pk__in=[world.canteens["a"].pk, world.canteens["b"].pk])
+
+    result = morning_check_metric(canteens, monday, sunday)
+    assert result[world.canteens["a"].pk] == Ratio(7, 10)
+    assert result[world.canteens["b"].pk] == Ratio(0, 10)
+    assert result[world.canteens["a"].pk].rate == pytest.approx(0.7)
+
+    # A holiday on Tuesday: 4 service days; a canteen serving Mon–Wed only: 3.
+    CalendarDay.objects.create(region_id="140702", date=days[1], name="节日")
+    assert morning_check_metric(canteens, monday, sunday)[world.canteens["a"].pk] == Ratio(5, 8)
+    MealPlan.objects.create(canteen=world.canteens["b"], weekdays="123")
+    assert morning_check_metric(canteens, monday, sunday)[world.canteens["b"].pk] == Ratio(0, 6)
+
+
+def test_no_term_means_nothing_expected(world: World) -> None:
+    monday, sunday = _week()
+    staff_fixture(world, "a")
+    assert morning_check_metric(Canteen.objects.all(), monday, sunday) == {}
+
+
+def test_health_certificate_rate(world: World) -> None:
+    monday, sunday = _week()
+    staff_fixture(world, "a")
+    StaffMember.objects.create(canteen=world.canteens["a"], name="无证人员")
+    StaffMember.objects.create(canteen=world.canteens["a"], name="已离职", active=False)
+    result = health_certificate_metric(Canteen.objects.all(), monday, sunday)
+    assert result == {world.canteens["a"].pk: Ratio(2, 3)}
+    # On a day after both certificates expired, nobody holds one.
+    late = timezone.localdate() + datetime.timedelta(days=400)
+    assert health_certificate_metric(Canteen.objects.all(), late, late) == {
+        world.canteens["a"].pk: Ratio(0, 3)
+    }
+
+
+def test_metrics_are_registered() -> None:
+    keys = {m.key for m in registered_metrics()}
+    assert {"morning_check", "health_certificate"} <= keys
