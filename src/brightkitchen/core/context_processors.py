@@ -35,11 +35,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if scope.everything or scope.role in (Role.PRINCIPAL, *CANTEEN_ROLES):
         items.append(NavItem(_("Daily records"), reverse("records:index"), "records"))
         items.append(NavItem(_("Staff"), reverse("staff:list"), "staff"))
+    if scope.everything or scope.role in (*REGION_ROLES, Role.PRINCIPAL, *CANTEEN_ROLES):
+        items.append(NavItem(_("Incidents"), reverse("incidents:index"), "incidents"))
     if scope.everything or scope.role in REGION_ROLES:
         items.append(NavItem(_("Regions"), reverse("regions:index"), "regions"))
     if not scope.is_empty and scope.role != Role.SUPPLIER:
         items.append(NavItem(_("Schools"), reverse("schools:list"), "schools"))
     if scope.role in (Role.OPERATOR, Role.REGULATOR):
+        items.append(NavItem(_("Checklists"), reverse("selfcheck:checklists"), "checklists"))
         items.append(NavItem(_("Audit log"), reverse("audit:list"), "audit"))
     items.append(NavItem(_("API tokens"), reverse("accounts:tokens"), "tokens"))
     if user.is_staff:

@@ -18,7 +18,14 @@ from brightkitchen.selfcheck.models import CheckKind, ChecklistTemplate, SelfIns
 def template_for(canteen: Canteen, kind: str) -> ChecklistTemplate | None:
     """The checklist in use for a canteen: the latest version of the nearest region (county, else city,
     else province) that has one of this kind. `canteen` was fetched through scoping by the caller."""
-    prefixes = region_prefixes(canteen.school.organisation.region_id)
+    return template_in_force(canteen.school.organisation.region_id, kind)
+
+
+def template_in_force(region_code: str, kind: str) -> ChecklistTemplate | None:
+    """The checklist the canteens of a region use: its own latest version, else the nearest ancestor's.
+    The caller has checked that the region is in the user's jurisdiction (an inherited checklist of the
+    city or province is readable there because it applies there)."""
+    prefixes = region_prefixes(region_code)
     found = {
         t.region_id: t
         for t in ChecklistTemplate.objects.filter(region_id__in=prefixes, kind=kind).order_by(

@@ -1,5 +1,6 @@
 """Phone pages: the current period's checklist of one canteen (one tap per item marks a risk; all OK
-files a zero-risk report), the filed report, and the principal's sign button on the monthly review."""
+files a zero-risk report), the filed report, and the principal's sign button on the monthly review;
+and the regulators' checklist editor (a new version for their region, inherited below it)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,9 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from brightkitchen.accounts.roles import Role
 from brightkitchen.core import uploads
 from brightkitchen.core.errors import FieldError
 from brightkitchen.core.scoping import Action, get_visible_or_404, scope_of
+from brightkitchen.regions.models import Region
 from brightkitchen.schools.models import Canteen
 from brightkitchen.selfcheck import selectors, services
 from brightkitchen.selfcheck.models import CheckKind, InspectionAnswer, SelfInspection, period_start
@@ -120,3 +124,71 @@ def answer_photo(request: HttpRequest, answer_id: int) -> HttpResponseBase:
     answer = get_visible_or_404(InspectionAnswer.objects.all(), request.user, Action.VIEW, pk=answer_id)
     thumbnail = request.GET.get("thumbnail") and answer.photo_thumbnail
     return uploads.serve(answer.photo_thumbnail if thumbnail else answer.photo)
+
+
+# A line starting with one of these marks a key item (重点项) in the editor's text box.
+_KEY_MARKS = ("*", "＊", "★")
+
+
+def _items_text(template: Any) -> str:
+    if template is None:
+        return ""
+    return "\n".join(("* " if i.is_key else "") + i.text for i in template.items.all())
+
+
+def _parsed_items(text: str) -> list[services.ItemIn]:
+    items = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        is_key = line.startswith(_KEY_MARKS)
+        items.append(services.ItemIn(text=line.lstrip("".join(_KEY_MARKS)).strip(), is_key=is_key))
+    return items
+
+
+@require_http_methods(["GET", "POST"])
+def checklists(request: HttpRequest) -> HttpResponse:
+    """The checklist in force in the regulator's region for one kind, and a form saving a new version."""
+    scope = scope_of(request.user)
+    if scope.role not in (Role.REGULATOR, Role.OPERATOR):
+        raise PermissionDenied
+    code = request.POST.get("region") or request.GET.get("region") or scope.region_prefix or ""
+    region = Region.objects.filter(code=code).first()
+    if code and (region is None or not (scope.everything or code.startswith(scope.region_prefix or "\x00"))):
+        raise Http404
+    kind = CheckKind(request.POST["kind"]) if request.POST.get("kind") in CheckKind.values else _kind(request)
+    in_force = selectors.template_in_force(region.code, kind) if region else None
+    error, text = "", _items_text(in_force)
+    if request.method == "POST":
+        text = request.POST.get("items", "")
+        try:
+            template, created = services.save_template(
+                request.user,
+                code,
+                kind,
+                _parsed_items(text),
+                submission_key=_uuid(request.POST.get("submission_key", "")),
+            )
+        except FieldError as exc:
+            error = exc.message
+        else:
+            if created:
+                messages.success(
+                    request,
+                    _("Version %(version)s saved; it applies from now on.") % {"version": template.version},
+                )
+            return redirect(reverse("selfcheck:checklists") + f"?kind={kind}&region={code}")
+    context: dict[str, Any] = {
+        "region": region,
+        "kind": kind,
+        "kinds": CheckKind,
+        "in_force": in_force,
+        "items": list(in_force.items.all()) if in_force else [],
+        "inherited": in_force is not None and region is not None and in_force.region_id != region.code,
+        "text": text,
+        "error": error,
+        "submission_key": uuid.uuid4(),
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "selfcheck/checklists.html", context, status=status)

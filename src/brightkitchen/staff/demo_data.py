@@ -19,12 +19,20 @@ from brightkitchen.staff.models import (
     MorningCheck,
     Position,
     StaffMember,
+    TrainingRecord,
     default_expiry,
 )
 from brightkitchen.staff.selectors import calendars_for
 
 HISTORY_DAYS = 60
 _SYMPTOMS = ("fever", "diarrhoea", "skin_wound", "sore_throat")
+# Trainings a county bureau runs for canteen staff each term (demo content, in the users' language).
+_TRAININGS = (
+    ("学校食堂食品安全管理培训", Decimal("4.0")),
+    ("食品安全法律法规培训", Decimal("2.0")),
+    ("食源性疾病预防与应急处置", Decimal("2.0")),
+    ("餐饮具清洗消毒操作规范", Decimal("1.5")),
+)
 
 
 def seed(canteens: list[Canteen], today: datetime.date, rng: random.Random) -> None:
@@ -93,6 +101,21 @@ def seed(canteens: list[Canteen], today: datetime.date, rng: random.Random) -> N
                 )
             )
     HealthCertificate.objects.bulk_create(certificates, batch_size=1000)
+
+    # Most people attended one or two of the term's trainings.
+    trainings = [
+        TrainingRecord(
+            canteen_id=person.canteen_id,
+            staff=person,
+            title=title,
+            date=today - datetime.timedelta(days=rng.randint(7, HISTORY_DAYS)),
+            hours=hours,
+        )
+        for person in staff
+        if rng.random() < 0.8
+        for title, hours in rng.sample(_TRAININGS, rng.randint(1, 2))
+    ]
+    TrainingRecord.objects.bulk_create(trainings, batch_size=1000)
 
     # Morning checks on service days, before 08:00, with a few missed days and the odd symptom. The
     # first canteen has not done today's check yet, so its alert shows.

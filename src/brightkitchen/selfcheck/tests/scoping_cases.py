@@ -161,3 +161,30 @@ CASES: list[RouteCase] = [
         wrong="principal_b",
     ),
 ]
+
+
+def _editor_body(w: World) -> dict[str, Any]:
+    return {
+        "submission_key": str(uuid.uuid4()),
+        "region": "140702",
+        "kind": "daily",
+        "items": "* 路由测试：页面编辑的项目\n从业人员健康",
+    }
+
+
+CASES += [
+    RouteCase(
+        "page selfcheck:checklists",
+        Kind.LIST,
+        lambda w: (selfchecks(w), "/selfcheck/checklists/")[1],
+        markers=_item_markers,
+    ),
+    RouteCase(
+        "page selfcheck:checklists",
+        Kind.WRITE,
+        lambda w: (selfchecks(w), "/selfcheck/checklists/")[1],
+        method="POST",
+        body=_editor_body,
+        right_status=302,
+    ),
+]
