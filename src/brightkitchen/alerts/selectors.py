@@ -14,11 +14,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import cast
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from brightkitchen.accounts.models import User
 from brightkitchen.accounts.roles import CANTEEN_ROLES, REGION_ROLES, Role
-from brightkitchen.alerts.models import ALERT_VIEW_ROLES, Alert, AlertReceipt
+from brightkitchen.alerts.models import ALERT_VIEW_ROLES, Alert, AlertReceipt, SeverityChoice
 from brightkitchen.alerts.rules import Severity
 from brightkitchen.core.scoping import Action, AnyUser, Scope, ScopedQuerySet, scope_of
 
@@ -59,7 +59,8 @@ class AlertFilters:
 
 
 def inbox_for(user: AnyUser, filters: AlertFilters | None = None) -> ScopedQuerySet[Alert]:
-    """The user's inbox: alerts of their jurisdiction that concern their role, newest first, each
+    """The user's inbox: alerts of their jurisdiction that concern their role, most severe first (an
+    incident report must not sink below a page of missing certificates), then newest first; each
     annotated with `read_at` (null: unread) for this user."""
     f = filters or AlertFilters()
     qs = with_read_at(user).visible_to(user, Action.VIEW).filter(_concern_q(scope_of(user)))
@@ -78,7 +79,14 @@ def inbox_for(user: AnyUser, filters: AlertFilters | None = None) -> ScopedQuery
             AlertReceipt.objects.filter(alert=OuterRef("pk"), user_id=user_pk(user), read_at__isnull=False)
         )
         qs = qs.filter(~read if f.unread else read)
-    return qs.order_by("-opened_at", "-id")
+    return qs.order_by(_SEVERITY_RANK, "-opened_at", "-id")
+
+
+_SEVERITY_RANK = Case(
+    When(severity=SeverityChoice.CRITICAL, then=Value(0)),
+    When(severity=SeverityChoice.WARNING, then=Value(1)),
+    default=Value(2),
+)
 
 
 def with_read_at(user: AnyUser) -> ScopedQuerySet[Alert]:

@@ -3,6 +3,7 @@ field, and the school file's "Alerts" section."""
 
 from __future__ import annotations
 
+import datetime
 import json
 from typing import Any
 
@@ -182,3 +183,12 @@ def test_the_school_file_shows_open_alerts(world: World) -> None:
     Alert.objects.filter(pk=alert.pk).update(closed_at=timezone.now(), closed_reason="resolved")
     text = world.client("regulator_a").get(f"/schools/{school}/").content.decode()
     assert 'data-section="alerts"' in text and f'data-alert="{alert.pk}"' not in text
+
+
+def test_the_most_severe_alert_comes_first(world: World) -> None:
+    """A newer page of warnings must not push an incident report off the first screen."""
+    critical = _alert(world, "a", Severity.CRITICAL, "疑似食物中毒")
+    warnings = [_alert(world, "a", Severity.WARNING, f"缺少票证{i}") for i in range(3)]
+    Alert.objects.filter(pk=critical.pk).update(opened_at=critical.opened_at - datetime.timedelta(days=2))
+    items = _json(world.client("regulator_a").get("/api/v1/alerts"))["items"]
+    assert [i["id"] for i in items] == [critical.pk, *reversed([w.pk for w in warnings])]
