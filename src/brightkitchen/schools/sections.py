@@ -71,6 +71,37 @@ def _canteens(request: HttpRequest, school: School, canteens: list[Canteen]) -> 
     return {"rows": [(c, c.licence_status(on)) for c in canteens]}
 
 
+COMPLETENESS_DAYS = 30
+
+
+def _completeness(request: HttpRequest, school: School, canteens: list[Canteen]) -> dict[str, Any] | None:
+    """Every registered completeness rate of each canteen over the last 30 days: what a county regulator
+    looks at first on a school's file."""
+    import datetime
+
+    from brightkitchen.schools.metrics import registered_metrics, total
+    from brightkitchen.schools.selectors import today
+
+    if not canteens:
+        return None
+    end = today()
+    start = end - datetime.timedelta(days=COMPLETENESS_DAYS - 1)
+    metrics = registered_metrics()
+    rows = []
+    for canteen in canteens:
+        one = Canteen.objects.filter(pk=canteen.pk)  # already fetched through scoping by the page
+        cells = []
+        for metric in metrics:
+            ratio = total(metric.compute(one, start, end))
+            cells.append({"metric": metric, "ratio": ratio, "percent": _percent(ratio.rate)})
+        rows.append({"canteen": canteen, "cells": cells})
+    return {"rows": rows, "start": start, "end": end}
+
+
+def _percent(rate: float | None) -> int | None:
+    return None if rate is None else round(rate * 100)
+
+
 def _recent_changes(request: HttpRequest, school: School, canteens: list[Canteen]) -> dict[str, Any] | None:
     from django.contrib.contenttypes.models import ContentType
     from django.db.models import Q
@@ -96,6 +127,15 @@ def _register() -> None:
     register_section(
         SchoolFileSection(
             "canteens", _("Canteens, licences and grades"), "schools/sections/canteens.html", 20, _canteens
+        )
+    )
+    register_section(
+        SchoolFileSection(
+            "completeness",
+            _("Record completeness"),
+            "schools/sections/completeness.html",
+            25,
+            _completeness,
         )
     )
     register_section(

@@ -118,3 +118,16 @@ def test_demo_data_is_idempotent(world: World) -> None:
     assert samples > 100 and meals > 50
     demo_data.seed(canteens, today, random.Random(2))
     assert (SampleRetention.objects.count(), AccompaniedMeal.objects.count()) == (samples, meals)
+
+
+def test_the_school_file_shows_each_canteens_completeness(world: World, in_term: object) -> None:
+    """Every registered rate over the last 30 days, per canteen, for the county regulator."""
+    import re
+
+    from brightkitchen.schools.metrics import registered_metrics
+
+    html = world.client("regulator_a").get(f"/schools/{world.schools['a'].pk}/").content.decode()
+    for metric in registered_metrics():
+        assert f'data-metric="{metric.key}"' in html
+    # 30 days of a weekday-lunch term hold 20 to 22 lunches; none has a sample in this world.
+    assert re.search(r'data-metric="sample_retention">0% \D*0\D+2[0-2]\D', html), html
