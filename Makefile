@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 BK := $(BIN)/brightkitchen
 
-.PHONY: demo test install install-dev lint typecheck migrations-check messages fuzz bench-api clean
+.PHONY: demo test install install-dev lint typecheck migrations-check messages fuzz bench-api bench-records clean
 
 $(BIN)/python:
 	./scripts/bootstrap-system base
@@ -50,6 +50,9 @@ messages: install-dev
 
 bench-api: install-dev
 	$(BK) bench api
+
+bench-records: install-dev
+	$(BK) bench records
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,5 +1,6 @@
-"""The demo's school calendar for Shanxi: terms, and the National Day holiday with its make-up
-working days. Dates are plausible demo values, not an official timetable."""
+"""The demo's school calendar: terms, and the National Day holiday with its make-up working days, set for
+a province (Shanxi for the demo, Guangdong for the benchmark data). Dates are plausible demo values, not
+an official timetable."""
 
 from __future__ import annotations
 
@@ -22,17 +23,17 @@ DAYS = [
 ]
 
 
-def seed_calendar(created: Counter[str]) -> None:
+def seed_calendar(created: Counter[str], province: str = PROVINCE) -> None:
     """Idempotent: rows are found by region and dates."""
     for name, starts_on, ends_on in TERMS:
         _, new = Term.objects.get_or_create(
-            region_id=PROVINCE, starts_on=starts_on, ends_on=ends_on, defaults={"name": name}
+            region_id=province, starts_on=starts_on, ends_on=ends_on, defaults={"name": name}
         )
         if new:
             created["Term"] += 1
     for date, name, is_workday in DAYS:
         _, new = CalendarDay.objects.get_or_create(
-            region_id=PROVINCE, date=date, defaults={"name": name, "is_workday": is_workday}
+            region_id=province, date=date, defaults={"name": name, "is_workday": is_workday}
         )
         if new:
             created["CalendarDay"] += 1

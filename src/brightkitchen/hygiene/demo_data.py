@@ -17,6 +17,7 @@ from brightkitchen.hygiene.models import HygieneKind, HygieneRecord
 from brightkitchen.records.rules import CHINA
 from brightkitchen.records.selectors import calendars_for
 from brightkitchen.schools.models import Canteen
+from brightkitchen.schools.tallies import refresh_tallies
 
 DAYS = 60
 PEOPLE = ["赵红梅", "刘建国", "张丽", "王师傅", "李师傅"]
@@ -27,7 +28,7 @@ COLLECTORS = ["晋中市绿源餐厨垃圾处理有限公司", "榆次区环卫�
 ADDITIVES = [("食用小苏打", "发面馒头"), ("酵母", "花卷"), ("食用碱", "刀削面")]
 
 
-def _photo() -> StoredFile:
+def ledger_photo() -> StoredFile:
     image = Image.new("RGB", (320, 240), "#3d7ea6")
     ImageDraw.Draw(image).ellipse((80, 40, 240, 200), outline="white", width=6)
     data = io.BytesIO()
@@ -67,7 +68,7 @@ def seed(canteens: list[Canteen], today: datetime.date, rng: random.Random) -> N
     ids = [c.pk for c in canteens]
     if HygieneRecord.objects.filter(canteen_id__in=ids, date__range=(start, today)).exists():
         return
-    picture = _photo()
+    picture = ledger_photo()
     rows: list[HygieneRecord] = []
     for canteen_id, calendar in calendars_for(Canteen.objects.filter(pk__in=ids), start, today).items():
         for index, day in enumerate(calendar.service_days(start, today)):
@@ -105,3 +106,4 @@ def seed(canteens: list[Canteen], today: datetime.date, rng: random.Random) -> N
                     dish=dish,
                 )
     HygieneRecord.objects.bulk_create(rows, batch_size=2000)
+    refresh_tallies(Canteen.objects.filter(pk__in=ids), start, today)  # bulk_create sends no signals

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -12,6 +12,7 @@ from django.utils import timezone
 from brightkitchen.core.scoping import Action, AnyUser
 from brightkitchen.hygiene.models import CleaningTarget, HygieneKind, HygieneRecord
 from brightkitchen.schools.models import Canteen
+from brightkitchen.schools.tallies import daily_counts
 
 
 @dataclass(frozen=True)
@@ -40,23 +41,16 @@ def records_for(
 
 def tableware_disinfection_days(
     canteens: QuerySet[Canteen], start: datetime.date, end: datetime.date
-) -> dict[int, set[datetime.date]]:
-    """Days with at least one tableware disinfection record, per canteen, in one grouped query."""
-    done: dict[int, set[datetime.date]] = defaultdict(set)
-    rows = (
+) -> Iterable[tuple[int, datetime.date, int]]:
+    """(canteen, day, tableware disinfection records): the marks of the disinfection tally."""
+    return daily_counts(
         HygieneRecord.objects.filter(
             canteen__in=canteens.values("pk"),
             date__range=(start, end),
             kind=HygieneKind.CLEANING,
             target=CleaningTarget.TABLEWARE,
         )
-        .order_by()
-        .values_list("canteen_id", "date")
-        .distinct()
     )
-    for canteen_id, day in rows:
-        done[canteen_id].add(day)
-    return done
 
 
 def today() -> datetime.date:

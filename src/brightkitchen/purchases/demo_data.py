@@ -19,6 +19,7 @@ from brightkitchen.core.uploads import StoredFile, store_photo
 from brightkitchen.purchases.models import PurchaseCertificate, PurchaseInspection
 from brightkitchen.records.selectors import calendars_for
 from brightkitchen.schools.models import Canteen
+from brightkitchen.schools.tallies import refresh_tallies
 
 DAYS = 60
 NAMESPACE = uuid.UUID("6f1c2f0e-6a55-4f36-9a4e-2d0f1b7c9e01")
@@ -40,7 +41,7 @@ REJECTIONS = [
 ]
 
 
-def _photos() -> list[StoredFile]:
+def certificate_photos() -> list[StoredFile]:
     stored = []
     for colour in ("#f4f1de", "#e0fbfc"):
         image = Image.new("RGB", (320, 440), colour)
@@ -68,7 +69,7 @@ def seed(canteens: list[Canteen], today: datetime.date, rng: random.Random) -> N
     for canteen_id, calendar in calendars.items():
         for day in calendar.service_days(start, today):
             local = random.Random(f"purchases:{canteen_id}:{day.isoformat()}")
-            for slot in _slots(day, local):
+            for slot in delivery_slots(day, local):
                 planned.append(_delivery(canteen_id, day, slot, local))
     keys = [p[0].submission_key for p in planned]
     existing = set(
@@ -77,7 +78,7 @@ def seed(canteens: list[Canteen], today: datetime.date, rng: random.Random) -> N
     new = [p for p in planned if p[0].submission_key not in existing]
     if not new:
         return
-    photos = _photos()
+    photos = certificate_photos()
     records = PurchaseInspection.objects.bulk_create([p[0] for p in new], batch_size=1000)
     certificates = []
     for record, (_, kind) in zip(records, new, strict=True):
@@ -97,9 +98,10 @@ def seed(canteens: list[Canteen], today: datetime.date, rng: random.Random) -> N
             )
         )
     PurchaseCertificate.objects.bulk_create(certificates, batch_size=1000)
+    refresh_tallies(Canteen.objects.filter(pk__in=[c.pk for c in canteens]), start, today)  # no signals
 
 
-def _slots(day: datetime.date, rng: random.Random) -> list[str]:
+def delivery_slots(day: datetime.date, rng: random.Random) -> list[str]:
     slots = ["veg"] if rng.random() > 0.1 else []
     if day.isoweekday() in (1, 4):
         slots.append("meat")

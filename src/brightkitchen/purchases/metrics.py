@@ -1,26 +1,31 @@
 """索证索票上传率: accepted deliveries with at least one certificate / accepted deliveries in the period,
-registered with schools.metrics. Canteens without a delivery in the period are left out (not 0 %)."""
+registered with schools.metrics. Regions without a delivery in the period are left out (not 0 %)."""
 
 from __future__ import annotations
 
-import datetime
-
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from brightkitchen.purchases import selectors
-from brightkitchen.schools.metrics import Metric, Ratio, register_metric
-from brightkitchen.schools.models import Canteen
+from brightkitchen.purchases.models import PurchaseCertificate, PurchaseInspection
+from brightkitchen.schools.metrics import Metric, MetricInput, Ratio, register_metric
+from brightkitchen.schools.tallies import Due, Source, Tally, register_tally
 
 
-def certificate_rate(
-    canteens: QuerySet[Canteen], start: datetime.date, end: datetime.date
-) -> dict[int, Ratio]:
-    return {
-        cid: Ratio(done, total)
-        for cid, (done, total) in selectors.certificate_counts(canteens, start, end).items()
-    }
+def certificate_rate(scope: MetricInput) -> dict[str, Ratio]:
+    return scope.tally_ratio("certified_deliveries", "deliveries")
 
 
 def register() -> None:
+    # Deliveries count on every day they happen, school day or not.
+    deliveries = Source(PurchaseInspection, "delivered_on")
+    certificates = Source(PurchaseCertificate, "inspection.delivered_on")
+    register_tally(Tally("deliveries", Due.PERIOD, selectors.delivery_days, (deliveries,)))
+    register_tally(
+        Tally(
+            "certified_deliveries",
+            Due.PERIOD,
+            selectors.certified_delivery_days,
+            (deliveries, certificates),
+        )
+    )
     register_metric(Metric("purchase_certificates", _("Purchase certificate upload rate"), certificate_rate))

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from brightkitchen.core.scoping import Action, AnyUser
 from brightkitchen.purchases.models import Decision, PurchaseCertificate, PurchaseInspection
 from brightkitchen.schools.models import Canteen
+from brightkitchen.schools.tallies import daily_counts
 
 
 @dataclass(frozen=True)
@@ -49,22 +51,28 @@ def inspections_for(
     return qs.order_by("-delivered_on", "-id")
 
 
-def certificate_counts(
+def accepted_deliveries(
     canteens: QuerySet[Canteen], start: datetime.date, end: datetime.date
-) -> dict[int, tuple[int, int]]:
-    """Per canteen: (accepted deliveries with at least one certificate, accepted deliveries) in the
-    period, in one grouped query. Rejected deliveries went back or were destroyed: nothing to vouch for."""
-    deliveries = PurchaseInspection.objects.filter(
+) -> QuerySet[PurchaseInspection]:
+    """Accepted deliveries of `canteens` in a period. Rejected ones went back or were destroyed: nothing
+    to vouch for, so the certificate rate leaves them out."""
+    return PurchaseInspection.objects.filter(
         canteen__in=canteens.values("pk"), delivered_on__range=(start, end), decision=Decision.ACCEPTED
-    ).order_by()
-    totals = dict(deliveries.values_list("canteen_id").annotate(n=Count("pk")).values_list("canteen_id", "n"))
-    done = dict(
-        deliveries.filter(certified())
-        .values_list("canteen_id")
-        .annotate(n=Count("pk"))
-        .values_list("canteen_id", "n")
     )
-    return {cid: (done.get(cid, 0), total) for cid, total in totals.items()}
+
+
+def delivery_days(
+    canteens: QuerySet[Canteen], start: datetime.date, end: datetime.date
+) -> Iterable[tuple[int, datetime.date, int]]:
+    """(canteen, day, accepted deliveries): the marks of the deliveries tally."""
+    return daily_counts(accepted_deliveries(canteens, start, end), day="delivered_on")
+
+
+def certified_delivery_days(
+    canteens: QuerySet[Canteen], start: datetime.date, end: datetime.date
+) -> Iterable[tuple[int, datetime.date, int]]:
+    """(canteen, day, accepted deliveries with at least one certificate): the marks of their tally."""
+    return daily_counts(accepted_deliveries(canteens, start, end).filter(certified()), day="delivered_on")
 
 
 def today() -> datetime.date:

@@ -19,6 +19,7 @@ from brightkitchen.records.rules import CHINA, MEAL_CUTOFFS
 from brightkitchen.records.selectors import calendars_for
 from brightkitchen.schedule.models import Term
 from brightkitchen.schools.models import Canteen
+from brightkitchen.schools.tallies import refresh_tallies
 
 DAYS = 60
 MEAL_TIMES = {
@@ -47,7 +48,7 @@ PROBLEMS = ["汤偏咸", "米饭偏硬", "青菜量少", "菜温偏低", "排队
 ANSWERS = ["已通知厨师调整盐量", "已调整蒸饭用水", "已增加青菜份量", "已加装保温设备", "已增开一个窗口"]
 
 
-def _photos(rng: random.Random) -> list[StoredFile]:
+def sample_photos(rng: random.Random) -> list[StoredFile]:
     stored = []
     for colour in ("#c8553d", "#f2a541", "#588b8b"):
         image = Image.new("RGB", (320, 240), colour)
@@ -79,7 +80,7 @@ def seed(canteens: list[Canteen], today: datetime.date, rng: random.Random) -> N
     if SampleRetention.objects.filter(canteen_id__in=ids, date__range=(start, today)).count() > 0:
         photos = None  # a re-run: reuse nothing new, rows below already exist
     else:
-        photos = _photos(rng)
+        photos = sample_photos(rng)
     samples: list[SampleRetention] = []
     meals: list[AccompaniedMeal] = []
     for canteen_id, calendar in calendars.items():
@@ -95,6 +96,7 @@ def seed(canteens: list[Canteen], today: datetime.date, rng: random.Random) -> N
                 meals.extend(_accompanied(canteen_id, day, meal, company))
     SampleRetention.objects.bulk_create(samples, batch_size=2000, ignore_conflicts=True)
     AccompaniedMeal.objects.bulk_create(meals, batch_size=2000, ignore_conflicts=True)
+    refresh_tallies(Canteen.objects.filter(pk__in=ids), start, today)  # bulk_create sends no signals
 
 
 def _samples(

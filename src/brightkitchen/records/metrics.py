@@ -1,44 +1,36 @@
 """Completeness metrics of the records this app keeps, registered with schools.metrics:
 留样完成率 (served meals with at least one retained sample / served meals) and 陪餐记录完整率 (served meals a
-school leader accompanied / served meals). Set-based: one query per record type plus the calendars."""
+school leader accompanied / served meals). Both read the meals' tallies, kept per canteen and month."""
 
 from __future__ import annotations
 
-import datetime
-from collections.abc import Callable
+from functools import partial
 
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from brightkitchen.records import selectors
-from brightkitchen.schools.metrics import Metric, Ratio, register_metric
-from brightkitchen.schools.models import Canteen
-
-DoneFn = Callable[[QuerySet[Canteen], datetime.date, datetime.date], dict[int, set[selectors.ServedMeal]]]
-
-
-def _ratio(
-    done_fn: DoneFn, canteens: QuerySet[Canteen], start: datetime.date, end: datetime.date
-) -> dict[int, Ratio]:
-    served = selectors.served_meals(canteens, start, end)
-    if not served:
-        return {}
-    done = done_fn(canteens, start, end)
-    return {cid: Ratio(len(meals & done.get(cid, set())), len(meals)) for cid, meals in served.items()}
+from brightkitchen.records.models import AccompaniedMeal, SampleRetention
+from brightkitchen.schedule.models import Meal
+from brightkitchen.schools.metrics import Metric, MetricInput, Ratio, register_metric
+from brightkitchen.schools.tallies import Due, Source, Tally, register_tally
 
 
-def sample_retention_rate(
-    canteens: QuerySet[Canteen], start: datetime.date, end: datetime.date
-) -> dict[int, Ratio]:
-    return _ratio(selectors.sampled_meals, canteens, start, end)
+def sample_retention_rate(scope: MetricInput) -> dict[str, Ratio]:
+    return scope.calendar_ratio(*(f"sampled_{meal.value}" for meal in Meal))
 
 
-def accompanied_meal_rate(
-    canteens: QuerySet[Canteen], start: datetime.date, end: datetime.date
-) -> dict[int, Ratio]:
-    return _ratio(selectors.leader_accompanied_meals, canteens, start, end)
+def accompanied_meal_rate(scope: MetricInput) -> dict[str, Ratio]:
+    return scope.calendar_ratio(*(f"accompanied_{meal.value}" for meal in Meal))
 
 
 def register() -> None:
+    for meal in Meal:
+        due = Due(meal.value)
+        sampled = partial(selectors.sampled_days, meal=meal.value)
+        register_tally(Tally(f"sampled_{meal.value}", due, sampled, (Source(SampleRetention, "date"),)))
+        accompanied = partial(selectors.accompanied_days, meal=meal.value)
+        register_tally(
+            Tally(f"accompanied_{meal.value}", due, accompanied, (Source(AccompaniedMeal, "date"),))
+        )
     register_metric(Metric("sample_retention", _("Sample retention rate"), sample_retention_rate))
     register_metric(Metric("accompanied_meal", _("Accompanied-meal record rate"), accompanied_meal_rate))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -15,10 +16,10 @@ from django.utils import timezone
 
 from brightkitchen.core.scoping import Action, AnyUser
 from brightkitchen.records.models import AccompaniedMeal, CompanionKind, SampleRetention
-from brightkitchen.regions.selectors import region_prefixes
-from brightkitchen.schedule.models import CalendarDay, Meal, MealPlan, Term
-from brightkitchen.schedule.selectors import DEFAULT_PLAN, CanteenCalendar
+from brightkitchen.schedule.models import Meal, MealPlan
+from brightkitchen.schedule.selectors import DEFAULT_PLAN, CanteenCalendar, RegionCalendars
 from brightkitchen.schools.models import Canteen
+from brightkitchen.schools.tallies import daily_counts
 
 _R = TypeVar("_R", SampleRetention, AccompaniedMeal)
 
@@ -34,31 +35,11 @@ def calendars_for(
     (the same rules as schedule.selectors.calendar_for: the nearest region with terms decides them,
     holidays and make-up days of the region and its ancestors apply)."""
     rows = list(canteens.order_by().values_list("pk", "school__organisation__region_id"))
-    prefixes = {p for _, code in rows for p in region_prefixes(code)}
-    terms: dict[str, list[tuple[datetime.date, datetime.date]]] = defaultdict(list)
-    for region_id, starts_on, ends_on in Term.objects.filter(
-        region_id__in=prefixes, ends_on__gte=start, starts_on__lte=end
-    ).values_list("region_id", "starts_on", "ends_on"):
-        terms[region_id].append((starts_on, ends_on))
-    holidays: dict[str, set[datetime.date]] = defaultdict(set)
-    workdays: dict[str, set[datetime.date]] = defaultdict(set)
-    for region_id, date, is_workday in CalendarDay.objects.filter(
-        region_id__in=prefixes, date__range=(start, end)
-    ).values_list("region_id", "date", "is_workday"):
-        (workdays if is_workday else holidays)[region_id].add(date)
+    regions = RegionCalendars.load({code for _, code in rows}, start, end)
     plans = {plan.canteen_id: plan for plan in MealPlan.objects.filter(canteen__in=canteens.values("pk"))}
-    result = {}
-    for canteen_id, code in rows:
-        chain = region_prefixes(code)
-        plan = plans.get(canteen_id, DEFAULT_PLAN)
-        result[canteen_id] = CanteenCalendar(
-            terms=next((terms[p] for p in chain if p in terms), []),
-            holidays={d for p in chain for d in holidays.get(p, ())},
-            workdays={d for p in chain for d in workdays.get(p, ())},
-            weekdays={int(c) for c in plan.weekdays},
-            meals=plan.meals,
-        )
-    return result
+    return {
+        canteen_id: regions.calendar(code, plans.get(canteen_id, DEFAULT_PLAN)) for canteen_id, code in rows
+    }
 
 
 def served_meals(
@@ -108,6 +89,28 @@ def leader_accompanied_meals(
     for canteen_id, date, meal in rows:
         done[canteen_id].add((date, meal))
     return done
+
+
+def sampled_days(
+    canteens: QuerySet[Canteen], start: datetime.date, end: datetime.date, *, meal: str
+) -> Iterable[tuple[int, datetime.date, int]]:
+    """(canteen, day, samples) of one meal: the marks of its sample retention tally."""
+    return daily_counts(
+        SampleRetention.objects.filter(canteen__in=canteens.values("pk"), date__range=(start, end), meal=meal)
+    )
+
+
+def accompanied_days(
+    canteens: QuerySet[Canteen], start: datetime.date, end: datetime.date, *, meal: str
+) -> Iterable[tuple[int, datetime.date, int]]:
+    """(canteen, day, school leaders) of one meal: the marks of its accompanied-meal tally."""
+    leaders = AccompaniedMeal.objects.filter(
+        canteen__in=canteens.values("pk"),
+        date__range=(start, end),
+        meal=meal,
+        companion_kind=CompanionKind.LEADER,
+    )
+    return daily_counts(leaders)
 
 
 # --- Sample retention -----------------------------------------------------------------------------------

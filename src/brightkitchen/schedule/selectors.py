@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from brightkitchen.regions.selectors import region_prefixes
@@ -41,6 +43,52 @@ class CanteenCalendar:
                 days.append(day)
             day += datetime.timedelta(days=1)
         return days
+
+
+@dataclass(frozen=True)
+class RegionCalendars:
+    """Terms, holidays and make-up working days of some regions and their ancestors, for a period: what
+    the calendars of every canteen there are made of, loaded in two queries."""
+
+    terms: dict[str, list[tuple[datetime.date, datetime.date]]]
+    holidays: dict[str, set[datetime.date]]
+    workdays: dict[str, set[datetime.date]]
+
+    @classmethod
+    def load(cls, codes: Iterable[str], start: datetime.date, end: datetime.date) -> RegionCalendars:
+        prefixes = {p for code in codes for p in region_prefixes(code)}
+        terms: dict[str, list[tuple[datetime.date, datetime.date]]] = defaultdict(list)
+        for region_id, starts_on, ends_on in Term.objects.filter(
+            region_id__in=prefixes, ends_on__gte=start, starts_on__lte=end
+        ).values_list("region_id", "starts_on", "ends_on"):
+            terms[region_id].append((starts_on, ends_on))
+        holidays: dict[str, set[datetime.date]] = defaultdict(set)
+        workdays: dict[str, set[datetime.date]] = defaultdict(set)
+        for region_id, date, is_workday in CalendarDay.objects.filter(
+            region_id__in=prefixes, date__range=(start, end)
+        ).values_list("region_id", "date", "is_workday"):
+            (workdays if is_workday else holidays)[region_id].add(date)
+        return cls(terms, holidays, workdays)
+
+    def calendar(self, code: str, plan: MealPlan) -> CanteenCalendar:
+        """The calendar of a canteen whose school is in region `code` and that follows `plan`."""
+        chain = region_prefixes(code)
+        return CanteenCalendar(
+            terms=next((self.terms[p] for p in chain if p in self.terms), []),
+            holidays={d for p in chain for d in self.holidays.get(p, ())},
+            workdays={d for p in chain for d in self.workdays.get(p, ())},
+            weekdays={int(c) for c in plan.weekdays},
+            meals=plan.meals,
+        )
+
+
+def calendar_regions(start: datetime.date, end: datetime.date) -> list[str]:
+    """The regions that set terms, holidays or working days touching a period, deepest first. A
+    canteen's calendar is that of the deepest of them above its school (none: no term, nothing due)."""
+    codes = set(
+        Term.objects.filter(ends_on__gte=start, starts_on__lte=end).values_list("region_id", flat=True)
+    ) | set(CalendarDay.objects.filter(date__range=(start, end)).values_list("region_id", flat=True))
+    return sorted(codes, key=lambda code: (-len(code), code))
 
 
 def calendar_for(canteen: Canteen, start: datetime.date, end: datetime.date) -> CanteenCalendar:

@@ -79,7 +79,7 @@ def _completeness(request: HttpRequest, school: School, canteens: list[Canteen])
     looks at first on a school's file."""
     import datetime
 
-    from brightkitchen.schools.metrics import registered_metrics, total
+    from brightkitchen.schools.metrics import MetricInput, registered_metrics, total
     from brightkitchen.schools.selectors import today
 
     if not canteens:
@@ -89,10 +89,11 @@ def _completeness(request: HttpRequest, school: School, canteens: list[Canteen])
     metrics = registered_metrics()
     rows = []
     for canteen in canteens:
-        one = Canteen.objects.filter(pk=canteen.pk)  # already fetched through scoping by the page
+        # Already fetched through scoping by the page; the metrics share what they read.
+        one = MetricInput(Canteen.objects.filter(pk=canteen.pk), start, end)
         cells = []
         for metric in metrics:
-            ratio = total(metric.compute(one, start, end))
+            ratio = total(metric.compute(one))
             cells.append({"metric": metric, "ratio": ratio, "percent": _percent(ratio.rate)})
         rows.append({"canteen": canteen, "cells": cells})
     return {"rows": rows, "start": start, "end": end}

@@ -169,22 +169,18 @@ def completeness(
     user: AnyUser, region: str, start: datetime.date, end: datetime.date
 ) -> list[CompletenessRow]:
     """Every registered completeness metric over the canteens the user may see (optionally inside
-    `region`), in total and by the child regions of that region (or of the user's own region)."""
+    `region`), in total and by the child regions of that region (or of the user's own region). The
+    metrics share one MetricInput, so the tallies of all of them come in one query."""
     from brightkitchen.core.scoping import scope_of
-    from brightkitchen.schools.metrics import registered_metrics, total
+    from brightkitchen.schools.metrics import MetricInput, by_prefix, registered_metrics, total
 
-    canteens = canteens_for(user, CanteenFilters(region=region))
+    scope = MetricInput(canteens_for(user, CanteenFilters(region=region)), start, end)
     parent = region or scope_of(user).region_prefix
     children = list(children_of(parent))
     width = len(children[0].code) if children else None
-    region_of = dict(canteens.values_list("id", "school__organisation__region__code"))
     rows = []
     for metric in registered_metrics():
-        per_canteen = metric.compute(canteens, start, end)
-        by_region: dict[str, Ratio] = {}
-        if width is not None:
-            for canteen_id, ratio in per_canteen.items():
-                code = region_of.get(canteen_id, "")[:width]
-                by_region[code] = by_region.get(code, Ratio(0, 0)) + ratio
-        rows.append(CompletenessRow(metric.key, metric.label, total(per_canteen), by_region))
+        by_school_region = metric.compute(scope)
+        by_region = by_prefix(by_school_region, width) if width is not None else {}
+        rows.append(CompletenessRow(metric.key, metric.label, total(by_school_region), by_region))
     return rows

@@ -15,6 +15,7 @@ from brightkitchen.accounts.roles import Role
 from brightkitchen.records.selectors import calendars_for
 from brightkitchen.regions.models import Region
 from brightkitchen.schools.models import Canteen
+from brightkitchen.schools.tallies import refresh_tallies
 from brightkitchen.selfcheck.models import (
     CheckKind,
     ChecklistItem,
@@ -57,7 +58,7 @@ RISK_NOTES = [
 SUMMARIES = ["未发现食品安全风险隐患", "发现问题已当场整改", "运行正常"]
 
 
-def _template(region: str, kind: str, items: list[tuple[str, bool]]) -> ChecklistTemplate | None:
+def checklist_template(region: str, kind: str, items: list[tuple[str, bool]]) -> ChecklistTemplate | None:
     existing = ChecklistTemplate.objects.filter(region_id=region, kind=kind).order_by("-version").first()
     if existing is not None:
         return existing
@@ -84,7 +85,7 @@ def _templates() -> dict[tuple[str, str], ChecklistTemplate]:
     ]
     found = {}
     for region, kind, items in wanted:
-        template = _template(region, kind.value, items)
+        template = checklist_template(region, kind.value, items)
         if template is not None:
             found[(region, kind.value)] = template
     return found
@@ -161,3 +162,4 @@ def seed(canteens: list[Canteen], today: datetime.date, rng: random.Random) -> N
                 )
             )
     InspectionAnswer.objects.bulk_create(answers, batch_size=5000)
+    refresh_tallies(Canteen.objects.filter(pk__in=ids), start, today)  # bulk_create sends no signals

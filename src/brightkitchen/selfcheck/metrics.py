@@ -8,9 +8,11 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from brightkitchen.records.selectors import calendars_for
-from brightkitchen.schools.metrics import Metric, Ratio, register_metric
+from brightkitchen.schools.metrics import Metric, MetricInput, Ratio, register_metric
 from brightkitchen.schools.models import Canteen
+from brightkitchen.schools.tallies import Due, Source, Tally, register_tally
 from brightkitchen.selfcheck import selectors
+from brightkitchen.selfcheck.models import SelfInspection
 
 
 def service_days(
@@ -24,15 +26,18 @@ def service_days(
     return result
 
 
-def daily_check_rate(
-    canteens: QuerySet[Canteen], start: datetime.date, end: datetime.date
-) -> dict[int, Ratio]:
-    due = service_days(canteens, start, end)
-    if not due:
-        return {}
-    done = selectors.daily_reported(canteens, start, end)
-    return {cid: Ratio(len(days & done.get(cid, set())), len(days)) for cid, days in due.items()}
+def daily_check_rate(scope: MetricInput) -> dict[str, Ratio]:
+    return scope.calendar_ratio("daily_checked")
 
 
 def register() -> None:
+    # A canteen whose plan serves no meal owes no daily check, even on a school day.
+    register_tally(
+        Tally(
+            "daily_checked",
+            Due.SERVING_DAY,
+            selectors.daily_checked_days,
+            (Source(SelfInspection, "period"),),
+        )
+    )
     register_metric(Metric("self_inspection", _("Daily self-inspection rate"), daily_check_rate))

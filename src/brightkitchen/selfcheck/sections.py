@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from brightkitchen.schools.metrics import canteen_rate
 from brightkitchen.schools.models import Canteen, School
 from brightkitchen.schools.sections import SchoolFileSection, register_section
 from brightkitchen.selfcheck import selectors
@@ -22,7 +23,6 @@ def _section(request: HttpRequest, school: School, canteens: list[Canteen]) -> d
         return None
     today = timezone.localdate()
     start = today - datetime.timedelta(days=29)
-    rates = daily_check_rate(Canteen.objects.filter(pk__in=[c.pk for c in canteens]), start, today)
     reports = list(
         selectors.inspections_for(
             request.user,
@@ -32,12 +32,12 @@ def _section(request: HttpRequest, school: School, canteens: list[Canteen]) -> d
     rows = []
     for canteen in canteens:
         mine = [r for r in reports if r.canteen_id == canteen.pk]
-        rate = rates.get(canteen.pk)
+        rate = canteen_rate(daily_check_rate, canteen.pk, start, today)
         rows.append(
             {
                 "canteen": canteen,
                 "rate": rate,
-                "percent": round(rate.rate * 100) if rate and rate.rate is not None else None,
+                "percent": round(rate.rate * 100) if rate.rate is not None else None,
                 "today": next((r for r in mine if r.kind == CheckKind.DAILY and r.period == today), None),
                 "monthly": next((r for r in mine if r.kind == CheckKind.MONTHLY), None),
             }

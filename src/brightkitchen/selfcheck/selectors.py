@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -12,6 +13,7 @@ from django.db.models import QuerySet
 from brightkitchen.core.scoping import Action, AnyUser
 from brightkitchen.regions.selectors import region_prefixes
 from brightkitchen.schools.models import Canteen
+from brightkitchen.schools.tallies import daily_counts
 from brightkitchen.selfcheck.models import CheckKind, ChecklistTemplate, SelfInspection
 
 
@@ -66,19 +68,33 @@ def inspections_for(
     return qs.order_by("-period", "kind", "id")
 
 
+def reports_of(
+    canteens: QuerySet[Canteen], kind: str, start: datetime.date, end: datetime.date
+) -> QuerySet[SelfInspection]:
+    """The reports of `kind` of `canteens` for the periods from `start` to `end`."""
+    return SelfInspection.objects.filter(
+        canteen__in=canteens.values("pk"), kind=kind, period__range=(start, end)
+    )
+
+
 def reported_periods(
     canteens: QuerySet[Canteen], kind: str, start: datetime.date, end: datetime.date, *, signed: bool = False
 ) -> dict[int, set[datetime.date]]:
     """Periods with a report of `kind` per canteen (only signed ones with `signed`), in one query."""
-    qs = SelfInspection.objects.filter(
-        canteen__in=canteens.values("pk"), kind=kind, period__range=(start, end)
-    )
+    qs = reports_of(canteens, kind, start, end)
     if signed:
         qs = qs.filter(signed_at__isnull=False)
     done: dict[int, set[datetime.date]] = defaultdict(set)
     for canteen_id, period in qs.order_by().values_list("canteen_id", "period"):
         done[canteen_id].add(period)
     return done
+
+
+def daily_checked_days(
+    canteens: QuerySet[Canteen], start: datetime.date, end: datetime.date
+) -> Iterable[tuple[int, datetime.date, int]]:
+    """(canteen, day, daily reports): the marks of the daily self-inspection tally."""
+    return daily_counts(reports_of(canteens, CheckKind.DAILY, start, end), day="period")
 
 
 def daily_reported(

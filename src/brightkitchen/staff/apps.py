@@ -9,8 +9,18 @@ class StaffConfig(AppConfig):
 
     def ready(self) -> None:
         from brightkitchen.schools.metrics import Metric, register_metric
+        from brightkitchen.schools.tallies import Due, Source, Tally, register_tally
         from brightkitchen.staff import rules, sections, selectors
+        from brightkitchen.staff.models import MorningCheck
 
+        register_tally(
+            Tally(
+                "morning_checks",
+                Due.SERVICE_DAY,
+                selectors.morning_check_days,
+                (Source(MorningCheck, "date"),),
+            )
+        )
         register_metric(
             Metric("morning_check", _("Morning check completion rate"), selectors.morning_check_metric)
         )

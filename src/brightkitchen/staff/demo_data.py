@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from brightkitchen.demo.names import mobile_phone, person_name
 from brightkitchen.schools.models import Canteen
+from brightkitchen.schools.tallies import refresh_tallies
 from brightkitchen.staff.models import (
     CheckResult,
     HealthCertificate,
@@ -149,3 +150,4 @@ def seed(canteens: list[Canteen], today: datetime.date, rng: random.Random) -> N
                     )
                 )
     MorningCheck.objects.bulk_create(checks, batch_size=2000)
+    refresh_tallies(Canteen.objects.filter(pk__in=[c.pk for c in todo]), start, today)  # no signals

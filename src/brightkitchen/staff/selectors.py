@@ -14,8 +14,9 @@ from django.utils import timezone
 from brightkitchen.core.scoping import Action, AnyUser
 from brightkitchen.schedule.models import MealPlan
 from brightkitchen.schedule.selectors import DEFAULT_PLAN, CanteenCalendar, calendar_for
-from brightkitchen.schools.metrics import Ratio
+from brightkitchen.schools.metrics import MetricInput, Ratio
 from brightkitchen.schools.models import Canteen
+from brightkitchen.schools.tallies import Due, GroupKey, daily_counts, group_key, group_values
 from brightkitchen.staff.models import (
     CERTIFICATE_EXPIRY_WARNING_DAYS,
     CertificateStatus,
@@ -191,64 +192,80 @@ def calendars_for(
     return result
 
 
-def _with_region(canteens: QuerySet[Canteen]) -> list[Canteen]:
-    return list(canteens.select_related("school__organisation").order_by())
-
-
 # --- Metrics -----------------------------------------------------------------------------------------
 
 
-def morning_check_metric(
-    canteens: QuerySet[Canteen], start: datetime.date, end: datetime.date
-) -> dict[int, Ratio]:
-    """晨检完成率 per canteen: morning checks on service days / (active staff with a valid certificate on
-    the period's last day × service days). Canteens with nothing expected are left out."""
-    rows = _with_region(canteens)
-    if not rows:
-        return {}
-    ids = [c.pk for c in rows]
-    staff_counts = dict(
-        StaffMember.objects.filter(canteen_id__in=ids, active=True)
-        .filter(valid_certificate_q(end))
-        .values("canteen_id")
+def staff_by_group(canteens: QuerySet[Canteen], on: datetime.date) -> dict[GroupKey, tuple[int, int]]:
+    """Per calendar group: active staff, and those of them holding a certificate valid on `on` (the
+    staff a morning check is expected of), in one grouped query."""
+    values = group_values("canteen")
+    rows = (
+        StaffMember.objects.filter(canteen__in=canteens.values("pk"), active=True)
+        .annotate(valid=valid_certificate_q(on), **values)
         .order_by()
-        .annotate(n=Count("id"))
-        .values_list("canteen_id", "n")
+        .values(*values)
+        .annotate(total=Count("pk"), held=Count("pk", filter=Q(valid=True)))
     )
-    done_by_day: dict[int, dict[datetime.date, int]] = defaultdict(dict)
-    for canteen_id, day, n in (
-        MorningCheck.objects.filter(canteen_id__in=ids, date__range=(start, end))
-        .values("canteen_id", "date")
+    return {group_key(row): (row["total"], row["held"]) for row in rows}
+
+
+def unexpected_checks(
+    canteens: QuerySet[Canteen], start: datetime.date, end: datetime.date
+) -> dict[GroupKey, dict[datetime.date, int]]:
+    """Morning checks in the period of people not expected at its end (gone, or without a valid
+    certificate by then), per calendar group and day. The morning-check tally counts everyone checked;
+    these few come off it. Found from the people, so only their checks are read."""
+    others = StaffMember.objects.filter(canteen__in=canteens.values("pk")).exclude(
+        Q(active=True) & valid_certificate_q(end)
+    )
+    values = group_values("canteen")
+    rows = (
+        MorningCheck.objects.filter(staff__in=others, date__range=(start, end))
+        .annotate(**values)
         .order_by()
-        .annotate(n=Count("id"))
-        .values_list("canteen_id", "date", "n")
-    ):
-        done_by_day[canteen_id][day] = n
-    calendars = calendars_for([c for c in rows if staff_counts.get(c.pk)], start, end)
-    result: dict[int, Ratio] = {}
-    for canteen_id, calendar in calendars.items():
-        days = calendar.service_days(start, end)
-        staff = staff_counts[canteen_id]
-        if not days:
+        .values("date", *values)
+        .annotate(n=Count("pk"))
+    )
+    found: dict[GroupKey, dict[datetime.date, int]] = defaultdict(dict)
+    for row in rows:
+        found[group_key(row)][row["date"]] = row["n"]
+    return found
+
+
+def morning_check_metric(scope: MetricInput) -> dict[str, Ratio]:
+    """晨检完成率 per region: morning checks on service days of the staff expected / (active staff with a
+    valid certificate on the period's last day × service days). Regions with nothing expected are left
+    out."""
+    staff = scope.shared("staff.by_group", lambda: staff_by_group(scope.canteens, scope.end))
+    others = unexpected_checks(scope.canteens, scope.start, scope.end)
+    result: dict[str, Ratio] = {}
+    for group in scope.tally_groups:
+        expected = staff.get(group.key, (0, 0))[1] * group.slots(Due.SERVICE_DAY)
+        if not expected:
             continue
-        done = sum(min(done_by_day[canteen_id].get(d, 0), staff) for d in days)
-        result[canteen_id] = Ratio(done, staff * len(days))
+        not_due = others.get(group.key, {})
+        done = group.done["morning_checks"] - sum(n for day, n in not_due.items() if day in group.days)
+        result[group.region] = result.get(group.region, Ratio(0, 0)) + Ratio(done, expected)
     return result
 
 
-def health_certificate_metric(
-    canteens: QuerySet[Canteen], start: datetime.date, end: datetime.date
-) -> dict[int, Ratio]:
-    """健康证持证率 per canteen: active staff with a certificate valid on the period's last day / active
+def health_certificate_metric(scope: MetricInput) -> dict[str, Ratio]:
+    """健康证持证率 per region: active staff with a certificate valid on the period's last day / active
     staff."""
-    rows = (
-        StaffMember.objects.filter(canteen__in=canteens.order_by().values("pk"), active=True)
-        .annotate(valid=valid_certificate_q(end))
-        .values("canteen_id")
-        .order_by()
-        .annotate(total=Count("id"), held=Count("id", filter=Q(valid=True)))
+    staff = scope.shared("staff.by_group", lambda: staff_by_group(scope.canteens, scope.end))
+    result: dict[str, Ratio] = {}
+    for key, (total, held) in staff.items():
+        result[key[0]] = result.get(key[0], Ratio(0, 0)) + Ratio(held, total)
+    return result
+
+
+def morning_check_days(
+    canteens: QuerySet[Canteen], start: datetime.date, end: datetime.date
+) -> Iterable[tuple[int, datetime.date, int]]:
+    """(canteen, day, people checked): the marks of the morning-check tally."""
+    return daily_counts(
+        MorningCheck.objects.filter(canteen__in=canteens.values("pk"), date__range=(start, end))
     )
-    return {row["canteen_id"]: Ratio(row["held"], row["total"]) for row in rows}
 
 
 __all__ = [
@@ -261,9 +278,12 @@ __all__ = [
     "health_certificate_metric",
     "morning_board",
     "morning_check_metric",
+    "morning_check_days",
     "morning_checks_for",
+    "staff_by_group",
     "staff_for",
     "today",
+    "unexpected_checks",
     "valid_certificate_q",
     "with_certificate_expiry",
 ]

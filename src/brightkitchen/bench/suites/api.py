@@ -82,7 +82,7 @@ class ApiBenchmark:
         parser.add_argument("--seed", type=int, default=7, help="seed of the random query mix")
 
     def run(self, out: OutputWrapper, options: dict[str, Any]) -> None:
-        user = _regulator()
+        user = province_regulator()
         canteens = Canteen.objects.visible_to(user).count()
         client = Client()
         client.force_login(user)
@@ -113,7 +113,7 @@ class ApiBenchmark:
         )
 
 
-def _regulator() -> User:
+def province_regulator() -> User:
     user = User.objects.select_related("organisation").filter(username=REGULATOR).first()
     if user is None or not Canteen.objects.visible_to(user).exists():
         raise BenchError(

@@ -11,7 +11,7 @@ from brightkitchen.hygiene import demo_data
 from brightkitchen.hygiene.metrics import disinfection_rate
 from brightkitchen.hygiene.models import HygieneRecord
 from brightkitchen.schedule.models import Term
-from brightkitchen.schools.models import Canteen
+from brightkitchen.schools.metrics import canteen_rate
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,5 @@ def test_demo_is_idempotent_and_feeds_the_metric(world: World) -> None:
         "additive",
     }
     start = today - datetime.timedelta(days=59)
-    ratio = disinfection_rate(Canteen.objects.filter(pk=world.canteens["a"].pk), start, today)[
-        world.canteens["a"].pk
-    ]
+    ratio = canteen_rate(disinfection_rate, world.canteens["a"].pk, start, today)
     assert ratio.expected > 30 and 0.8 < ratio.done / ratio.expected <= 1

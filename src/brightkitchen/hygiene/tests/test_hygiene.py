@@ -15,7 +15,7 @@ from brightkitchen.hygiene.metrics import disinfection_rate
 from brightkitchen.hygiene.models import HygieneRecord
 from brightkitchen.records.tests.factories import photo
 from brightkitchen.schedule.models import Term
-from brightkitchen.schools.models import Canteen
+from brightkitchen.schools.metrics import canteen_rate
 
 pytestmark = pytest.mark.django_db
 
@@ -127,10 +127,7 @@ def test_disinfection_metric(world: World) -> None:
             method="steam",
             photo="x.jpg",
         )
-    rates = disinfection_rate(
-        Canteen.objects.filter(pk=canteen.pk), monday, monday + datetime.timedelta(days=6)
-    )
-    ratio = rates[canteen.pk]
+    ratio = canteen_rate(disinfection_rate, canteen.pk, monday, monday + datetime.timedelta(days=6))
     assert (ratio.done, ratio.expected) == (2, 5)  # Monday and Wednesday; Saturday is no service day
 
 

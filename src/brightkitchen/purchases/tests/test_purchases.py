@@ -15,6 +15,7 @@ from brightkitchen.core.errors import Conflict, FieldError
 from brightkitchen.purchases import metrics, rules, services
 from brightkitchen.purchases.models import PurchaseCertificate, PurchaseInspection, add_months, retain_until
 from brightkitchen.purchases.tests.factories import deliveries, jpeg, pdf, photo
+from brightkitchen.schools.metrics import MetricInput, canteen_rate
 from brightkitchen.schools.models import Canteen
 
 pytestmark = pytest.mark.django_db
@@ -227,7 +228,7 @@ def test_rejected_delivery_raises_no_alert_and_is_out_of_the_metric(world: World
     _create(world, data=_data(decision="rejected", rejection_reason="变质", rejection_handling="destroyed"))
     today = timezone.localdate()
     assert rules.certificate_missing_findings(today) == []
-    assert metrics.certificate_rate(Canteen.objects.all(), today, today) == {}
+    assert metrics.certificate_rate(MetricInput(Canteen.objects.all(), today, today)) == {}
 
 
 # --- Uploads, idempotency ----------------------------------------------------------------------------
@@ -314,7 +315,7 @@ def test_add_certificate_later_closes_the_alert_and_fills_the_metric(world: Worl
     today = timezone.localdate()
     findings = rules.certificate_missing_findings(today)
     assert [f.subject_key for f in findings] == [f"purchase_certificate:{record.pk}"]
-    assert metrics.certificate_rate(Canteen.objects.all(), today, today)[record.canteen_id].rate == 0
+    assert canteen_rate(metrics.certificate_rate, record.canteen_id, today, today).rate == 0
     client = world.client("staff_a")
     url = f"/api/v1/purchases/inspections/{record.pk}/certificates"
     key = str(uuid.uuid4())
@@ -322,7 +323,7 @@ def test_add_certificate_later_closes_the_alert_and_fills_the_metric(world: Worl
     assert client.post(url, {"kind": "quality", "file": photo(), "submission_key": key}).status_code == 200
     assert PurchaseCertificate.objects.filter(inspection=record).count() == 1
     assert rules.certificate_missing_findings(today) == []
-    assert metrics.certificate_rate(Canteen.objects.all(), today, today)[record.canteen_id].rate == 1
+    assert canteen_rate(metrics.certificate_rate, record.canteen_id, today, today).rate == 1
     missing = client.post(url, {"kind": "quality"})
     assert missing.status_code == 400 and missing.json()["detail"][0]["loc"] == ["body", "file"]
     bad_kind = client.post(url, {"kind": "selfie", "file": photo()})

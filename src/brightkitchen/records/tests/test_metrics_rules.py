@@ -13,7 +13,14 @@ from brightkitchen.records.models import AccompaniedMeal, SampleRetention
 from brightkitchen.records.rules import CHINA
 from brightkitchen.schedule.models import CalendarDay, MealPlan, Term
 from brightkitchen.schedule.selectors import calendar_for
-from brightkitchen.schools.metrics import Ratio, registered_metrics, total
+from brightkitchen.schools.metrics import (
+    MetricFn,
+    MetricInput,
+    Ratio,
+    canteen_rate,
+    registered_metrics,
+    total,
+)
 from brightkitchen.schools.models import Canteen
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +59,7 @@ def _companion(world: World, day: D, meal: str, kind: str, name: str) -> None:
     )
 
 
-def _metric(key: str) -> object:
+def _metric(key: str) -> MetricFn:
     return next(m for m in registered_metrics() if m.key == key).compute
 
 
@@ -72,22 +79,20 @@ def test_sample_retention_rate(world: World, calendar: None) -> None:
     _sample(world, WED, "lunch")  # a holiday: recorded, but nothing was due
     _sample(world, SAT, "lunch")
     compute = _metric("sample_retention")
-    per_canteen = compute(Canteen.objects.all(), MON, SAT)  # type: ignore[operator]
     # A: Mon, Tue, Thu, Fri × breakfast and lunch = 8 served meals; 3 sampled. B: lunch on 4 days, none.
-    assert per_canteen[world.canteens["a"].pk] == Ratio(3, 8)
-    assert per_canteen[world.canteens["b"].pk] == Ratio(0, 4)
-    assert total(per_canteen) == Ratio(3, 12)
-    only_a = compute(Canteen.objects.filter(pk=world.canteens["a"].pk), MON, SAT)  # type: ignore[operator]
-    assert list(only_a) == [world.canteens["a"].pk]
-    assert compute(Canteen.objects.all(), WED, WED) == {}  # type: ignore[operator]
+    assert canteen_rate(compute, world.canteens["a"].pk, MON, SAT) == Ratio(3, 8)
+    assert canteen_rate(compute, world.canteens["b"].pk, MON, SAT) == Ratio(0, 4)
+    by_region = compute(MetricInput(Canteen.objects.all(), MON, SAT))
+    assert total(by_region) == Ratio(3, 12)
+    assert set(by_region) == {c.school.organisation.region_id for c in world.canteens.values()}
+    assert compute(MetricInput(Canteen.objects.all(), WED, WED)) == {}
 
 
 def test_accompanied_meal_rate_counts_school_leaders_only(world: World, calendar: None) -> None:
     _companion(world, MON, "lunch", "leader", "李副校长")
     _companion(world, MON, "lunch", "parent", "张家长")
     _companion(world, TUE, "lunch", "parent", "赵家长")  # a parent alone does not cover the meal
-    per_canteen = _metric("accompanied_meal")(Canteen.objects.filter(pk=world.canteens["a"].pk), MON, TUE)  # type: ignore[operator]
-    assert per_canteen == {world.canteens["a"].pk: Ratio(1, 4)}
+    assert canteen_rate(_metric("accompanied_meal"), world.canteens["a"].pk, MON, TUE) == Ratio(1, 4)
 
 
 def _findings(kind: str, day: D, now: datetime.datetime, world: World) -> set[str]:
@@ -143,3 +148,18 @@ def test_findings_of_a_whole_day_severity_message_and_link(world: World, calenda
     assert "accompanied:2026-09-10:lunch" not in _findings(
         "accompanied_meal_missing", THU, _at(THU, 20), world
     )
+
+
+def test_tallies_follow_corrections_and_deletions(world: World, calendar: None) -> None:
+    """The metrics read tallies; a record saved, moved to another month or deleted updates them at once."""
+    compute, a = _metric("sample_retention"), world.canteens["a"].pk
+    october = D(2026, 10, 12)  # a Monday
+    _sample(world, MON, "lunch")
+    assert canteen_rate(compute, a, MON, MON) == Ratio(1, 2)
+    sample = SampleRetention.objects.get()
+    sample.date = october  # a correction of the day
+    sample.save()
+    assert canteen_rate(compute, a, MON, MON) == Ratio(0, 2)
+    assert canteen_rate(compute, a, october, october) == Ratio(1, 2)
+    sample.delete()
+    assert canteen_rate(compute, a, october, october) == Ratio(0, 2)

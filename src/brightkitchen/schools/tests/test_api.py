@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -154,7 +155,12 @@ def half_done_metric() -> Any:
     metric = metrics.Metric(
         "test_half",
         "half",
-        lambda qs, start, end: {c: metrics.Ratio(1, 2) for c in qs.values_list("id", flat=True)},
+        lambda scope: {
+            code: metrics.Ratio(n, 2 * n)
+            for code, n in Counter(
+                scope.canteens.values_list("school__organisation__region_id", flat=True)
+            ).items()
+        },
     )
     metrics.register_metric(metric)
     yield metric

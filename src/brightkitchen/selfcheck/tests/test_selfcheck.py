@@ -16,7 +16,7 @@ from brightkitchen.conftest import World
 from brightkitchen.core.errors import Conflict, FieldError, FieldPermissionDenied
 from brightkitchen.records.rules import CHINA
 from brightkitchen.schedule.models import MealPlan, Term
-from brightkitchen.schools.metrics import Ratio, registered_metrics
+from brightkitchen.schools.metrics import Ratio, canteen_rate, registered_metrics
 from brightkitchen.selfcheck import services
 from brightkitchen.selfcheck.models import InspectionAnswer, SelfInspection
 from brightkitchen.selfcheck.rules import daily_check_missing_findings, monthly_review_unsigned_findings
@@ -186,14 +186,7 @@ def test_daily_rate_counts_zero_risk_reports(world: World, calendar: None) -> No
     compute = next(m for m in registered_metrics() if m.key == "self_inspection").compute
     _report(world, "daily", MON)
     _report(world, "daily", D(2026, 9, 12))  # a Saturday report counts for nothing
-    rates = compute(world_canteens(world), MON, WED)
-    assert rates[world.canteens["a"].pk] == Ratio(1, 3)
-
-
-def world_canteens(world: World) -> Any:
-    from brightkitchen.schools.models import Canteen
-
-    return Canteen.objects.filter(pk=world.canteens["a"].pk)
+    assert canteen_rate(compute, world.canteens["a"].pk, MON, WED) == Ratio(1, 3)
 
 
 def _at(day: D, hour: int) -> datetime.datetime:

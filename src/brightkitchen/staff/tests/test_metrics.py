@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from brightkitchen.conftest import World
 from brightkitchen.schedule.models import CalendarDay, MealPlan, Term
-from brightkitchen.schools.metrics import Ratio, registered_metrics
+from brightkitchen.schools.metrics import MetricInput, Ratio, canteen_rate, registered_metrics, total
 from brightkitchen.schools.models import Canteen
 from brightkitchen.staff.models import CheckResult, MorningCheck, StaffMember
 from brightkitchen.staff.selectors import health_certificate_metric, morning_check_metric
@@ -26,16 +26,14 @@ def _week() -> tuple[datetime.date, datetime.date]:
 
 
 def _checks(world: World, staff: StaffMember, days: list[datetime.date]) -> None:
-    MorningCheck.objects.bulk_create(
-        MorningCheck(
+    for d in days:  # one by one, as the services save them (their tallies follow)
+        MorningCheck.objects.create(
             canteen=world.canteens["a"],
             staff=staff,
             date=d,
             temperature=Decimal("36.5"),
             result=CheckResult.FIT,
         )
-        for d in days
-    )
 
 
 def test_morning_check_rate_counts_service_days_only(world: World) -> None:
@@ -50,22 +48,23 @@ def test_morning_check_rate_counts_service_days_only(world: World) -> None:
     _checks(world, fx.helper, days[:2])
     canteens = Canteen.objects.filter(pk__in=[world.canteens["a"].pk, world.canteens["b"].pk])
 
-    result = morning_check_metric(canteens, monday, sunday)
-    assert result[world.canteens["a"].pk] == Ratio(7, 10)
-    assert result[world.canteens["b"].pk] == Ratio(0, 10)
-    assert result[world.canteens["a"].pk].rate == pytest.approx(0.7)
+    a, b = world.canteens["a"].pk, world.canteens["b"].pk
+    assert canteen_rate(morning_check_metric, a, monday, sunday) == Ratio(7, 10)
+    assert canteen_rate(morning_check_metric, b, monday, sunday) == Ratio(0, 10)
+    assert canteen_rate(morning_check_metric, a, monday, sunday).rate == pytest.approx(0.7)
+    assert total(morning_check_metric(MetricInput(canteens, monday, sunday))) == Ratio(7, 20)
 
     # A holiday on Tuesday: 4 service days; a canteen serving Mon–Wed only: 3.
     CalendarDay.objects.create(region_id="140702", date=days[1], name="节日")
-    assert morning_check_metric(canteens, monday, sunday)[world.canteens["a"].pk] == Ratio(5, 8)
+    assert canteen_rate(morning_check_metric, a, monday, sunday) == Ratio(5, 8)
     MealPlan.objects.create(canteen=world.canteens["b"], weekdays="123")
-    assert morning_check_metric(canteens, monday, sunday)[world.canteens["b"].pk] == Ratio(0, 6)
+    assert canteen_rate(morning_check_metric, b, monday, sunday) == Ratio(0, 6)
 
 
 def test_no_term_means_nothing_expected(world: World) -> None:
     monday, sunday = _week()
     staff_fixture(world, "a")
-    assert morning_check_metric(Canteen.objects.all(), monday, sunday) == {}
+    assert morning_check_metric(MetricInput(Canteen.objects.all(), monday, sunday)) == {}
 
 
 def test_health_certificate_rate(world: World) -> None:
@@ -73,13 +72,13 @@ def test_health_certificate_rate(world: World) -> None:
     staff_fixture(world, "a")
     StaffMember.objects.create(canteen=world.canteens["a"], name="无证人员")
     StaffMember.objects.create(canteen=world.canteens["a"], name="已离职", active=False)
-    result = health_certificate_metric(Canteen.objects.all(), monday, sunday)
-    assert result == {world.canteens["a"].pk: Ratio(2, 3)}
+    a = world.canteens["a"]
+    region = a.school.organisation.region_id
+    result = health_certificate_metric(MetricInput(Canteen.objects.all(), monday, sunday))
+    assert result == {region: Ratio(2, 3)}
     # On a day after both certificates expired, nobody holds one.
     late = timezone.localdate() + datetime.timedelta(days=400)
-    assert health_certificate_metric(Canteen.objects.all(), late, late) == {
-        world.canteens["a"].pk: Ratio(0, 3)
-    }
+    assert health_certificate_metric(MetricInput(Canteen.objects.all(), late, late)) == {region: Ratio(0, 3)}
 
 
 def test_metrics_are_registered() -> None:

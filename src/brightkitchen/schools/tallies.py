@@ -1,0 +1,377 @@
+"""Tallies: the records the completeness metrics count, condensed per canteen and month
+(`schools.models.CanteenMonth`), and the one query that adds them up for a set of canteens and a period.
+
+Counting the records themselves does not scale: a province keeps millions a month (a sample per dish
+per meal, a morning check per person per day), and grouping them by the canteens' calendars took
+seconds. A month of one canteen fits in one row of day bitmasks instead, and what was done on a due
+day is a bit count of (recorded days & due days), worked out in the database for every canteen at once.
+
+Apps plug in what they count with `register_tally` from their AppConfig `ready()`, naming the models
+whose rows the tally counts (its sources). Saving or deleting one such row through the ORM rebuilds its
+canteen's month in the same transaction (signals connected here, so no service can forget it); bulk
+writers (`bulk_create`, COPY, queryset updates) bypass signals and call `refresh_tallies` for what they
+wrote.
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import operator
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import transaction
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FilteredRelation,
+    Func,
+    IntegerField,
+    Model,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.db.models.signals import post_delete, post_save, pre_save
+
+from brightkitchen.schedule.models import MealPlan
+from brightkitchen.schedule.selectors import DEFAULT_PLAN, RegionCalendars, calendar_regions
+from brightkitchen.schools.models import TALLY_PLANES, Canteen, CanteenMonth
+
+
+class Due(enum.Enum):
+    """On which days a tally counts: what a canteen owes for it."""
+
+    BREAKFAST = "breakfast"  # service days, when the canteen serves this meal
+    LUNCH = "lunch"
+    DINNER = "dinner"
+    SERVICE_DAY = "service_day"  # every service day
+    SERVING_DAY = "serving_day"  # service days, when the canteen serves any meal
+    PERIOD = "period"  # every day of the period, service day or not
+
+
+# (canteens, first day, last day) → (canteen id, day, count) for each day with something to count; a
+# flag's count is 1.
+MarksFn = Callable[
+    [QuerySet[Canteen], datetime.date, datetime.date], Iterable[tuple[int, datetime.date, int]]
+]
+
+
+@dataclass(frozen=True)
+class Source:
+    """A model whose rows a tally counts, and the attribute path to a row's day ("date", or
+    "inspection.delivered_on" for a delivery's certificate). Every source row has a `canteen_id`."""
+
+    model: type[Model]
+    day: str
+
+    def mark(self, instance: Model) -> tuple[int, datetime.date] | None:
+        try:
+            day = operator.attrgetter(self.day)(instance)
+        except ObjectDoesNotExist:  # a certificate deleted with its delivery: the delivery refreshes
+            return None
+        canteen_id = getattr(instance, "canteen_id", None)
+        return (canteen_id, day) if canteen_id and day else None
+
+
+@dataclass(frozen=True)
+class Tally:
+    field: str  # a flag field of CanteenMonth, or one of its COUNTS
+    due: Due
+    marks: MarksFn
+    sources: tuple[Source, ...]
+
+    @property
+    def is_count(self) -> bool:
+        return self.field in CanteenMonth.COUNTS
+
+
+_TALLIES: dict[str, Tally] = {}
+_SOURCES: dict[type[Model], Source] = {}
+
+
+def register_tally(tally: Tally) -> None:
+    _TALLIES[tally.field] = tally
+    for source in tally.sources:
+        if source.model not in _SOURCES:
+            _SOURCES[source.model] = source
+            uid = f"tallies:{source.model._meta.label}"
+            pre_save.connect(_remember_day, sender=source.model, dispatch_uid=uid)
+            post_save.connect(_saved, sender=source.model, dispatch_uid=uid)
+            post_delete.connect(_deleted, sender=source.model, dispatch_uid=uid)
+
+
+def registered_tallies() -> list[Tally]:
+    return list(_TALLIES.values())
+
+
+# A canteen's calendar group, as rows carry it: its school's region and its meal plan (the default plan's
+# values where it has none).
+GroupKey = tuple[str, bool, bool, bool, str]
+PLAN_FIELDS = ("breakfast", "lunch", "dinner", "weekdays")
+
+
+def group_values(canteen: str = "") -> dict[str, Any]:
+    """Annotations that put a row in its canteen's calendar group: a canteen's own row with `canteen=""`,
+    a record's through the path to its canteen."""
+    path = f"{canteen}__" if canteen else ""
+    return {
+        "group_region": F(f"{path}school__organisation__region_id"),
+        **{
+            f"plan_{name}": Coalesce(F(f"{path}meal_plan__{name}"), Value(getattr(DEFAULT_PLAN, name)))
+            for name in PLAN_FIELDS
+        },
+    }
+
+
+def group_key(row: Mapping[str, Any]) -> GroupKey:
+    return (
+        row["group_region"],
+        row["plan_breakfast"],
+        row["plan_lunch"],
+        row["plan_dinner"],
+        row["plan_weekdays"],
+    )
+
+
+def daily_counts(records: QuerySet[Any], day: str = "date") -> Iterable[tuple[int, datetime.date, int]]:
+    """(canteen, day, number of records) of `records`, in one grouped query: the marks of a tally."""
+    counts = records.order_by().values("canteen_id", day).annotate(n=Count("pk"))
+    rows: Iterable[tuple[int, datetime.date, int]] = counts.values_list("canteen_id", day, "n")
+    return rows
+
+
+def month_starts(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    months, month = [], start.replace(day=1)
+    while month <= end:
+        months.append(month)
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def _last_day(month: datetime.date) -> datetime.date:
+    return (month + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+
+
+# --- Writing -------------------------------------------------------------------------------------------
+
+
+def refresh_tallies(canteens: QuerySet[Canteen], start: datetime.date, end: datetime.date) -> None:
+    """Rebuild the tallies of `canteens` for every month that touches the period from their records.
+    Call it inside the transaction that wrote the records: it locks the canteens first, so two writers
+    of one canteen take turns and the second counts the first's records too."""
+    with transaction.atomic():
+        _refresh(canteens, month_starts(start, end))
+
+
+def _refresh(canteens: QuerySet[Canteen], months: list[datetime.date]) -> None:
+    first, last = months[0], _last_day(months[-1])
+    locked = Canteen.objects.filter(pk__in=canteens.values("pk")).select_for_update().order_by("pk")
+    ids = list(locked.values_list("pk", flat=True))
+    rows: dict[tuple[int, datetime.date], dict[str, int]] = defaultdict(dict)
+    for tally in registered_tallies():
+        for canteen_id, day, count in tally.marks(canteens, first, last):
+            values = rows[canteen_id, day.replace(day=1)]
+            if tally.is_count:
+                for plane in range(TALLY_PLANES):
+                    if count >> plane & 1:
+                        name = f"{tally.field}_{1 << plane}"
+                        values[name] = values.get(name, 0) | 1 << (day.day - 1)
+            else:
+                values[tally.field] = values.get(tally.field, 0) | 1 << (day.day - 1)
+    CanteenMonth.objects.filter(canteen_id__in=ids, month__in=months).delete()
+    CanteenMonth.objects.bulk_create(
+        (
+            CanteenMonth(canteen_id=canteen_id, month=month, **values)
+            for (canteen_id, month), values in rows.items()
+        ),
+        batch_size=2000,
+    )
+
+
+def refresh_tally(canteen_id: int, *days: datetime.date) -> None:
+    """After a counted row of one canteen changed on `days` (two for a moved record)."""
+    for month in sorted({day.replace(day=1) for day in days}):
+        refresh_tallies(Canteen.objects.filter(pk=canteen_id), month, month)
+
+
+def _remember_day(sender: type[Model], instance: Model, raw: bool = False, **kwargs: Any) -> None:
+    """Before a stored row is saved: its stored canteen and day, whose month must be rebuilt too when
+    a correction moves the record."""
+    if raw or instance._state.adding or instance.pk is None:
+        return
+    source = _SOURCES[sender]
+    stored = sender._default_manager.filter(pk=instance.pk).first()
+    instance.__dict__["_tally_before"] = source.mark(stored) if stored is not None else None
+
+
+def _saved(sender: type[Model], instance: Model, raw: bool = False, **kwargs: Any) -> None:
+    if raw:
+        return
+    marks = {_SOURCES[sender].mark(instance), instance.__dict__.pop("_tally_before", None)}
+    _refresh_marks(marks)
+
+
+def _deleted(sender: type[Model], instance: Model, **kwargs: Any) -> None:
+    _refresh_marks({_SOURCES[sender].mark(instance)})
+
+
+def _refresh_marks(marks: set[tuple[int, datetime.date] | None]) -> None:
+    days: dict[int, list[datetime.date]] = defaultdict(list)
+    for mark in marks:
+        if mark is not None:
+            days[mark[0]].append(mark[1])
+    for canteen_id, canteen_days in sorted(days.items()):
+        refresh_tally(canteen_id, *canteen_days)
+
+
+# --- Reading -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class TallyGroup:
+    """Canteens in one school region following one meal plan: they share a calendar, so what they owe
+    is their number times the slots of that calendar."""
+
+    key: GroupKey
+    plan: MealPlan
+    canteens: int
+    days: frozenset[datetime.date]  # service days in the period
+    done: dict[str, int] = field(default_factory=dict)  # tally field → what was recorded when due
+
+    @property
+    def region(self) -> str:
+        return self.key[0]
+
+    def slots(self, due: Due) -> int:
+        """What one canteen of the group owes in the period (served meals or days)."""
+        meals = {meal.value for meal in self.plan.meals}
+        if due in (Due.BREAKFAST, Due.LUNCH, Due.DINNER):
+            return len(self.days) if due.value in meals else 0
+        if due is Due.SERVING_DAY:
+            return len(self.days) if meals else 0
+        if due is Due.SERVICE_DAY:
+            return len(self.days)
+        raise ValueError(f"{due} is not a calendar slot")
+
+
+def tally_groups(canteens: QuerySet[Canteen], start: datetime.date, end: datetime.date) -> list[TallyGroup]:
+    """The canteens by calendar group, each with every registered tally added up over the period,
+    counting only what was recorded on a due day (a sample kept on a holiday fulfils nothing). One
+    query whatever the number of canteens, plus two for the calendars."""
+    due = _DueMasks(start, end)
+    values = group_values()
+    # One join per month (a year at most), so each canteen stays one row and the groups are counted
+    # without DISTINCT, which would sort every row.
+    months = {
+        f"tally_{index}": FilteredRelation("tallies", condition=Q(tallies__month=month))
+        for index, month in enumerate(due.months)
+    }
+    sums = {tally.field: Sum(due.counted(tally)) for tally in registered_tallies()}
+    rows = (
+        canteens.order_by()
+        .annotate(**months, **values)
+        .values(*values)
+        .annotate(canteen_count=Count("pk"), **sums)
+    )
+    groups = []
+    for row in rows:
+        key = group_key(row)
+        plan = MealPlan(**{name: row[f"plan_{name}"] for name in PLAN_FIELDS})
+        days = due.days(key[0], plan.weekdays)
+        done = {name: row[name] or 0 for name in sums}
+        groups.append(TallyGroup(key, plan, row["canteen_count"], days, done))
+    return groups
+
+
+class _DueMasks:
+    """The due days of a period as month bitmasks, by calendar: a canteen's calendar is that of the
+    deepest region above its school that sets terms or holidays, with the weekdays of its meal plan."""
+
+    def __init__(self, start: datetime.date, end: datetime.date) -> None:
+        self.start, self.end = start, end
+        self.months = month_starts(start, end)
+        self.regions = calendar_regions(start, end)
+        self.calendars = RegionCalendars.load(self.regions, start, end)
+        self.weekdays = sorted(
+            {DEFAULT_PLAN.weekdays, *MealPlan.objects.values_list("weekdays", flat=True).distinct()}
+        )
+        self._days: dict[tuple[str, str], frozenset[datetime.date]] = {}
+
+    def days(self, region: str, weekdays: str) -> frozenset[datetime.date]:
+        """Service days in the period of a canteen in school region `region` with these weekdays."""
+        source = next((code for code in self.regions if region.startswith(code)), None)
+        if source is None:
+            return frozenset()
+        key = (source, weekdays)
+        if key not in self._days:
+            calendar = self.calendars.calendar(source, MealPlan(weekdays=weekdays))
+            self._days[key] = frozenset(calendar.service_days(self.start, self.end))
+        return self._days[key]
+
+    def counted(self, tally: Tally) -> Any:
+        """The per-canteen count of `tally` on due days, month by month: for each month a CASE over
+        (calendar, weekdays) whose branches count the bits of that month's row under a constant mask."""
+        total: Any = Value(0)
+        for index, month in enumerate(self.months):
+            alias = f"tally_{index}"
+            if tally.due is Due.PERIOD:
+                first, last = max(self.start, month), min(self.end, _last_day(month))
+                mask = sum(1 << (day - 1) for day in range(first.day, last.day + 1))
+                total = total + self._bits(alias, tally, mask)
+                continue
+            whens = []
+            for region in self.regions:
+                for weekdays in self.weekdays:
+                    # A branch even for no due day: it must stop a canteen under this region from
+                    # falling through to the calendar of a region above it.
+                    mask = _mask(self.days(region, weekdays), month)
+                    where = Q(group_region__startswith=region, plan_weekdays=weekdays) & _serves(tally.due)
+                    whens.append(When(where, then=self._bits(alias, tally, mask) if mask else Value(0)))
+            total = total + Case(*whens, default=Value(0), output_field=IntegerField())
+        return total
+
+    @staticmethod
+    def _bits(alias: str, tally: Tally, mask: int) -> Any:
+        """The bits of `tally` in the month joined as `alias` under `mask`: a count of days, or for a
+        count, the sum of its planes' bit counts times their weights. Null (no row) counts 0."""
+        if not tally.is_count:
+            return Coalesce(BitCount(F(f"{alias}__{tally.field}").bitand(mask)), 0)
+        total: Any = Value(0)
+        for plane in range(TALLY_PLANES):
+            bits = BitCount(F(f"{alias}__{tally.field}_{1 << plane}").bitand(mask))
+            total = total + bits * (1 << plane)
+        return Coalesce(total, 0)
+
+
+def _serves(due: Due) -> Q:
+    if due in (Due.BREAKFAST, Due.LUNCH, Due.DINNER):
+        return Q(**{f"plan_{due.value}": True})
+    if due is Due.SERVING_DAY:
+        return Q(plan_breakfast=True) | Q(plan_lunch=True) | Q(plan_dinner=True)
+    return Q()
+
+
+def _mask(days: Iterable[datetime.date], month: datetime.date) -> int:
+    return sum(1 << (day.day - 1) for day in days if day.replace(day=1) == month)
+
+
+class BitCount(Func):
+    """The number of set bits of a non-negative integer below 2^36, with arithmetic every database has:
+    each 12-bit chunk is spread by a multiplication and counted modulo 31 (a classic bit trick)."""
+
+    output_field = IntegerField()
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
+        sql, params = compiler.compile(self.source_expressions[0])
+        chunks = [f"(({sql}) & 4095)", f"((({sql}) >> 12) & 4095)", f"(({sql}) >> 24)"]
+        counted = " + ".join(f"((({chunk} * 281543712968705) & 37191016277640225) %% 31)" for chunk in chunks)
+        return f"({counted})", [*params, *params, *params]
