@@ -163,3 +163,20 @@ def test_tallies_follow_corrections_and_deletions(world: World, calendar: None) 
     assert canteen_rate(compute, a, october, october) == Ratio(1, 2)
     sample.delete()
     assert canteen_rate(compute, a, october, october) == Ratio(0, 2)
+
+
+def test_refresh_tallies_command_rebuilds_what_bulk_writes_left_out(world: World, calendar: None) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from brightkitchen.schools.models import CanteenMonth
+
+    compute, a = _metric("sample_retention"), world.canteens["a"].pk
+    _sample(world, MON, "lunch")
+    CanteenMonth.objects.all().delete()  # as after a repair by hand
+    assert canteen_rate(compute, a, MON, MON) == Ratio(0, 2)
+    out = StringIO()
+    call_command("refresh_tallies", "--region", "14", "--months", "200", stdout=out)
+    assert "tallies rebuilt for" in out.getvalue()
+    assert canteen_rate(compute, a, MON, MON) == Ratio(1, 2)
