@@ -69,7 +69,7 @@ def completeness_totals(
     from brightkitchen.records.models import AccompaniedMeal, CompanionKind, SampleRetention
     from brightkitchen.schedule.selectors import calendar_for
     from brightkitchen.selfcheck.models import CheckKind, SelfInspection
-    from brightkitchen.staff.models import MorningCheck, StaffMember
+    from brightkitchen.staff.models import HealthCertificate, MorningCheck, StaffMember
     from brightkitchen.staff.selectors import valid_certificate_q
 
     totals: dict[str, list[int]] = {}
@@ -93,11 +93,22 @@ def completeness_totals(
         staff = StaffMember.objects.filter(canteen=canteen, active=True)
         held = set(staff.filter(valid_certificate_q(end)).values_list("pk", flat=True))
         add("health_certificate", len(held), staff.count())
-        checks = MorningCheck.objects.filter(canteen=canteen, staff__in=held, date__range=(start, end))
+        # A person is on duty on a day their certificate covers; their checks count on such days only.
+        covers: dict[int, list[tuple[datetime.date, datetime.date]]] = {}
+        for person, issued_on, expires_on in HealthCertificate.objects.filter(staff__in=staff).values_list(
+            "staff_id", "issued_on", "expires_on"
+        ):
+            covers.setdefault(person, []).append((issued_on, expires_on))
+
+        checks = MorningCheck.objects.filter(canteen=canteen, date__range=(start, end))
         add(
             "morning_check",
-            sum(1 for day in checks.values_list("date", flat=True) if day in days),
-            len(held) * len(days),
+            sum(
+                1
+                for person, day in checks.values_list("staff_id", "date")
+                if day in days and _covered(covers, person, day)
+            ),
+            sum(1 for day in days for person in covers if _covered(covers, person, day)),
         )
         accepted = PurchaseInspection.objects.filter(
             canteen=canteen, delivered_on__range=(start, end), decision=Decision.ACCEPTED
@@ -120,6 +131,12 @@ def completeness_totals(
         )
         add("self_inspection", len(serving & set(reports.values_list("period", flat=True))), len(serving))
     return {key: (done, expected) for key, (done, expected) in totals.items()}
+
+
+def _covered(
+    covers: dict[int, list[tuple[datetime.date, datetime.date]]], person: int, day: datetime.date
+) -> bool:
+    return any(issued_on <= day <= expires_on for issued_on, expires_on in covers.get(person, []))
 
 
 def as_json(value: Any) -> bytes:

@@ -251,7 +251,9 @@ class CanteenMonth(models.Model):
     disinfected = models.IntegerField(default=0)
     daily_checked = models.IntegerField(default=0)
 
-    COUNTS = ("morning_checks", "deliveries", "certified_deliveries")
+    # Counts a day: morning checks of people allowed on duty that day, staff allowed on duty (active,
+    # with a valid health certificate), active staff, accepted deliveries, those with certificates.
+    COUNTS = ("morning_checks", "on_duty", "staff", "deliveries", "certified_deliveries")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["canteen", "month"], name="canteen_month_unique")]

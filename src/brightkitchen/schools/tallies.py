@@ -41,6 +41,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save, pre_save
+from django.utils import timezone
 
 from brightkitchen.schedule.models import MealPlan
 from brightkitchen.schedule.selectors import DEFAULT_PLAN, RegionCalendars, calendar_regions
@@ -56,6 +57,7 @@ class Due(enum.Enum):
     SERVICE_DAY = "service_day"  # every service day
     SERVING_DAY = "serving_day"  # service days, when the canteen serves any meal
     PERIOD = "period"  # every day of the period, service day or not
+    LAST_DAY = "last_day"  # the period's last day only (a state on that day, such as staff on the roll)
 
 
 # (canteens, first day, last day) → (canteen id, day, count) for each day with something to count; a
@@ -65,33 +67,51 @@ MarksFn = Callable[
 ]
 
 
+# A row's canteen and day, or its canteen and None for a row that counts on every day (a person on
+# the staff roll): then every month of the canteen is rebuilt.
+Mark = tuple[int, datetime.date | None]
+
+
 @dataclass(frozen=True)
 class Source:
     """A model whose rows a tally counts, and the attribute path to a row's day ("date", or
-    "inspection.delivered_on" for a delivery's certificate). Every source row has a `canteen_id`."""
+    "inspection.delivered_on" for a delivery's certificate; "" when the row counts on every day). Every
+    source row has a `canteen_id`."""
 
     model: type[Model]
-    day: str
+    day: str = ""
 
-    def mark(self, instance: Model) -> tuple[int, datetime.date] | None:
+    def mark(self, instance: Model) -> Mark | None:
+        canteen_id = getattr(instance, "canteen_id", None)
+        if not canteen_id:
+            return None
+        if not self.day:
+            return (canteen_id, None)
         try:
             day = operator.attrgetter(self.day)(instance)
         except ObjectDoesNotExist:  # a certificate deleted with its delivery: the delivery refreshes
             return None
-        canteen_id = getattr(instance, "canteen_id", None)
-        return (canteen_id, day) if canteen_id and day else None
+        return (canteen_id, day) if day else None
 
 
 @dataclass(frozen=True)
 class Tally:
-    field: str  # a flag field of CanteenMonth, or one of its COUNTS
+    """What a metric adds up: `field` names it; its marks fill the CanteenMonth field `column` (the same
+    name unless two tallies read one column on different days); `due` says which days count."""
+
+    field: str
     due: Due
-    marks: MarksFn
+    marks: MarksFn | None  # None: it reads another tally's column
     sources: tuple[Source, ...]
+    column: str = ""
+
+    @property
+    def stored_in(self) -> str:
+        return self.column or self.field
 
     @property
     def is_count(self) -> bool:
-        return self.field in CanteenMonth.COUNTS
+        return self.stored_in in CanteenMonth.COUNTS
 
 
 _TALLIES: dict[str, Tally] = {}
@@ -178,15 +198,20 @@ def _refresh(canteens: QuerySet[Canteen], months: list[datetime.date]) -> None:
     ids = list(locked.values_list("pk", flat=True))
     rows: dict[tuple[int, datetime.date], dict[str, int]] = defaultdict(dict)
     for tally in registered_tallies():
+        if tally.marks is None:
+            continue
         for canteen_id, day, count in tally.marks(canteens, first, last):
             values = rows[canteen_id, day.replace(day=1)]
             if tally.is_count:
                 for plane in range(TALLY_PLANES):
                     if count >> plane & 1:
-                        name = f"{tally.field}_{1 << plane}"
+                        name = f"{tally.stored_in}_{1 << plane}"
                         values[name] = values.get(name, 0) | 1 << (day.day - 1)
             else:
-                values[tally.field] = values.get(tally.field, 0) | 1 << (day.day - 1)
+                values[tally.stored_in] = values.get(tally.stored_in, 0) | 1 << (day.day - 1)
+    for canteen_id in ids:  # a row even for nothing counted: the month is open (see open_month)
+        for month in months:
+            rows[canteen_id, month]
     CanteenMonth.objects.filter(canteen_id__in=ids, month__in=months).delete()
     CanteenMonth.objects.bulk_create(
         (
@@ -197,10 +222,28 @@ def _refresh(canteens: QuerySet[Canteen], months: list[datetime.date]) -> None:
     )
 
 
-def refresh_tally(canteen_id: int, *days: datetime.date) -> None:
-    """After a counted row of one canteen changed on `days` (two for a moved record)."""
-    for month in sorted({day.replace(day=1) for day in days}):
+def refresh_tally(canteen_id: int, *days: datetime.date | None) -> None:
+    """After a counted row of one canteen changed on `days` (two for a moved record; None for a row
+    that counts on every day: every month the canteen has tallies for, this one and the one before,
+    so that the last 30 days, the dashboards' first view, are always there)."""
+    months = {day.replace(day=1) for day in days if day is not None}
+    if None in days:
+        months |= set(CanteenMonth.objects.filter(canteen_id=canteen_id).values_list("month", flat=True))
+        this_month = timezone.localdate().replace(day=1)
+        months |= {this_month, (this_month - datetime.timedelta(days=1)).replace(day=1)}
+    for month in sorted(months):
         refresh_tallies(Canteen.objects.filter(pk=canteen_id), month, month)
+
+
+def open_month(month: datetime.date) -> int:
+    """Rows for the canteens that have none yet for `month` (the scheduler calls this every hour for
+    the current month, so a new month is ready within the hour): tallies that count on every day
+    (staff on the roll) must be there before any record of the month is. Returns the canteens done."""
+    missing = Canteen.objects.exclude(pk__in=CanteenMonth.objects.filter(month=month).values("canteen_id"))
+    count = missing.count()
+    if count:
+        refresh_tallies(missing, month, month)
+    return count
 
 
 def _remember_day(sender: type[Model], instance: Model, raw: bool = False, **kwargs: Any) -> None:
@@ -224,8 +267,8 @@ def _deleted(sender: type[Model], instance: Model, **kwargs: Any) -> None:
     _refresh_marks({_SOURCES[sender].mark(instance)})
 
 
-def _refresh_marks(marks: set[tuple[int, datetime.date] | None]) -> None:
-    days: dict[int, list[datetime.date]] = defaultdict(list)
+def _refresh_marks(marks: set[Mark | None]) -> None:
+    days: dict[int, list[datetime.date | None]] = defaultdict(list)
     for mark in marks:
         if mark is not None:
             days[mark[0]].append(mark[1])
@@ -323,6 +366,10 @@ class _DueMasks:
         total: Any = Value(0)
         for index, month in enumerate(self.months):
             alias = f"tally_{index}"
+            if tally.due is Due.LAST_DAY:
+                if month == self.months[-1]:
+                    total = total + self._bits(alias, tally, 1 << (self.end.day - 1))
+                continue
             if tally.due is Due.PERIOD:
                 first, last = max(self.start, month), min(self.end, _last_day(month))
                 mask = sum(1 << (day - 1) for day in range(first.day, last.day + 1))
@@ -344,10 +391,10 @@ class _DueMasks:
         """The bits of `tally` in the month joined as `alias` under `mask`: a count of days, or for a
         count, the sum of its planes' bit counts times their weights. Null (no row) counts 0."""
         if not tally.is_count:
-            return Coalesce(BitCount(F(f"{alias}__{tally.field}").bitand(mask)), 0)
+            return Coalesce(BitCount(F(f"{alias}__{tally.stored_in}").bitand(mask)), 0)
         total: Any = Value(0)
         for plane in range(TALLY_PLANES):
-            bits = BitCount(F(f"{alias}__{tally.field}_{1 << plane}").bitand(mask))
+            bits = BitCount(F(f"{alias}__{tally.stored_in}_{1 << plane}").bitand(mask))
             total = total + bits * (1 << plane)
         return Coalesce(total, 0)
 
@@ -375,3 +422,9 @@ class BitCount(Func):
         chunks = [f"(({sql}) & 4095)", f"((({sql}) >> 12) & 4095)", f"(({sql}) >> 24)"]
         counted = " + ".join(f"((({chunk} * 281543712968705) & 37191016277640225) %% 31)" for chunk in chunks)
         return f"({counted})", [*params, *params, *params]
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        # PostgreSQL 14+ counts bits natively, at a fraction of the arithmetic's cost; int → bit(32)
+        # keeps the 32 low bits, all a month needs.
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"bit_count(({sql})::bit(32))::integer", params

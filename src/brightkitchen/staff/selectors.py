@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -16,7 +16,7 @@ from brightkitchen.schedule.models import MealPlan
 from brightkitchen.schedule.selectors import DEFAULT_PLAN, CanteenCalendar, calendar_for
 from brightkitchen.schools.metrics import MetricInput, Ratio
 from brightkitchen.schools.models import Canteen
-from brightkitchen.schools.tallies import Due, GroupKey, daily_counts, group_key, group_values
+from brightkitchen.schools.tallies import daily_counts
 from brightkitchen.staff.models import (
     CERTIFICATE_EXPIRY_WARNING_DAYS,
     CertificateStatus,
@@ -195,77 +195,77 @@ def calendars_for(
 # --- Metrics -----------------------------------------------------------------------------------------
 
 
-def staff_by_group(canteens: QuerySet[Canteen], on: datetime.date) -> dict[GroupKey, tuple[int, int]]:
-    """Per calendar group: active staff, and those of them holding a certificate valid on `on` (the
-    staff a morning check is expected of), in one grouped query."""
-    values = group_values("canteen")
-    rows = (
-        StaffMember.objects.filter(canteen__in=canteens.values("pk"), active=True)
-        .annotate(valid=valid_certificate_q(on), **values)
-        .order_by()
-        .values(*values)
-        .annotate(total=Count("pk"), held=Count("pk", filter=Q(valid=True)))
-    )
-    return {group_key(row): (row["total"], row["held"]) for row in rows}
-
-
-def unexpected_checks(
-    canteens: QuerySet[Canteen], start: datetime.date, end: datetime.date
-) -> dict[GroupKey, dict[datetime.date, int]]:
-    """Morning checks in the period of people not expected at its end (gone, or without a valid
-    certificate by then), per calendar group and day. The morning-check tally counts everyone checked;
-    these few come off it. Found from the people, so only their checks are read."""
-    others = StaffMember.objects.filter(canteen__in=canteens.values("pk")).exclude(
-        Q(active=True) & valid_certificate_q(end)
-    )
-    values = group_values("canteen")
-    rows = (
-        MorningCheck.objects.filter(staff__in=others, date__range=(start, end))
-        .annotate(**values)
-        .order_by()
-        .values("date", *values)
-        .annotate(n=Count("pk"))
-    )
-    found: dict[GroupKey, dict[datetime.date, int]] = defaultdict(dict)
-    for row in rows:
-        found[group_key(row)][row["date"]] = row["n"]
-    return found
-
-
 def morning_check_metric(scope: MetricInput) -> dict[str, Ratio]:
-    """晨检完成率 per region: morning checks on service days of the staff expected / (active staff with a
-    valid certificate on the period's last day × service days). Regions with nothing expected are left
-    out."""
-    staff = scope.shared("staff.by_group", lambda: staff_by_group(scope.canteens, scope.end))
-    others = unexpected_checks(scope.canteens, scope.start, scope.end)
-    result: dict[str, Ratio] = {}
-    for group in scope.tally_groups:
-        expected = staff.get(group.key, (0, 0))[1] * group.slots(Due.SERVICE_DAY)
-        if not expected:
-            continue
-        not_due = others.get(group.key, {})
-        done = group.done["morning_checks"] - sum(n for day, n in not_due.items() if day in group.days)
-        result[group.region] = result.get(group.region, Ratio(0, 0)) + Ratio(done, expected)
-    return result
+    """晨检完成率 per region: morning checks on service days of people allowed on duty that day / people
+    allowed on duty (active, with a valid health certificate) summed over the service days. Regions with
+    nothing expected are left out."""
+    return scope.tally_ratio("morning_checks", "on_duty")
 
 
 def health_certificate_metric(scope: MetricInput) -> dict[str, Ratio]:
     """健康证持证率 per region: active staff with a certificate valid on the period's last day / active
     staff."""
-    staff = scope.shared("staff.by_group", lambda: staff_by_group(scope.canteens, scope.end))
-    result: dict[str, Ratio] = {}
-    for key, (total, held) in staff.items():
-        result[key[0]] = result.get(key[0], Ratio(0, 0)) + Ratio(held, total)
-    return result
+    return scope.tally_ratio("certified_staff", "staff")
 
 
 def morning_check_days(
     canteens: QuerySet[Canteen], start: datetime.date, end: datetime.date
 ) -> Iterable[tuple[int, datetime.date, int]]:
-    """(canteen, day, people checked): the marks of the morning-check tally."""
-    return daily_counts(
-        MorningCheck.objects.filter(canteen__in=canteens.values("pk"), date__range=(start, end))
+    """(canteen, day, people checked who were allowed on duty that day): the morning-check marks."""
+    checks = MorningCheck.objects.filter(
+        canteen__in=canteens.values("pk"), date__range=(start, end), staff__active=True
+    ).filter(valid_certificate_q_on_day())
+    return daily_counts(checks)
+
+
+def valid_certificate_q_on_day() -> Exists:
+    """For morning checks: the person held a certificate valid on the day of the check."""
+    return Exists(
+        HealthCertificate.objects.filter(
+            staff_id=OuterRef("staff_id"), issued_on__lte=OuterRef("date"), expires_on__gte=OuterRef("date")
+        )
     )
+
+
+def _days(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    return [start + datetime.timedelta(days=n) for n in range((end - start).days + 1)]
+
+
+def on_duty_days(
+    canteens: QuerySet[Canteen], start: datetime.date, end: datetime.date
+) -> Iterable[tuple[int, datetime.date, int]]:
+    """(canteen, day, active staff holding a valid certificate that day): who may be put on duty."""
+    covered: dict[int, set[datetime.date]] = defaultdict(set)
+    canteen_of: dict[int, int] = {}
+    certificates = HealthCertificate.objects.filter(
+        staff__canteen__in=canteens.values("pk"),
+        staff__active=True,
+        issued_on__lte=end,
+        expires_on__gte=start,
+    ).values_list("staff_id", "staff__canteen_id", "issued_on", "expires_on")
+    for staff_id, canteen_id, issued_on, expires_on in certificates.iterator(chunk_size=10000):
+        canteen_of[staff_id] = canteen_id
+        covered[staff_id].update(_days(max(issued_on, start), min(expires_on, end)))
+    counts: Counter[tuple[int, datetime.date]] = Counter()
+    for staff_id, days in covered.items():
+        canteen_id = canteen_of[staff_id]
+        for day in days:
+            counts[canteen_id, day] += 1
+    return ((canteen_id, day, n) for (canteen_id, day), n in counts.items())
+
+
+def staff_days(
+    canteens: QuerySet[Canteen], start: datetime.date, end: datetime.date
+) -> Iterable[tuple[int, datetime.date, int]]:
+    """(canteen, day, active staff) for every day of the period: the roll, the same each day."""
+    rows = (
+        StaffMember.objects.filter(canteen__in=canteens.values("pk"), active=True)
+        .order_by()
+        .values_list("canteen_id")
+        .annotate(n=Count("pk"))
+    )
+    days = _days(start, end)
+    return ((canteen_id, day, n) for canteen_id, n in rows for day in days)
 
 
 __all__ = [
@@ -279,11 +279,11 @@ __all__ = [
     "morning_board",
     "morning_check_metric",
     "morning_check_days",
+    "on_duty_days",
+    "staff_days",
     "morning_checks_for",
-    "staff_by_group",
     "staff_for",
     "today",
-    "unexpected_checks",
     "valid_certificate_q",
     "with_certificate_expiry",
 ]

@@ -13,6 +13,8 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from brightkitchen.conftest import World
+from brightkitchen.schools.models import Canteen
+from brightkitchen.schools.tallies import refresh_tallies
 from brightkitchen.staff.models import (
     CheckResult,
     HealthCertificate,
@@ -84,6 +86,8 @@ def staff_fixture(w: World, county: str = "a") -> StaffFixture:
             )
         ]
     )
+    # bulk_create sends no signals: the tallies of the last two months, as the application keeps them.
+    refresh_tallies(Canteen.objects.filter(pk=canteen.pk), today - datetime.timedelta(days=62), today)
     cache[county] = StaffFixture(cook, helper, certificate, check)
     return cache[county]
 

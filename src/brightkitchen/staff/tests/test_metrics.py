@@ -12,6 +12,7 @@ from brightkitchen.conftest import World
 from brightkitchen.schedule.models import CalendarDay, MealPlan, Term
 from brightkitchen.schools.metrics import MetricInput, Ratio, canteen_rate, registered_metrics, total
 from brightkitchen.schools.models import Canteen
+from brightkitchen.schools.tallies import open_month
 from brightkitchen.staff.models import CheckResult, MorningCheck, StaffMember
 from brightkitchen.staff.selectors import health_certificate_metric, morning_check_metric
 from brightkitchen.staff.tests.fixtures import staff_fixture
@@ -78,9 +79,20 @@ def test_health_certificate_rate(world: World) -> None:
     assert result == {region: Ratio(2, 3)}
     # On a day after both certificates expired, nobody holds one.
     late = timezone.localdate() + datetime.timedelta(days=400)
+    open_month(late.replace(day=1))  # as the scheduler does when that month starts
     assert health_certificate_metric(MetricInput(Canteen.objects.all(), late, late)) == {region: Ratio(0, 3)}
 
 
 def test_metrics_are_registered() -> None:
     keys = {m.key for m in registered_metrics()}
     assert {"morning_check", "health_certificate"} <= keys
+
+
+def test_the_month_task_opens_rows_once(world: World) -> None:
+    from brightkitchen.schools.models import CanteenMonth
+    from brightkitchen.schools.tasks import open_tally_month
+
+    assert open_tally_month() == Canteen.objects.count()
+    month = timezone.localdate().replace(day=1)
+    assert CanteenMonth.objects.filter(month=month).count() == Canteen.objects.count()
+    assert open_tally_month() == 0
