@@ -37,6 +37,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(NavItem(_("Staff"), reverse("staff:list"), "staff"))
     if scope.everything or scope.role in (*REGION_ROLES, Role.PRINCIPAL, *CANTEEN_ROLES):
         items.append(NavItem(_("Incidents"), reverse("incidents:index"), "incidents"))
+        items.append(NavItem(_("Rectifications"), reverse("rectifications:index"), "rectifications"))
     if scope.everything or scope.role in REGION_ROLES:
         items.append(NavItem(_("Regions"), reverse("regions:index"), "regions"))
     if not scope.is_empty and scope.role != Role.SUPPLIER:

@@ -108,3 +108,52 @@ def calendar_for(canteen: Canteen, start: datetime.date, end: datetime.date) -> 
         weekdays={int(c) for c in plan.weekdays},
         meals=plan.meals,
     )
+
+
+# --- Working days (工作日) ---------------------------------------------------------------------------------
+# Deadlines given in working days (a rectification's 10 working days) skip weekends and the public
+# holidays of the region and its ancestors, and count make-up working days (调休上班).
+
+_WORKING_DAYS_WINDOW = 40  # calendar days of holidays loaded at a time (a Spring Festival fits twice)
+
+
+def _calendar_days(
+    region_code: str, start: datetime.date, end: datetime.date
+) -> tuple[set[datetime.date], set[datetime.date]]:
+    """(holidays, make-up working days) set for the region or any region above it, in a period."""
+    holidays: set[datetime.date] = set()
+    workdays: set[datetime.date] = set()
+    rows = CalendarDay.objects.filter(region_id__in=region_prefixes(region_code), date__range=(start, end))
+    for date, is_workday in rows.values_list("date", "is_workday"):
+        (workdays if is_workday else holidays).add(date)
+    return holidays, workdays - holidays
+
+
+def _is_working(day: datetime.date, holidays: set[datetime.date], workdays: set[datetime.date]) -> bool:
+    if day in holidays:
+        return False
+    return day in workdays or day.isoweekday() <= 5
+
+
+def is_working_day(region_code: str, day: datetime.date) -> bool:
+    """Whether `day` is a working day in the region: a weekday that is no public holiday, or a
+    weekend day made a working day."""
+    return _is_working(day, *_calendar_days(region_code, day, day))
+
+
+def add_working_days(region_code: str, start: datetime.date, n: int) -> datetime.date:
+    """The n-th working day after `start` (before it when n is negative; `start` itself for 0). `start`
+    is not counted, so 10 working days from a Friday end on the second Friday after it when nothing
+    intervenes."""
+    step = 1 if n >= 0 else -1
+    left = abs(n)
+    day = start
+    while left:
+        span = datetime.timedelta(days=_WORKING_DAYS_WINDOW)
+        first, last = (day, day + span) if step > 0 else (day - span, day)
+        holidays, workdays = _calendar_days(region_code, first, last)
+        while left and first <= day + datetime.timedelta(days=step) <= last:
+            day += datetime.timedelta(days=step)
+            if _is_working(day, holidays, workdays):
+                left -= 1
+    return day

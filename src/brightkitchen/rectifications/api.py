@@ -1,0 +1,232 @@
+"""REST routes of rectification notices under /api/v1/rectifications. Issuing and responding are
+multipart (the fields and any number of `photos`); every change accepts an `Idempotency-Key` header and
+a `submission_key` (UUID): either way a resubmit changes nothing twice."""
+
+import datetime
+import uuid
+from typing import Any
+
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
+from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
+from ninja.pagination import paginate
+
+from brightkitchen.core import uploads
+from brightkitchen.core.api import (
+    ERRORS,
+    Day,
+    ErrorOut,
+    InputSchema,
+    MappedQuerySet,
+    Pagination,
+    idempotent,
+)
+from brightkitchen.core.scoping import Action, get_visible_or_404
+from brightkitchen.rectifications import selectors, services
+from brightkitchen.rectifications.models import (
+    DEFAULT_WORKING_DAYS,
+    MAX_WORKING_DAYS,
+    Decision,
+    NoticeState,
+    RectificationNotice,
+    RectificationPhoto,
+    RectificationStep,
+    SourceKind,
+    StepKind,
+)
+
+router = Router(tags=["rectifications"])
+
+ID = Field(None, ge=1, le=2**62)
+
+
+class PhotoOut(Schema):
+    id: int
+    url: str
+    thumbnail_url: str
+
+    @staticmethod
+    def of(photo: RectificationPhoto) -> "PhotoOut":
+        url = f"/api/v1/rectifications/photos/{photo.pk}"
+        return PhotoOut(
+            id=photo.pk, url=url, thumbnail_url=f"{url}?thumbnail=true" if photo.thumbnail else url
+        )
+
+
+class StepOut(Schema):
+    id: int
+    kind: StepKind
+    at: datetime.datetime
+    actor: str
+    state_before: str
+    state_after: NoticeState
+    comment: str
+    photos: list[PhotoOut]
+
+    @staticmethod
+    def of(step: RectificationStep) -> "StepOut":
+        return StepOut(
+            id=step.pk,
+            kind=StepKind(step.kind),
+            at=step.at,
+            actor=str(step.actor) if step.actor else "",
+            state_before=step.state_before,
+            state_after=NoticeState(step.state_after),
+            comment=step.comment,
+            photos=[PhotoOut.of(p) for p in step.photos.all()],
+        )
+
+
+class NoticeOut(Schema):
+    id: int
+    canteen_id: int
+    canteen_name: str
+    issued_by: str
+    problem: str
+    source_kind: SourceKind
+    source_ref: str
+    issued_on: datetime.date
+    working_days: int
+    deadline: datetime.date
+    state: NoticeState
+    overdue: bool
+    closed_at: datetime.datetime | None
+    escalated_to: str | None
+    escalated_at: datetime.datetime | None
+    steps: list[StepOut]
+
+    @staticmethod
+    def of(notice: RectificationNotice, steps: list[StepOut] | None = None) -> "NoticeOut":
+        return NoticeOut(
+            id=notice.pk,
+            canteen_id=notice.canteen_id,
+            canteen_name=notice.canteen.name,
+            issued_by=notice.issued_by_org.name,
+            problem=notice.problem,
+            source_kind=SourceKind(notice.source_kind),
+            source_ref=notice.source_ref,
+            issued_on=notice.issued_on,
+            working_days=notice.working_days,
+            deadline=notice.deadline,
+            state=NoticeState(notice.state),
+            overdue=notice.overdue,
+            closed_at=notice.closed_at,
+            escalated_to=notice.escalated_to.name if notice.escalated_to else None,
+            escalated_at=notice.escalated_at,
+            steps=steps or [],
+        )
+
+
+class NoticeFilterIn(Schema):
+    canteen: int | None = ID
+    state: NoticeState | None = None
+    due_by: Day | None = Field(None, description="Only notices whose deadline is on or before this day")
+    escalated: bool | None = None
+
+    def filters(self) -> selectors.NoticeFilters:
+        return selectors.NoticeFilters(
+            canteen=self.canteen, state=self.state or "", due_by=self.due_by, escalated=self.escalated
+        )
+
+
+class NoticeIn(InputSchema):
+    problem: str = Field(min_length=1, max_length=2000)
+    source_kind: SourceKind
+    source_ref: str = Field("", max_length=100)
+    working_days: int = Field(DEFAULT_WORKING_DAYS, ge=1, le=MAX_WORKING_DAYS)
+    submission_key: uuid.UUID | None = None
+
+
+class ResponseIn(InputSchema):
+    response: str = Field(min_length=1, max_length=4000)
+    submission_key: uuid.UUID | None = None
+
+
+class ReviewIn(InputSchema):
+    decision: Decision
+    comment: str = Field("", max_length=4000)
+    submission_key: uuid.UUID | None = None
+
+
+def _one(request: HttpRequest, notice_id: int) -> NoticeOut:
+    qs = selectors.notices_for(request.user)
+    notice = get_visible_or_404(qs, request.user, Action.VIEW, pk=notice_id)
+    steps = [StepOut.of(s) for s in selectors.steps_of(request.user, notice)]
+    return NoticeOut.of(notice, steps)
+
+
+@router.get("/rectifications", response=list[NoticeOut], summary="Rectification notices")
+@paginate(Pagination)
+def list_notices(request: HttpRequest, filters: Query[NoticeFilterIn]) -> Any:
+    return MappedQuerySet(selectors.notices_for(request.user, filters.filters()), NoticeOut.of)
+
+
+@router.post(
+    "/rectifications/canteens/{canteen_id}/notices",
+    response={201: NoticeOut, 200: NoticeOut, **ERRORS},
+    summary="Issue a rectification notice (multipart: the fields and any number of `photos`)",
+    description="The deadline is `working_days` working days from today in the canteen's region.",
+)
+def issue_notice(
+    request: HttpRequest,
+    canteen_id: int,
+    payload: Form[NoticeIn],
+    photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+) -> Any:
+    def create() -> tuple[int, NoticeOut]:
+        notice, created = services.issue_notice(
+            request.user, canteen_id, photos=photos or [], **payload.model_dump()
+        )
+        return (201 if created else 200), _one(request, notice.pk)
+
+    return idempotent(request, payload, create)
+
+
+@router.get(
+    "/rectifications/{notice_id}",
+    response={200: NoticeOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="One notice with every step",
+)
+def get_notice(request: HttpRequest, notice_id: int) -> Any:
+    return _one(request, notice_id)
+
+
+@router.post(
+    "/rectifications/{notice_id}/responses",
+    response={201: NoticeOut, 200: NoticeOut, **ERRORS},
+    summary="Respond to a notice (multipart: `response` and any number of `photos`)",
+)
+def respond(
+    request: HttpRequest,
+    notice_id: int,
+    payload: Form[ResponseIn],
+    photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+) -> Any:
+    def create() -> tuple[int, NoticeOut]:
+        _, created = services.respond(request.user, notice_id, photos=photos or [], **payload.model_dump())
+        return (201 if created else 200), _one(request, notice_id)
+
+    return idempotent(request, payload, create)
+
+
+@router.post(
+    "/rectifications/{notice_id}/review",
+    response={200: NoticeOut, **ERRORS},
+    summary="Close (销号) or return a responded notice (the issuing bureau)",
+)
+def review(request: HttpRequest, notice_id: int, payload: ReviewIn) -> Any:
+    def create() -> tuple[int, NoticeOut]:
+        services.review(request.user, notice_id, **payload.model_dump())
+        return 200, _one(request, notice_id)
+
+    return idempotent(request, payload, create)
+
+
+@router.get(
+    "/rectifications/photos/{photo_id}",
+    response={200: None, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="An evidence photo (JPEG); ?thumbnail=true for the small one",
+)
+def photo(request: HttpRequest, photo_id: int, thumbnail: bool = False) -> HttpResponseBase:
+    item = get_visible_or_404(RectificationPhoto.objects.all(), request.user, Action.VIEW, pk=photo_id)
+    return uploads.serve(item.thumbnail if thumbnail and item.thumbnail else item.photo)

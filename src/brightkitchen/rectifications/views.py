@@ -1,0 +1,177 @@
+"""Phone-first rectification pages: the list (notices awaiting someone first), the issuing form, and the
+detail page with the whole history, the canteen's response form and the issuing bureau's review form."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from brightkitchen.core import uploads
+from brightkitchen.core.errors import FieldError
+from brightkitchen.core.scoping import Action, AnyUser, get_visible_or_404, scope_of
+from brightkitchen.rectifications import selectors, services
+from brightkitchen.rectifications.forms import NoticeForm, ResponseForm, ReviewForm
+from brightkitchen.rectifications.models import (
+    ISSUER_ROLES,
+    RESPONDER_ROLES,
+    NoticeState,
+    RectificationNotice,
+    RectificationPhoto,
+)
+from brightkitchen.schools.models import Canteen
+from brightkitchen.schools.selectors import canteens_for
+
+
+def _show_error(form: forms.Form, exc: FieldError) -> None:
+    field = exc.field.split(".")[0]  # "photos.2" is the third photo of the "photos" field
+    form.add_error(field if field in form.fields else None, exc.message)
+
+
+_T = TypeVar("_T")
+
+
+def _submit(
+    request: HttpRequest,
+    form: forms.Form,
+    change: Callable[[dict[str, Any]], tuple[_T, bool]],
+    success: Callable[[_T], str],
+) -> _T | None:
+    """Run a service on a valid form's data: its result (with the success message when it changed
+    something; a resubmit changes nothing), or None with the error shown beside its field."""
+    if not form.is_valid():
+        return None
+    try:
+        result, created = change(form.cleaned_data)
+    except FieldError as exc:
+        _show_error(form, exc)
+        return None
+    if created:
+        messages.success(request, success(result))
+    return result
+
+
+def _is_issuer(user: AnyUser) -> bool:
+    return scope_of(user).role in ISSUER_ROLES
+
+
+def may_respond(user: AnyUser, notice: RectificationNotice) -> bool:
+    return scope_of(user).role in RESPONDER_ROLES and notice.awaiting_response
+
+
+def may_review(user: AnyUser, notice: RectificationNotice) -> bool:
+    organisation_id = getattr(user, "organisation_id", None)
+    return (
+        _is_issuer(user)
+        and organisation_id == notice.issued_by_org_id
+        and notice.state == NoticeState.RESPONDED
+    )
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    state = request.GET.get("state", "")
+    filters = selectors.NoticeFilters(state=state if state in NoticeState.values else "")
+    page = Paginator(selectors.notices_for(request.user, filters), 25).get_page(request.GET.get("page"))
+    canteens = list(canteens_for(request.user)[:50]) if _is_issuer(request.user) else []
+    context = {"page": page, "canteens": canteens, "states": NoticeState.choices, "state": filters.state}
+    return render(request, "rectifications/index.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def new(request: HttpRequest, canteen_id: int) -> HttpResponse:
+    qs = Canteen.objects.select_related("school", "school__organisation")
+    canteen = get_visible_or_404(qs, request.user, Action.VIEW, pk=canteen_id)
+    if not _is_issuer(request.user):
+        raise PermissionDenied
+    form = NoticeForm()
+    if request.method == "POST":
+        form = NoticeForm(request.POST, request.FILES)
+        notice = _submit(
+            request,
+            form,
+            lambda data: services.issue_notice(request.user, canteen.pk, **data),
+            lambda _result: _("Rectification notice issued."),
+        )
+        if notice is not None:
+            return redirect("rectifications:detail", notice.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "rectifications/new.html", {"canteen": canteen, "form": form}, status=status)
+
+
+def _notice(request: HttpRequest, notice_id: int) -> RectificationNotice:
+    qs = selectors.notices_for(request.user)
+    return get_visible_or_404(qs, request.user, Action.VIEW, pk=notice_id)
+
+
+def _detail(
+    request: HttpRequest,
+    notice: RectificationNotice,
+    *,
+    response_form: ResponseForm | None = None,
+    review_form: ReviewForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context: dict[str, Any] = {
+        "notice": notice,
+        "steps": selectors.steps_of(request.user, notice),
+        "response_form": response_form or ResponseForm(),
+        "review_form": review_form or ReviewForm(),
+        "may_respond": may_respond(request.user, notice),
+        "may_review": may_review(request.user, notice),
+    }
+    return render(request, "rectifications/detail.html", context, status=status)
+
+
+@require_GET
+def detail(request: HttpRequest, notice_id: int) -> HttpResponse:
+    return _detail(request, _notice(request, notice_id))
+
+
+@require_POST
+def respond(request: HttpRequest, notice_id: int) -> HttpResponse:
+    notice = _notice(request, notice_id)
+    form = ResponseForm(request.POST, request.FILES)
+    changed = _submit(
+        request,
+        form,
+        lambda data: services.respond(request.user, notice.pk, **data),
+        lambda _result: _("Response sent for review."),
+    )
+    if changed is not None:
+        return redirect("rectifications:detail", notice.pk)
+    return _detail(request, notice, response_form=form, status=400)
+
+
+@require_POST
+def review(request: HttpRequest, notice_id: int) -> HttpResponse:
+    notice = _notice(request, notice_id)
+    form = ReviewForm(request.POST)
+    changed = _submit(
+        request,
+        form,
+        lambda data: services.review(request.user, notice.pk, **data),
+        lambda step: (
+            _("Notice closed.")
+            if step.state_after == NoticeState.CLOSED
+            else _("Notice returned to the canteen.")
+        ),
+    )
+    if changed is not None:
+        return redirect("rectifications:detail", notice.pk)
+    return _detail(request, notice, review_form=form, status=400)
+
+
+@require_GET
+def photo(request: HttpRequest, photo_id: int) -> HttpResponseBase:
+    item = get_visible_or_404(RectificationPhoto.objects.all(), request.user, Action.VIEW, pk=photo_id)
+    return uploads.serve(item.thumbnail if request.GET.get("thumbnail") and item.thumbnail else item.photo)
