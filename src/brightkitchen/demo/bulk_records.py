@@ -290,6 +290,10 @@ def _foreign_keys_checked_at_the_end(tables: list[type[models.Model]]) -> Iterat
         return
     names = [connection.ops.quote_name(model._meta.db_table) for model in tables]
     with connection.cursor() as cursor:
+        # ALTER TABLE refuses tables with deferred checks still pending in this transaction (rows the
+        # caller wrote before): run them now.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         cursor.execute(
             "SELECT conrelid::regclass::text, quote_ident(conname), pg_get_constraintdef(oid) "
             "FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY(%s::regclass[])",
