@@ -27,6 +27,7 @@ from brightkitchen.bench.stats import Summary, comparison_table, ratio_line, tim
 from brightkitchen.bench.suites.api import province_regulator
 from brightkitchen.core.scoping import scope_of
 from brightkitchen.demo import bulk_records
+from brightkitchen.regions.models import Region
 from brightkitchen.schools.models import Canteen, School
 from brightkitchen.schools.selectors import today
 
@@ -130,9 +131,12 @@ def _largest_county(user: User) -> str:
     counts: dict[str, int] = {}
     for code in School.objects.visible_to(user).values_list("organisation__region_id", flat=True):
         counts[code[:6]] = counts.get(code[:6], 0) + 1
-    if not counts:
+    # Only counties of the region tree: a city without districts (Dongguan) files its schools under
+    # town codes whose first six digits name no region.
+    counties = set(Region.objects.filter(code__in=counts).values_list("code", flat=True))
+    if not counties:
         raise BenchError("No schools in the jurisdiction: run `brightkitchen seed --scale province` first.")
-    return max(sorted(counts), key=lambda code: counts[code])
+    return max(sorted(counties), key=lambda code: counts[code])
 
 
 def _compare(
