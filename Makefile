@@ -14,6 +14,7 @@ $(BIN)/python:
 	$(BIN)/pip install -q -U pip
 
 $(VENV)/.installed: $(BIN)/python pyproject.toml
+	./scripts/bootstrap-system base
 	$(BIN)/pip install -q -e .
 	touch $@
 

@@ -77,6 +77,12 @@ INSTALLED_APPS = [
     "brightkitchen.menus",
     "brightkitchen.incidents",
     "brightkitchen.rectifications",
+    "brightkitchen.risk",
+    "brightkitchen.inspections",
+    "brightkitchen.patrols",
+    "brightkitchen.dispatch",
+    "brightkitchen.dashboards",
+    "brightkitchen.bulletins",
     "brightkitchen.audit",
     "brightkitchen.demo",
     "brightkitchen.bench",
@@ -200,7 +206,12 @@ USE_TZ = True
 # --- Static and media files -------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 # The shared CSS and logo live in the package, not in an app, so the app finder never sees them.
-STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+STATICFILES_DIRS: list[Any] = [PACKAGE_DIR / "static"]
+# Chart.js from the Debian package libjs-chart.js (scripts/bootstrap-system installs it): served from our
+# own /static/, never from a CDN.
+CHARTJS_DIR = Path(os.environ.get("CHARTJS_DIR", "/usr/share/javascript/chart.js"))
+if (CHARTJS_DIR / "chart.min.js").exists():
+    STATICFILES_DIRS.append(("vendor/chartjs", CHARTJS_DIR))
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "static"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))

@@ -52,6 +52,16 @@ class RiskGrade(models.TextChoices):
     D = "D", _("D (highest risk)")
 
 
+# Inspections a year that a canteen's risk grade calls for, as (minimum, maximum): the inspection plan
+# reads it and the risk page shows it.
+INSPECTIONS_PER_YEAR: dict[str, tuple[int, int]] = {
+    RiskGrade.A: (1, 1),
+    RiskGrade.B: (1, 2),
+    RiskGrade.C: (2, 3),
+    RiskGrade.D: (3, 4),
+}
+
+
 class LicenceStatus(models.TextChoices):
     VALID = "valid", _("Valid")
     EXPIRING = "expiring", _("Expiring within 30 days")
