@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 BK := $(BIN)/brightkitchen
 
-.PHONY: demo test install install-dev lint typecheck migrations-check messages fuzz bench-api bench-records clean
+.PHONY: demo test install install-dev lint typecheck migrations-check messages fuzz bench-api bench-records bench-dashboard clean
 
 $(BIN)/python:
 	./scripts/bootstrap-system base
@@ -54,6 +54,9 @@ bench-api: install-dev
 
 bench-records: install-dev
 	$(BK) bench records
+
+bench-dashboard: install-dev
+	$(BK) bench dashboard
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

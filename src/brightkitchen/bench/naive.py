@@ -142,3 +142,76 @@ def _covered(
 def as_json(value: Any) -> bytes:
     """Serialise like the API does, so the baseline pays for its output too."""
     return json.dumps(value, cls=DjangoJSONEncoder).encode()
+
+
+def dashboard_totals(
+    user: AnyUser, region: str, start: datetime.date, end: datetime.date
+) -> dict[str, tuple[int, int]]:
+    """The dashboard's supervision figures over the canteens the user may see in `region`, one canteen
+    at a time with each definition written out in Python (see dashboards/figures.py), plus every
+    completeness metric from the records (`completeness_totals`), keyed like the dashboard's totals."""
+    from django.utils import timezone
+
+    from brightkitchen.alerts.models import Alert
+    from brightkitchen.patrols.models import AssignmentState, PatrolAssignment, PatrolFinding
+    from brightkitchen.rectifications.models import NoticeState, RectificationNotice, SourceKind
+
+    end = min(end, timezone.localdate())
+    stale_before = end - datetime.timedelta(days=3)
+    totals: dict[str, list[int]] = {}
+
+    def add(key: str, done: int, expected: int = 0) -> None:
+        pair = totals.setdefault(key, [0, 0])
+        pair[0] += done
+        pair[1] += expected
+
+    def local_day(moment: datetime.datetime | None) -> datetime.date | None:
+        return None if moment is None else timezone.localdate(moment)
+
+    canteens = Canteen.objects.visible_to(user).filter(school__organisation__region__code__startswith=region)
+    for canteen in canteens.order_by("pk"):
+        add("canteens", 1)
+        issued = closed_in = on_time = issued_closed = overdue = escalated = complaints = 0
+        for notice in RectificationNotice.objects.filter(canteen=canteen):
+            closed_on = local_day(notice.closed_at)
+            if start <= notice.issued_on <= end:
+                issued += 1
+                issued_closed += notice.state == NoticeState.CLOSED
+                complaints += notice.source_kind == SourceKind.COMPLAINT
+            if closed_on is not None and start <= closed_on <= end:
+                closed_in += 1
+                on_time += closed_on <= notice.deadline
+            if notice.issued_on <= end and not (closed_on is not None and closed_on <= end):
+                overdue += notice.deadline < end
+            escalated_on = local_day(notice.escalated_at)
+            escalated += escalated_on is not None and start <= escalated_on <= end
+        add("notices_issued", issued)
+        add("rectification_rate", issued_closed, issued)
+        add("rectified_on_time", on_time, closed_in)
+        add("canteens_rectified", 1 if closed_in else 0)
+        add("overdue_notices", overdue)
+        add("escalated", escalated)
+        add("complaints", complaints)
+        open_alerts = stale = 0
+        for alert in Alert.objects.filter(canteen=canteen):
+            opened_on, closed_on = local_day(alert.opened_at), local_day(alert.closed_at)
+            assert opened_on is not None
+            if opened_on <= end and not (closed_on is not None and closed_on <= end):
+                open_alerts += 1
+                stale += opened_on < stale_before
+        add("open_alerts", open_alerts)
+        add("overdue_alerts", stale)
+        drawn = done = problems = 0
+        for assignment in PatrolAssignment.objects.filter(canteen=canteen).select_related("plan"):
+            if start <= assignment.plan.period <= end:
+                drawn += 1
+                patrolled_on = local_day(assignment.patrolled_at)
+                if assignment.state == AssignmentState.DONE and patrolled_on and start <= patrolled_on <= end:
+                    done += 1
+                    problems += PatrolFinding.objects.filter(record__assignment=assignment).count()
+        add("patrol_completion", done, drawn)
+        add("patrolled", done)
+        add("patrol_problems", problems)
+    for key, (done, expected) in completeness_totals(user, region, start, end).items():
+        add(f"records.{key}", done, expected)
+    return {key: (done, expected) for key, (done, expected) in totals.items()}

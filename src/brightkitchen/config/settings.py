@@ -14,6 +14,7 @@ from typing import Any
 
 import dj_database_url
 import django_stubs_ext
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 # Lets `admin.ModelAdmin[Model]`-style generics be written for mypy and still run.
@@ -210,8 +211,11 @@ STATICFILES_DIRS: list[Any] = [PACKAGE_DIR / "static"]
 # Chart.js from the Debian package libjs-chart.js (scripts/bootstrap-system installs it): served from our
 # own /static/, never from a CDN.
 CHARTJS_DIR = Path(os.environ.get("CHARTJS_DIR", "/usr/share/javascript/chart.js"))
-if (CHARTJS_DIR / "chart.min.js").exists():
+CHARTJS_AVAILABLE = (CHARTJS_DIR / "chart.min.js").exists()
+if CHARTJS_AVAILABLE:
     STATICFILES_DIRS.append(("vendor/chartjs", CHARTJS_DIR))
+# The Chinese font embedded in PDF bulletins (TrueType outlines; Debian package fonts-wqy-microhei).
+BULLETIN_FONT = os.environ.get("BULLETIN_FONT", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "static"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
@@ -259,6 +263,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "rectification-escalation": {
         "task": "brightkitchen.rectifications.tasks.escalate_overdue_notices",
         "schedule": 60 * 60.0,
+    },
+    # Recomputes every canteen's risk grade (风险分级) over the last 12 months, nightly at 02:30; idempotent.
+    "risk-assessment": {
+        "task": "brightkitchen.risk.tasks.assess_all_canteens",
+        "schedule": crontab(hour=2, minute=30),
     },
 }
 

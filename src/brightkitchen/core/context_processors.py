@@ -28,6 +28,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     from brightkitchen.alerts.selectors import unread_count
 
     items = [NavItem(_("Home"), reverse("core:home"), "home")]
+    supervises = scope.everything or scope.role in REGION_ROLES
+    if supervises:
+        items.append(NavItem(_("Dashboard"), reverse("dashboards:index"), "dashboards"))
     unread = unread_count(user) if not scope.is_empty else 0
     if not scope.is_empty and scope.role != Role.SUPPLIER:
         label = _("Alerts") if not unread else _("Alerts (%(n)s)") % {"n": unread}
@@ -38,7 +41,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if scope.everything or scope.role in (*REGION_ROLES, Role.PRINCIPAL, *CANTEEN_ROLES):
         items.append(NavItem(_("Incidents"), reverse("incidents:index"), "incidents"))
         items.append(NavItem(_("Rectifications"), reverse("rectifications:index"), "rectifications"))
-    if scope.everything or scope.role in REGION_ROLES:
+    if supervises:
+        items.append(NavItem(_("Online patrol"), reverse("patrols:index"), "patrols"))
+    if supervises or scope.role in (Role.PRINCIPAL, Role.CANTEEN_MANAGER):
+        items.append(NavItem(_("Inspections"), reverse("inspections:index"), "inspections"))
+    if supervises:
+        items.append(NavItem(_("Risk grades"), reverse("risk:index"), "risk"))
+        items.append(NavItem(_("Dispatch"), reverse("dispatch:index"), "dispatch"))
+        items.append(NavItem(_("Bulletins"), reverse("bulletins:index"), "bulletins"))
         items.append(NavItem(_("Regions"), reverse("regions:index"), "regions"))
     if not scope.is_empty and scope.role != Role.SUPPLIER:
         items.append(NavItem(_("Schools"), reverse("schools:list"), "schools"))

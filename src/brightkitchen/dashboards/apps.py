@@ -6,3 +6,8 @@ class DashboardsConfig(AppConfig):
     name = "brightkitchen.dashboards"
     label = "dashboards"
     verbose_name = _("Dashboards")
+
+    def ready(self) -> None:
+        from brightkitchen.dashboards import figures
+
+        figures.register()

@@ -94,7 +94,7 @@ def seed_guangdong(
     except IntegrityError as exc:
         # Foreign keys are checked at commit, so this is caught around the transaction, not inside it.
         raise SeedError(f"Some of this data is already there ({exc}); run with --reset first.") from exc
-    _analyze([Organisation, School, Canteen, User])
+    analyze([Organisation, School, Canteen, User])
     result.seconds = time.perf_counter() - started
     return result
 
@@ -176,7 +176,7 @@ def _bulk(model: type[_M], objs: list[_M], batch_size: int, bar: tqdm[Any]) -> N
         bar.update(len(batch))
 
 
-def _analyze(tables: list[type[models.Model]]) -> None:
+def analyze(tables: list[type[models.Model]]) -> None:
     """Refresh the planner's statistics. Right after a bulk load PostgreSQL still plans for near-empty
     tables (nested loops over thousands of rows): a deep page of the canteen list took 105 ms before
     and 39 ms after, and autovacuum may take minutes to get there on its own."""

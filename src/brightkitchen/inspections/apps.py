@@ -6,3 +6,8 @@ class InspectionsConfig(AppConfig):
     name = "brightkitchen.inspections"
     label = "inspections"
     verbose_name = _("Inspections")
+
+    def ready(self) -> None:
+        from brightkitchen.inspections import sections
+
+        sections.register()

@@ -54,6 +54,13 @@ def alert_now() -> None:
     sweep(timezone.localdate(now), now, rules=RULES)
 
 
+def _reassess(*canteen_ids: int) -> None:
+    """A canteen's risk grade counts its notices (violations, overdue, escalations): re-grade it."""
+    from brightkitchen.risk.services import reassess_canteens
+
+    reassess_canteens(canteen_ids)
+
+
 def _store_photos(photos: Sequence[UploadedFile[bytes]], folder: str, stored: list[StoredFile]) -> None:
     if len(photos) > MAX_PHOTOS:
         raise FieldError("photos", _("Send at most 10 photos at once."), code="too_many")
@@ -154,6 +161,7 @@ def issue_notice(
         if created:
             _add_step(notice, StepKind.ISSUED, "", user=user, now=now, comment=problem, photos=stored)
             after_commit(alert_now)
+            after_commit(_reassess, notice.canteen_id)
     return notice, created
 
 
@@ -257,6 +265,7 @@ def review(
             notice, kind, before, user=user, now=now, comment=comment, submission_key=submission_key
         )
         after_commit(alert_now)
+        after_commit(_reassess, notice.canteen_id)
     return step, True
 
 
@@ -277,6 +286,7 @@ def escalate_overdue(today: datetime.date, now: datetime.datetime | None = None)
     Idempotent: a rerun escalates nothing again. Returns the ids escalated."""
     now = now or timezone.now()
     done: list[int] = []
+    escalated: set[int] = set()
     candidates = RectificationNotice.objects.filter(
         deadline__lt=today, escalated_at__isnull=True, state__in=AWAITING_RESPONSE
     )
@@ -296,6 +306,8 @@ def escalate_overdue(today: datetime.date, now: datetime.datetime | None = None)
             comment = target.name if target is not None else ""
             _add_step(notice, StepKind.ESCALATED, notice.state, user=None, now=now, comment=comment)
             done.append(notice.pk)
+            escalated.add(notice.canteen_id)
     if done:
         after_commit(alert_now)
+        after_commit(_reassess, *sorted(escalated))
     return done

@@ -84,10 +84,10 @@ class RecordsBenchmark:
     def run(self, out: OutputWrapper, options: dict[str, Any]) -> None:
         user = province_regulator()
         prefix = scope_of(user).region_prefix or ""
-        _ensure_history(out, prefix, max(1, options["history_days"]))
+        ensure_history(out, prefix, max(1, options["history_days"]))
         end = today()
         start = end - datetime.timedelta(days=PERIOD_DAYS - 1)
-        county = options["county"] or _largest_county(user)
+        county = options["county"] or largest_county(user)
         queries = [
             (MetricsQuery("province", "", start, end), max(1, options["province_baseline_requests"])),
             (MetricsQuery(f"county {county}", county, start, end), max(1, options["baseline_requests"])),
@@ -116,7 +116,7 @@ class RecordsBenchmark:
         )
 
 
-def _ensure_history(out: OutputWrapper, prefix: str, days: int) -> None:
+def ensure_history(out: OutputWrapper, prefix: str, days: int) -> None:
     if not bulk_records.canteens_without_history(prefix).exists():
         return
     out.write(f"writing {days} days of records for the canteens of {prefix} without any (once) …")
@@ -127,7 +127,7 @@ def _ensure_history(out: OutputWrapper, prefix: str, days: int) -> None:
     )
 
 
-def _largest_county(user: User) -> str:
+def largest_county(user: User) -> str:
     counts: dict[str, int] = {}
     for code in School.objects.visible_to(user).values_list("organisation__region_id", flat=True):
         counts[code[:6]] = counts.get(code[:6], 0) + 1

@@ -22,3 +22,15 @@ def get_item(mapping: Any, key: str) -> Any:
     if isinstance(mapping, dict):
         return mapping.get(key)
     return None
+
+
+@register.filter
+def figure(ratio: Any, is_count: bool = False) -> str:
+    """A dashboard figure: a count as a whole number, a rate as a percentage, "—" when nothing was
+    expected (a holiday month is not 0 %)."""
+    if ratio is None:
+        return "—"
+    if is_count:
+        return f"{ratio.done:,}"
+    rate = ratio.rate
+    return "—" if rate is None else f"{rate * 100:.1f}%"

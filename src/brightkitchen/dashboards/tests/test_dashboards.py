@@ -1,0 +1,145 @@
+"""Dashboards: figures computed from real notices and alerts, drill-down, periods, evaluation ranking,
+refusals. Scoping of every route is in scoping_cases.py."""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+import pytest
+from django.utils import timezone
+
+from brightkitchen.conftest import COUNTY_A, COUNTY_B, World
+from brightkitchen.core.errors import FieldError
+from brightkitchen.dashboards.periods import month_period, parse_period, year_period
+from brightkitchen.dashboards.selectors import dashboard, dashboard_region, evaluation
+from brightkitchen.rectifications import services as rectifications
+from brightkitchen.rectifications.models import RectificationNotice
+from brightkitchen.regions.models import Region
+from brightkitchen.schools.metrics import Ratio
+
+pytestmark = pytest.mark.django_db
+
+
+def _issue(w: World, county: str, problem: str) -> RectificationNotice:
+    notice, _ = rectifications.issue_notice(
+        w.users[f"regulator_{county}"],
+        w.canteens[county].pk,
+        problem=problem,
+        source_kind="patrol",
+        working_days=10,
+    )
+    return notice
+
+
+def _close(w: World, county: str, notice: RectificationNotice) -> None:
+    rectifications.respond(w.users[f"manager_{county}"], notice.pk, response="已整改")
+    rectifications.review(w.users[f"regulator_{county}"], notice.pk, decision="close", comment="到位")
+
+
+def test_periods() -> None:
+    today = datetime.date(2026, 12, 2)
+    assert parse_period("2026-11", today) == month_period(2026, 11)
+    assert parse_period("2026", today) == year_period(2026)
+    assert parse_period("", today) == month_period(2026, 12)
+    assert month_period(2024, 2).end == datetime.date(2024, 2, 29)
+    assert parse_period("2026-12", today).until(today).end == today
+    for bad in ("2026-13", "26-11", "abc", "2026/11", "2026-1"):
+        with pytest.raises(FieldError) as exc:
+            parse_period(bad, today)
+        assert exc.value.field == "period" and exc.value.code == "invalid_period"
+    with pytest.raises(FieldError) as exc:
+        parse_period("2027-01", today)
+    assert exc.value.code == "future_period"
+    assert month_period(2026, 1).previous() == month_period(2025, 12)
+
+
+def test_city_dashboard_counts_notices_by_county(world: World) -> None:
+    closed = _issue(world, "a", "甲县：垃圾桶未加盖")
+    _close(world, "a", closed)
+    _issue(world, "a", "甲县：生熟混放")
+    _issue(world, "b", "乙县：未戴口罩")
+    user = world.users["city_regulator"]
+    board = dashboard(user, dashboard_region(user, ""), parse_period("", timezone.localdate()))
+    assert board.region is not None and board.region.code == "1407"
+    assert board.totals["notices_issued"] == Ratio(3, 0)
+    assert board.totals["canteens_rectified"] == Ratio(1, 0)
+    assert board.totals["rectification_rate"] == Ratio(1, 3)
+    assert board.totals["rectified_on_time"] == Ratio(1, 1)
+    assert board.totals["canteens"].done == 2
+    rows = {row.code: row for row in board.rows}
+    assert rows[COUNTY_A].figures["rectification_rate"] == Ratio(1, 2)
+    assert rows[COUNTY_B].figures["rectification_rate"] == Ratio(0, 1)
+    assert sum(board.risk.values()) == 2
+    assert [p.issued for p in board.trend][-1] == 3
+    assert [key for key, _ in ((i.key, r) for i, r in board.headline)] == [
+        "canteens",
+        "patrol_problems",
+        "notices_issued",
+        "canteens_rectified",
+    ]
+    ranking = evaluation(board)
+    by_code = {row.code: row for row in ranking}
+    # A: one of two notices closed, on time → better than B, none of one closed.
+    assert by_code[COUNTY_A].rank < by_code[COUNTY_B].rank
+    assert by_code[COUNTY_B].timeliness.rate is None  # nothing closed: left out, not 0 %
+
+
+def test_overdue_counts_open_notices_past_deadline_at_period_end(world: World) -> None:
+    notice = _issue(world, "a", "甲县：超期未整改")
+    RectificationNotice.objects.filter(pk=notice.pk).update(
+        issued_on=datetime.date(2026, 1, 5), deadline=datetime.date(2026, 1, 19)
+    )
+    user = world.users["regulator_a"]
+    region = dashboard_region(user, "")
+    january = dashboard(user, region, month_period(2026, 1))
+    assert january.totals["notices_issued"] == Ratio(1, 0)
+    assert january.totals["overdue_notices"] == Ratio(1, 0)
+    assert january.rows_are_canteens  # a county drills down to its canteens
+    (row,) = [r for r in january.rows if r.canteen_id == world.canteens["a"].pk]
+    assert row.figures["overdue_notices"].done == 1
+    december_2025 = dashboard(user, region, month_period(2025, 12))
+    assert december_2025.totals["overdue_notices"] == Ratio(0, 0)
+
+
+def test_region_outside_the_jurisdiction_is_404_and_school_users_403(world: World) -> None:
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    with pytest.raises(Http404):
+        dashboard_region(world.users["regulator_a"], COUNTY_B)
+    with pytest.raises(Http404):
+        dashboard_region(world.users["city_regulator"], "999999")
+    with pytest.raises(PermissionDenied):
+        dashboard_region(world.users["principal_a"], "")
+    assert dashboard_region(world.users["operator"], "") is None
+    assert dashboard_region(world.users["province_regulator"], COUNTY_A) == Region.objects.get(code=COUNTY_A)
+
+
+def test_pages_and_api(world: World) -> None:
+    _issue(world, "a", "甲县：垃圾桶未加盖")
+    client = world.client("city_regulator")
+    page = client.get("/dashboards/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "榆次区" in text and 'data-indicator="notices_issued"' in text
+    data = json.loads(
+        page.context["chart_data"].__class__.__name__ and json.dumps(page.context["chart_data"])
+    )
+    assert data["trend"]["issued"][-1] == 1
+    assert client.get("/dashboards/screen/").status_code == 200
+    assert client.get("/dashboards/evaluation/").status_code == 200
+    bad = client.get("/dashboards/?period=2026-13")
+    assert bad.status_code == 400 and 'data-field="period"' in bad.content.decode()
+    api = client.get("/api/v1/dashboards/summary", {"region": COUNTY_A})
+    assert api.status_code == 200
+    body = api.json()
+    assert body["rows_are_canteens"] and body["totals"]["notices_issued"]["done"] == 1
+    wrong = client.get("/api/v1/dashboards/summary", {"period": "soon"})
+    assert wrong.status_code == 400
+    assert wrong.json()["detail"][0]["loc"][-1] == "period"
+    evaluation_api = client.get("/api/v1/dashboards/evaluation").json()
+    assert [row["rank"] for row in evaluation_api] == list(range(1, 12))  # Jinzhong's 11 counties
+    assert evaluation_api[0]["code"] == COUNTY_A  # the only one with a notice (records rates aside)
+    assert world.client("principal_a").get("/dashboards/").status_code == 403
+    assert world.client("principal_a").get("/api/v1/dashboards/summary").status_code == 403

@@ -1,0 +1,303 @@
+"""REST routes of online patrols under /api/v1/patrols: plans (create, list, one with its quota split,
+draw), assignments (list, one with its patrol), and recording a patrol (multipart: the fields, with the
+findings as a JSON array, and one `snapshot_<item>` file per finding). Every change accepts an
+`Idempotency-Key` header; a patrol also takes a `submission_key` (UUID)."""
+
+import datetime
+import json
+import uuid
+from typing import Any
+
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
+from django.utils.translation import gettext as _
+from ninja import Field, Form, Query, Router, Schema
+from ninja.pagination import paginate
+from pydantic import TypeAdapter
+from pydantic import ValidationError as PydanticValidationError
+
+from brightkitchen.core import uploads
+from brightkitchen.core.api import ERRORS, Day, ErrorOut, InputSchema, MappedQuerySet, Pagination, idempotent
+from brightkitchen.core.errors import FieldError
+from brightkitchen.core.scoping import Action, get_visible_or_404
+from brightkitchen.patrols import selectors, services
+from brightkitchen.patrols.models import (
+    AssignmentState,
+    PatrolAssignment,
+    PatrolFinding,
+    PatrolPlan,
+    PatrolRecord,
+)
+from brightkitchen.rectifications.models import DEFAULT_WORKING_DAYS, MAX_WORKING_DAYS
+
+router = Router(tags=["patrols"])
+
+ID = Field(None, ge=1, le=2**62)
+
+
+class QuotaOut(Schema):
+    city_code: str
+    city_name: str
+    county_code: str
+    county_name: str
+    canteens: int
+    quota: int
+    drawn: int
+    done: int
+
+
+class PlanOut(Schema):
+    id: int
+    organisation: str
+    region_code: str
+    region_name: str
+    period: datetime.date
+    quota: int
+    seed: int
+    drawn_at: datetime.datetime | None
+    drawn_by: str
+    drawn: int
+    done: int
+    quotas: list[QuotaOut]
+
+    @staticmethod
+    def of(plan: PatrolPlan, blocks: list[selectors.CityBlock] | None = None) -> "PlanOut":
+        quotas = [
+            QuotaOut(
+                city_code=block.city.code,
+                city_name=block.city.name,
+                county_code=row.county.code,
+                county_name=row.county.name,
+                canteens=row.canteens,
+                quota=row.quota,
+                drawn=row.drawn,
+                done=row.done,
+            )
+            for block in blocks or []
+            for row in block.counties
+        ]
+        return PlanOut(
+            id=plan.pk,
+            organisation=plan.organisation.name,
+            region_code=plan.region_id,
+            region_name=plan.region.full_name,
+            period=plan.period,
+            quota=plan.quota,
+            seed=plan.seed,
+            drawn_at=plan.drawn_at,
+            drawn_by=str(plan.drawn_by) if plan.drawn_by else "",
+            drawn=getattr(plan, "drawn", sum(q.drawn for q in quotas)),
+            done=getattr(plan, "done", sum(q.done for q in quotas)),
+            quotas=quotas,
+        )
+
+
+class FindingOut(Schema):
+    id: int
+    item: str
+    item_text: str
+    note: str
+    snapshot_url: str
+    thumbnail_url: str
+    notice_id: int | None
+
+    @staticmethod
+    def of(finding: PatrolFinding) -> "FindingOut":
+        url = f"/api/v1/patrols/findings/{finding.pk}/snapshot"
+        return FindingOut(
+            id=finding.pk,
+            item=finding.item,
+            item_text=finding.item_text,
+            note=finding.note,
+            snapshot_url=url,
+            thumbnail_url=f"{url}?thumbnail=true" if finding.thumbnail else url,
+            notice_id=finding.notice_id,
+        )
+
+
+class RecordOut(Schema):
+    id: int
+    note: str
+    findings: list[FindingOut]
+
+    @staticmethod
+    def of(record: PatrolRecord) -> "RecordOut":
+        return RecordOut(
+            id=record.pk, note=record.note, findings=[FindingOut.of(f) for f in record.findings.all()]
+        )
+
+
+class AssignmentOut(Schema):
+    id: int
+    plan_id: int
+    period: datetime.date
+    canteen_id: int
+    canteen_name: str
+    school_name: str
+    county_code: str
+    weight: int
+    rank: int
+    state: AssignmentState
+    patrolled_at: datetime.datetime | None
+    patrolled_by: str
+    record: RecordOut | None = None
+
+    @staticmethod
+    def of(assignment: PatrolAssignment, record: PatrolRecord | None = None) -> "AssignmentOut":
+        return AssignmentOut(
+            id=assignment.pk,
+            plan_id=assignment.plan_id,
+            period=assignment.plan.period,
+            canteen_id=assignment.canteen_id,
+            canteen_name=assignment.canteen.name,
+            school_name=assignment.canteen.school.organisation.name,
+            county_code=assignment.county_id,
+            weight=assignment.weight,
+            rank=assignment.rank,
+            state=AssignmentState(assignment.state),
+            patrolled_at=assignment.patrolled_at,
+            patrolled_by=str(assignment.patrolled_by) if assignment.patrolled_by else "",
+            record=RecordOut.of(record) if record is not None else None,
+        )
+
+
+class PlanIn(InputSchema):
+    period: Day = Field(description="Any day of the plan's month")
+    quota: int = Field(ge=1, le=services.MAX_QUOTA)
+    seed: int | None = Field(None, ge=0, le=services.MAX_SEED, description="Generated when not given")
+
+
+class AssignmentFilterIn(Schema):
+    plan: int | None = ID
+    state: AssignmentState | None = None
+    county: str = Field("", max_length=12)
+
+
+class FindingJson(InputSchema):
+    item: str = Field(max_length=40)
+    note: str = Field("", max_length=services.MAX_FINDING_NOTE)
+    open_notice: bool = True
+
+
+_FINDINGS = TypeAdapter(list[FindingJson])
+
+
+class PatrolIn(InputSchema):
+    note: str = Field("", max_length=2000)
+    working_days: int = Field(DEFAULT_WORKING_DAYS, ge=1, le=MAX_WORKING_DAYS)
+    findings: str = Field(
+        "[]",
+        max_length=20_000,
+        description='JSON array of {"item": code, "note": text, "open_notice": true}; '
+        "each finding's snapshot is the file field `snapshot_<item>`",
+    )
+    submission_key: uuid.UUID | None = None
+
+
+def _findings(request: HttpRequest, raw: str) -> list[services.FindingInput]:
+    try:
+        parsed = _FINDINGS.validate_python(json.loads(raw or "[]"))
+    except (ValueError, PydanticValidationError):
+        raise FieldError(
+            "findings", _("Send the findings as a JSON array of {item, note, open_notice}.")
+        ) from None
+    return [
+        services.FindingInput(
+            item=f.item,
+            note=f.note,
+            snapshot=request.FILES.get(f"snapshot_{f.item}"),
+            open_notice=f.open_notice,
+        )
+        for f in parsed
+    ]
+
+
+def _plan(request: HttpRequest, plan_id: int) -> PlanOut:
+    plan = get_visible_or_404(selectors.plans_for(request.user), request.user, Action.VIEW, pk=plan_id)
+    return PlanOut.of(plan, selectors.quota_split(request.user, plan))
+
+
+def _assignment(request: HttpRequest, assignment_id: int) -> AssignmentOut:
+    qs = selectors.assignments_for(request.user)
+    assignment = get_visible_or_404(qs, request.user, Action.VIEW, pk=assignment_id)
+    return AssignmentOut.of(assignment, selectors.record_of(request.user, assignment))
+
+
+@router.get("/patrols/plans", response=list[PlanOut], summary="Patrol plans")
+@paginate(Pagination)
+def list_plans(request: HttpRequest) -> Any:
+    return MappedQuerySet(selectors.plans_for(request.user), PlanOut.of)
+
+
+@router.post(
+    "/patrols/plans",
+    response={201: PlanOut, 200: PlanOut, **ERRORS},
+    summary="Make the month's patrol plan for the caller's region (a second call returns the first plan)",
+)
+def create_plan(request: HttpRequest, payload: PlanIn) -> Any:
+    def create() -> tuple[int, PlanOut]:
+        plan, created = services.create_plan(request.user, **payload.model_dump())
+        return (201 if created else 200), _plan(request, plan.pk)
+
+    return idempotent(request, payload, create)
+
+
+@router.get(
+    "/patrols/plans/{plan_id}",
+    response={200: PlanOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="One plan with its quota split by county",
+)
+def get_plan(request: HttpRequest, plan_id: int) -> Any:
+    return _plan(request, plan_id)
+
+
+@router.post(
+    "/patrols/plans/{plan_id}/draw",
+    response={200: PlanOut, **ERRORS},
+    summary="Draw the plan's canteens (once; drawing again returns the plan unchanged)",
+)
+def draw(request: HttpRequest, plan_id: int) -> Any:
+    services.draw(request.user, plan_id)
+    return _plan(request, plan_id)
+
+
+@router.get("/patrols/assignments", response=list[AssignmentOut], summary="Canteens drawn for patrol")
+@paginate(Pagination)
+def list_assignments(request: HttpRequest, filters: Query[AssignmentFilterIn]) -> Any:
+    f = selectors.AssignmentFilters(plan=filters.plan, state=filters.state or "", county=filters.county)
+    return MappedQuerySet(selectors.assignments_for(request.user, f), AssignmentOut.of)
+
+
+@router.get(
+    "/patrols/assignments/{assignment_id}",
+    response={200: AssignmentOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="One drawn canteen with its patrol and findings",
+)
+def get_assignment(request: HttpRequest, assignment_id: int) -> Any:
+    return _assignment(request, assignment_id)
+
+
+@router.post(
+    "/patrols/assignments/{assignment_id}/records",
+    response={201: AssignmentOut, 200: AssignmentOut, **ERRORS},
+    summary="Record a patrol (multipart: the fields, `findings` as JSON, a `snapshot_<item>` per finding)",
+    description="Each finding with open_notice opens a rectification notice with its snapshot as evidence.",
+)
+def submit_patrol(request: HttpRequest, assignment_id: int, payload: Form[PatrolIn]) -> Any:
+    def create() -> tuple[int, AssignmentOut]:
+        data = payload.model_dump()
+        findings = _findings(request, data.pop("findings"))
+        _, created = services.submit_patrol(request.user, assignment_id, findings=findings, **data)
+        return (201 if created else 200), _assignment(request, assignment_id)
+
+    return idempotent(request, payload, create)
+
+
+@router.get(
+    "/patrols/findings/{finding_id}/snapshot",
+    response={200: None, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="A finding's snapshot (JPEG); ?thumbnail=true for the small one",
+)
+def snapshot(request: HttpRequest, finding_id: int, thumbnail: bool = False) -> HttpResponseBase:
+    item = get_visible_or_404(PatrolFinding.objects.all(), request.user, Action.VIEW, pk=finding_id)
+    return uploads.serve(item.thumbnail if thumbnail and item.thumbnail else item.photo)

@@ -1,0 +1,186 @@
+"""Scoped reads of online patrols: plans, their quota split by city and county, assignments, and the
+per-region patrol counts the dashboards read."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+
+from brightkitchen.core.days import day_edges
+from brightkitchen.core.scoping import AnyUser
+from brightkitchen.patrols.models import (
+    AssignmentState,
+    PatrolAssignment,
+    PatrolFinding,
+    PatrolPlan,
+    PatrolQuota,
+    PatrolRecord,
+)
+from brightkitchen.regions.models import Region
+from brightkitchen.schools.models import Canteen
+
+_DONE = Q(assignments__state=AssignmentState.DONE)
+
+
+def plans_for(user: AnyUser) -> QuerySet[PatrolPlan]:
+    """The plans the user may see, newest month first, with how many canteens were drawn and patrolled."""
+    return (
+        PatrolPlan.objects.visible_to(user)
+        .select_related("organisation", "region", "drawn_by")
+        .annotate(drawn=Count("assignments"), done=Count("assignments", filter=_DONE))
+        .order_by("-period", "region_id", "pk")
+    )
+
+
+@dataclass
+class CountyRow:
+    county: Region
+    canteens: int
+    quota: int
+    drawn: int = 0
+    done: int = 0
+
+
+@dataclass
+class CityBlock:
+    """A city's subtotal of a plan's quota split, with its counties."""
+
+    city: Region
+    canteens: int = 0
+    quota: int = 0
+    drawn: int = 0
+    done: int = 0
+    counties: list[CountyRow] = field(default_factory=list)
+
+
+def quota_split(user: AnyUser, plan: PatrolPlan) -> list[CityBlock]:
+    """The plan's quota by city, then county, with the canteens drawn and patrolled in each county. Two
+    queries whatever the number of counties."""
+    progress = {
+        row["county_id"]: (row["drawn"], row["done"])
+        for row in PatrolAssignment.objects.visible_to(user)
+        .filter(plan=plan)
+        .values("county_id")
+        .order_by()
+        .annotate(drawn=Count("pk"), done=Count("pk", filter=Q(state=AssignmentState.DONE)))
+    }
+    quotas = (
+        PatrolQuota.objects.visible_to(user)
+        .filter(plan=plan)
+        .select_related("county", "city")
+        .order_by("city_id", "county_id")
+    )
+    blocks: dict[str, CityBlock] = {}
+    for quota in quotas:
+        drawn, done = progress.get(quota.county_id, (0, 0))
+        block = blocks.setdefault(quota.city_id, CityBlock(city=quota.city))
+        block.counties.append(CountyRow(quota.county, quota.canteens, quota.quota, drawn, done))
+        block.canteens += quota.canteens
+        block.quota += quota.quota
+        block.drawn += drawn
+        block.done += done
+    return list(blocks.values())
+
+
+@dataclass(frozen=True)
+class AssignmentFilters:
+    plan: int | None = None
+    state: str = ""
+    county: str = ""
+
+
+def assignments_for(user: AnyUser, filters: AssignmentFilters | None = None) -> QuerySet[PatrolAssignment]:
+    f = filters or AssignmentFilters()
+    qs = PatrolAssignment.objects.visible_to(user).select_related(
+        "plan", "canteen", "canteen__school", "canteen__school__organisation", "county", "patrolled_by"
+    )
+    if f.plan is not None:
+        qs = qs.filter(plan_id=f.plan)
+    if f.state:
+        qs = qs.filter(state=f.state)
+    if f.county:
+        qs = qs.filter(county_id=f.county)
+    return qs.order_by("-plan__period", "plan_id", "county_id", "rank")
+
+
+def findings_of(user: AnyUser, assignment: PatrolAssignment) -> list[PatrolFinding]:
+    """The findings of an assignment's patrol (none before it is patrolled), with their notices."""
+    return list(
+        PatrolFinding.objects.visible_to(user)
+        .filter(record__assignment=assignment)
+        .select_related("notice")
+        .order_by("pk")
+    )
+
+
+def record_of(user: AnyUser, assignment: PatrolAssignment) -> PatrolRecord | None:
+    findings = PatrolFinding.objects.visible_to(user).select_related("notice").order_by("pk")
+    return (
+        PatrolRecord.objects.visible_to(user)
+        .filter(assignment=assignment)
+        .prefetch_related(Prefetch("findings", queryset=findings))
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class PatrolCounts:
+    drawn: int = 0  # canteens drawn
+    done: int = 0  # of them, patrolled
+    problems: int = 0  # findings recorded
+    notices: int = 0  # findings that opened a rectification notice
+
+    def __add__(self, other: PatrolCounts) -> PatrolCounts:
+        return PatrolCounts(
+            self.drawn + other.drawn,
+            self.done + other.done,
+            self.problems + other.problems,
+            self.notices + other.notices,
+        )
+
+
+_REGION = "canteen__school__organisation__region_id"
+
+
+def patrol_counts(
+    canteens: QuerySet[Canteen], start: datetime.date, end: datetime.date
+) -> dict[str, PatrolCounts]:
+    """Patrol counts per region code of the canteens' schools, over the assignments of plans whose month
+    (its first day) lies in [start, end]: `drawn` counts them all; `done`, `problems` and `notices` only
+    those patrolled on a day in [start, end] (local time). `canteens` is already scoped by the caller.
+    Two grouped queries; regions without assignments are absent."""
+    assignments = PatrolAssignment.objects.filter(
+        canteen__in=canteens.values("pk"), plan__period__gte=start, plan__period__lte=end
+    )
+    first, after = day_edges(start, end)
+    patrolled = Q(state=AssignmentState.DONE, patrolled_at__gte=first, patrolled_at__lt=after)
+    drawn = {
+        row["region"]: (row["drawn"], row["done"])
+        for row in assignments.values(region=F(_REGION))
+        .order_by()
+        .annotate(drawn=Count("pk"), done=Count("pk", filter=patrolled))
+    }
+    # Joined, not `IN (assignments)`: the planner cannot estimate the nested subquery and may loop.
+    along = "record__assignment__"
+    findings = {
+        row["region"]: (row["problems"], row["notices"])
+        for row in PatrolFinding.objects.filter(
+            **{
+                f"{along}canteen__in": canteens.values("pk"),
+                f"{along}plan__period__gte": start,
+                f"{along}plan__period__lte": end,
+                f"{along}state": AssignmentState.DONE,
+                f"{along}patrolled_at__gte": first,
+                f"{along}patrolled_at__lt": after,
+            }
+        )
+        .values(region=F(f"{along}{_REGION}"))
+        .order_by()
+        .annotate(problems=Count("pk"), notices=Count("notice_id"))
+    }
+    return {
+        region: PatrolCounts(*drawn.get(region, (0, 0)), *findings.get(region, (0, 0)))
+        for region in drawn.keys() | findings.keys()
+    }
