@@ -50,8 +50,8 @@ from brightkitchen.schools.selectors import licence_status_q
 from brightkitchen.schools.tallies import (
     PLAN_FIELDS,
     Due,
+    DueMasks,
     TallyGroup,
-    _DueMasks,
     group_key,
     group_values,
     registered_tallies,
@@ -185,7 +185,7 @@ def missing_records(
     checks = [name for name in ("morning_checks", "on_duty") if name in tallies]
     if not samples and len(checks) < 2:
         return {}
-    due = _DueMasks(start, end)
+    due = DueMasks(start, end)
     values = group_values()
     months = {
         f"tally_{index}": FilteredRelation("tallies", condition=Q(tallies__month=month))

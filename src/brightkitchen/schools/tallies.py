@@ -310,7 +310,7 @@ def tally_groups(canteens: QuerySet[Canteen], start: datetime.date, end: datetim
     """The canteens by calendar group, each with every registered tally added up over the period,
     counting only what was recorded on a due day (a sample kept on a holiday fulfils nothing). One
     query whatever the number of canteens, plus two for the calendars."""
-    due = _DueMasks(start, end)
+    due = DueMasks(start, end)
     values = group_values()
     # One join per month (a year at most), so each canteen stays one row and the groups are counted
     # without DISTINCT, which would sort every row.
@@ -335,7 +335,7 @@ def tally_groups(canteens: QuerySet[Canteen], start: datetime.date, end: datetim
     return groups
 
 
-class _DueMasks:
+class DueMasks:
     """The due days of a period as month bitmasks, by calendar: a canteen's calendar is that of the
     deepest region above its school that sets terms or holidays, with the weekdays of its meal plan."""
 
