@@ -49,6 +49,11 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Fernet key(s) for camera source addresses at rest, comma-separated, newest first (rotation); unset:
+# derived from SECRET_KEY with HKDF, so changing SECRET_KEY then makes stored camera addresses unreadable.
+CAMERA_SECRET_KEY = os.environ.get("CAMERA_SECRET_KEY", "")
+# How often each camera is probed (online state, codec, picture quality), in seconds.
+CAMERA_PROBE_INTERVAL_S = int(os.environ.get("CAMERA_PROBE_INTERVAL_S", "300"))
 DEBUG = env_bool("DEBUG", False)
 HTTPS = env_bool("BRIGHTKITCHEN_HTTPS", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
@@ -78,6 +83,7 @@ INSTALLED_APPS = [
     "brightkitchen.menus",
     "brightkitchen.incidents",
     "brightkitchen.rectifications",
+    "brightkitchen.cameras",
     "brightkitchen.inspections",
     "brightkitchen.patrols",
     # After the apps whose data are its signals: its demo data grades what their demo data made.
@@ -264,6 +270,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "rectification-escalation": {
         "task": "brightkitchen.rectifications.tasks.escalate_overdue_notices",
         "schedule": 60 * 60.0,
+    },
+    # Queues a health probe (online, picture quality) for every camera due; workers share them.
+    "camera-health": {
+        "task": "brightkitchen.cameras.tasks.sweep_camera_health",
+        "schedule": 60.0,
     },
     # Recomputes every canteen's risk grade (风险分级) over the last 12 months, nightly at 02:30; idempotent.
     "risk-assessment": {

@@ -41,6 +41,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if scope.everything or scope.role in (*REGION_ROLES, Role.PRINCIPAL, *CANTEEN_ROLES):
         items.append(NavItem(_("Incidents"), reverse("incidents:index"), "incidents"))
         items.append(NavItem(_("Rectifications"), reverse("rectifications:index"), "rectifications"))
+    if supervises or scope.role in (Role.PRINCIPAL, Role.CANTEEN_MANAGER):
+        items.append(NavItem(_("Cameras"), reverse("cameras:index"), "cameras"))
     if supervises:
         items.append(NavItem(_("Online patrol"), reverse("patrols:index"), "patrols"))
     if supervises or scope.role in (Role.PRINCIPAL, Role.CANTEEN_MANAGER):

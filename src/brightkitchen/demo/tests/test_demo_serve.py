@@ -78,7 +78,8 @@ def test_demo_serves_and_stops_cleanly(tmp_path: Path) -> None:
     output = log_path.read_text()
     assert code == 0, output[-3000:]
     pids = [int(pid) for pid in re.findall(r"started \w+ \(pid (\d+)\)", output)]
-    assert len(pids) == 3
+    assert len(pids) == 4  # web, worker, scheduler and the demo cameras' RTSP server
+    assert "started cameras" in output
     assert not [pid for pid in pids if _alive(pid)]
     assert "yuci_regulator" in output
     assert "all processes stopped" in output

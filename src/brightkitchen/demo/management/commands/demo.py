@@ -7,6 +7,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
+from brightkitchen.cameras import demo_data as camera_demo
+from brightkitchen.cameras.teststreams import RtspTestServer, gstreamer_missing
 from brightkitchen.core.processes import scheduler_command, web_command, worker_command
 from brightkitchen.demo.seeding import DemoReport, seed_demo
 from brightkitchen.demo.supervisor import Child, Supervisor, wait_for_port
@@ -47,9 +49,16 @@ class Command(BaseCommand):
             raise CommandError(f"--bind must be host:port, not {bind!r}")
         children = [
             Child("web", web_command(bind, workers, threads=4)),
-            Child("worker", worker_command(concurrency=1)),
+            Child("worker", worker_command(concurrency=2)),
             Child("scheduler", scheduler_command()),
         ]
+        missing = gstreamer_missing()
+        if missing:
+            self.stdout.write(f"the demo cameras will show offline: {missing}")
+        else:
+            # The demo cameras' streams: live H.264 test pictures, a few blurred, dark, frozen or blank.
+            server = RtspTestServer(port=camera_demo.DEMO_PORT, mounts=camera_demo.DEMO_MOUNTS)
+            children.append(Child("cameras", server.command()))
         # The children open their own connections; ours would only hold SQLite's file open.
         connections.close_all()
         with Supervisor(children, self._child_env(), log=self.stdout.write) as supervisor:

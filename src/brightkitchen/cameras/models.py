@@ -1,0 +1,238 @@
+"""Kitchen cameras (明厨亮灶): each camera of a canteen is tagged with the key point (重点点位) it films,
+has a source (an RTSP or HTTP stream; GB/T 28181 devices later) whose address is kept encrypted, optional
+public viewing hours, and its latest health as written by the health sweep (status, last frame, stream
+parameters, clarity). Health problems are kept as events that open and close; every quality check result
+is kept with its measured value so the thresholds can be tuned later."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from brightkitchen.accounts.roles import Role
+from brightkitchen.core.models import AuditedModel
+from brightkitchen.core.scoping import ScopedManager, ScopedModel, ScopeRule
+
+# Who adds, changes and deletes cameras: the canteen's manager, its school's principal and the
+# market-supervision regulators of the jurisdiction (operators always may).
+MANAGER_ROLES = frozenset({Role.OPERATOR, Role.REGULATOR, Role.PRINCIPAL, Role.CANTEEN_MANAGER})
+
+
+class KeyPoint(models.TextChoices):
+    STOREROOM = "storeroom", _("Storeroom")
+    ROUGH_PROCESSING = "rough_processing", _("Rough processing")
+    CUTTING = "cutting", _("Cutting")
+    COOKING = "cooking", _("Cooking")
+    SPECIAL_ROOM = "special_room", _("Special room")
+    DISH_WASHING = "dish_washing", _("Dish washing and disinfection")
+    SERVING_SAMPLING = "serving_sampling", _("Serving and sample retention")
+    OTHER = "other", _("Other")
+
+
+# The key points every canteen must film (key-point coverage counts these, per canteen).
+REQUIRED_KEY_POINTS: tuple[KeyPoint, ...] = tuple(p for p in KeyPoint if p != KeyPoint.OTHER)
+
+
+class SourceKind(models.TextChoices):
+    RTSP = "rtsp", _("RTSP stream")
+    HTTP = "http", _("HTTP stream")
+    # Devices that register to the platform (GB/T 28181); reserved, refused until its part is built.
+    GB28181 = "gb28181", _("GB/T 28181 device")
+
+
+class CameraStatus(models.TextChoices):
+    UNKNOWN = "unknown", _("Unknown")
+    ONLINE = "online", _("Online")
+    OFFLINE = "offline", _("Offline")
+
+
+class QualityCheck(models.TextChoices):
+    BLUR = "blur", _("Blur")
+    DARK = "dark", _("Too dark")
+    BRIGHT = "bright", _("Too bright")
+    COLOUR_CAST = "colour_cast", _("Colour cast")
+    NOISE = "noise", _("Noise")
+    FROZEN = "frozen", _("Frozen picture")
+    OCCLUSION = "occlusion", _("Occlusion")
+    SCENE_CHANGE = "scene_change", _("Scene change")
+    SIGNAL_LOSS = "signal_loss", _("Signal loss")
+
+
+class HealthEventKind(models.TextChoices):
+    OFFLINE = "offline", _("Offline")
+    BLUR = "blur", _("Blur")
+    DARK = "dark", _("Too dark")
+    BRIGHT = "bright", _("Too bright")
+    COLOUR_CAST = "colour_cast", _("Colour cast")
+    NOISE = "noise", _("Noise")
+    FROZEN = "frozen", _("Frozen picture")
+    OCCLUSION = "occlusion", _("Occlusion")
+    SCENE_CHANGE = "scene_change", _("Scene change")
+    SIGNAL_LOSS = "signal_loss", _("Signal loss")
+
+
+def _rule(prefix: str) -> ScopeRule:
+    return ScopeRule(
+        region=f"{prefix}canteen__school__organisation__region__code",
+        school=f"{prefix}canteen__school_id",
+        canteen=f"{prefix}canteen_id",
+        change_roles=MANAGER_ROLES,
+    )
+
+
+# Health fields the sweep rewrites on every probe: noise in the audit log, so left out of it.
+HEALTH_FIELDS = frozenset(
+    {
+        "status",
+        "last_frame_at",
+        "last_probe_at",
+        "codec",
+        "width",
+        "height",
+        "fps",
+        "bitrate_kbps",
+        "clarity_ok",
+    }
+)
+
+
+class Camera(AuditedModel):
+    canteen = models.ForeignKey(
+        "schools.Canteen", verbose_name=_("canteen"), on_delete=models.CASCADE, related_name="cameras"
+    )
+    name = models.CharField(_("name"), max_length=60)
+    key_point = models.CharField(_("key point"), max_length=20, choices=KeyPoint.choices)
+    source_kind = models.CharField(_("source kind"), max_length=10, choices=SourceKind.choices)
+    # The source address (with any user name and password) encrypted with Fernet (cameras.credentials);
+    # never sent to a browser or the API, never logged.
+    source_secret = models.TextField(_("encrypted source"), editable=False)
+    # The address with credentials and query hidden (rtsp://***@host:554/path), for pages and logs.
+    display_url = models.CharField(_("source"), max_length=1000)
+    # When the source last changed: the audit log shows a changed password through this, not the secret.
+    source_changed_at = models.DateTimeField(_("source changed at"), null=True, blank=True)
+    is_public = models.BooleanField(_("public"), default=False)
+    public_from = models.TimeField(_("public from"), null=True, blank=True)
+    public_until = models.TimeField(_("public until"), null=True, blank=True)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    # Per-camera overrides of the quality thresholds: {check key: threshold}.
+    quality_thresholds = models.JSONField(_("quality thresholds"), default=dict, blank=True)
+    submission_key = models.UUIDField(_("submission key"), null=True, blank=True, unique=True)
+
+    # The latest health, written by the health sweep.
+    status = models.CharField(
+        _("status"), max_length=8, choices=CameraStatus.choices, default=CameraStatus.UNKNOWN
+    )
+    last_frame_at = models.DateTimeField(_("last frame at"), null=True, blank=True)
+    last_probe_at = models.DateTimeField(_("last checked at"), null=True, blank=True)
+    codec = models.CharField(_("codec"), max_length=20, blank=True)
+    width = models.PositiveIntegerField(_("width"), null=True, blank=True)
+    height = models.PositiveIntegerField(_("height"), null=True, blank=True)
+    fps = models.FloatField(_("frames per second"), null=True, blank=True)
+    bitrate_kbps = models.PositiveIntegerField(_("bitrate (kbit/s)"), null=True, blank=True)
+    clarity_ok = models.BooleanField(_("clarity compliant"), null=True, blank=True)
+    # The health sweep: which worker holds the camera's probe until when (one probe at a time per camera
+    # across every worker machine), and the picture the scene-change check compares with (a small JPEG).
+    probe_lease_until = models.DateTimeField(_("probe lease until"), null=True, blank=True, editable=False)
+    reference_jpeg = models.BinaryField(_("reference picture"), null=True, blank=True, editable=False)
+
+    objects: ClassVar[ScopedManager[Camera]] = ScopedManager()  # type: ignore[assignment]
+    scope_rule = _rule("")
+    audit_exclude = frozenset(
+        {"created_at", "updated_at", "source_secret", "probe_lease_until", "reference_jpeg", *HEALTH_FIELDS}
+    )
+
+    class Meta:
+        verbose_name = _("camera")
+        verbose_name_plural = _("cameras")
+        ordering = ["canteen_id", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["canteen", "name"], name="camera_unique_name_per_canteen"),
+        ]
+        indexes = [models.Index(fields=["enabled", "status"], name="camera_enabled_status")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CameraHealthEvent(AuditedModel):
+    """A span during which a camera was offline or failed one quality check; open while ended_at is null."""
+
+    camera = models.ForeignKey(
+        Camera, verbose_name=_("camera"), on_delete=models.CASCADE, related_name="health_events"
+    )
+    kind = models.CharField(_("problem"), max_length=16, choices=HealthEventKind.choices)
+    started_at = models.DateTimeField(_("started at"))
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    value = models.FloatField(_("measured value"), null=True, blank=True)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+
+    objects: ClassVar[ScopedManager[CameraHealthEvent]] = ScopedManager()  # type: ignore[assignment]
+    scope_rule = _rule("camera__")
+
+    class Meta:
+        verbose_name = _("camera health event")
+        verbose_name_plural = _("camera health events")
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["camera", "kind"],
+                condition=models.Q(ended_at__isnull=True),
+                name="camera_health_one_open_per_kind",
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "started_at"], name="camera_health_kind_started")]
+
+    def __str__(self) -> str:
+        return f"{self.camera_id} {self.kind} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class QualityMeasurement(ScopedModel):
+    """One quality check's result on one probe, with its measured value and the threshold it was held to.
+    Machine readings written in bulk by the sweep, not changes anyone makes: not in the audit log."""
+
+    camera = models.ForeignKey(
+        Camera, verbose_name=_("camera"), on_delete=models.CASCADE, related_name="measurements"
+    )
+    measured_at = models.DateTimeField(_("measured at"))
+    check_key = models.CharField(_("check"), max_length=16, choices=QualityCheck.choices)
+    value = models.FloatField(_("measured value"))
+    threshold = models.FloatField(_("threshold"))
+    passed = models.BooleanField(_("passed"))
+
+    objects: ClassVar[ScopedManager[QualityMeasurement]] = ScopedManager()  # type: ignore[assignment]
+    scope_rule = _rule("camera__")
+
+    class Meta:
+        verbose_name = _("quality measurement")
+        verbose_name_plural = _("quality measurements")
+        ordering = ["-measured_at", "-id"]
+        indexes = [models.Index(fields=["camera", "measured_at"], name="camera_quality_camera_at")]
+
+    def __str__(self) -> str:
+        return f"{self.camera_id} {self.check_key} {self.value:g}"
+
+
+class DisplayToken(AuditedModel):
+    """Opens a canteen's dining-hall display (就餐区显示屏) without signing in: the screen's browser keeps
+    the link. Whoever manages the canteen's cameras makes and revokes them; a revoked link stops at once."""
+
+    canteen = models.ForeignKey(
+        "schools.Canteen", verbose_name=_("canteen"), on_delete=models.CASCADE, related_name="display_tokens"
+    )
+    label = models.CharField(_("screen"), max_length=60)
+    token = models.CharField(_("token"), max_length=64, unique=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects: ClassVar[ScopedManager[DisplayToken]] = ScopedManager()  # type: ignore[assignment]
+    scope_rule = _rule("")
+    audit_exclude = frozenset({"created_at", "updated_at", "token"})
+
+    class Meta:
+        verbose_name = _("display link")
+        verbose_name_plural = _("display links")
+        ordering = ["canteen", "-id"]
+
+    def __str__(self) -> str:
+        return self.label

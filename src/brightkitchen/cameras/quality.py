@@ -1,0 +1,291 @@
+"""Video quality diagnosis (视频质量诊断) on sampled keyframes: classical OpenCV/NumPy measures.
+
+Each measure returns a number; `diagnose()` compares them with thresholds. Frames are BGR uint8 images
+(as `probe.probe()` returns them) and are first scaled to `WORK_WIDTH` pixels wide, so the values do not
+depend on the camera's resolution. Over several keyframes, the per-frame measures are combined by their
+median (one odd frame does not decide).
+
+=============  ====================================================  =======  ==========  ==============
+check          measure                                               unit     default     fails when
+=============  ====================================================  =======  ==========  ==============
+signal_loss    standard deviation of the grey picture (0: no frame)  grey     3.0         value < 3.0
+occlusion      share of 32×32 blocks whose grey std is below 2       share    0.6         value > 0.6
+brightness     mean luma (grey level)                                grey     45 – 170    outside range
+clarity        variance of the Laplacian of the grey picture         ratio    0.01        value < 0.01
+               divided by the picture's grey variance
+colour_cast    distance of the mean (a*, b*) from neutral in Lab     Lab      20          value > 20
+noise          25th percentile over 16×16 blocks of the std of the   grey     3.0         value > 3.0
+               high-pass residual (picture − Gaussian blur σ=1),
+               scaled so white noise of σ reads σ
+frozen         largest share of pixels changed by more than 12       %        0.4         value < 0.4
+               grey levels between consecutive keyframes
+scene_change   normalised cross-correlation with the reference       ncc      0.6         value < 0.6
+               frame on a blurred 64×36 grey thumbnail
+=============  ====================================================  =======  ==========  ==============
+
+Why these forms: clarity is divided by the picture's contrast so a dim or washed-out but sharp picture is
+not called blurred; noise looks at the smoothest quarter of the picture, where real detail is absent and
+only noise remains (edges and texture do not count as noise); frozen counts clearly changed pixels, not
+the mean difference, because an encoder re-encoding the same picture changes many pixels by a little.
+
+Root causes suppress their consequences (one alarm per fault, as VQD systems report): when the signal is
+lost nothing else is judged; an occluded picture is not judged for brightness, clarity, colour, noise or
+freezing; a too dark or too bright picture is not judged for clarity, colour or noise. Such checks are
+returned with `passed=None` and a note. `frozen` needs two keyframes and `scene_change` a reference.
+
+Values measured on the test streams (cameras/gst_rtsp_server.py presets, 640×360 H.264 at 600 kbit/s,
+keyframes 1 s apart):
+
+=============  =====  =========  =====  =======  =====  =====  ======  =====
+preset         std    occlusion  mean   clarity  cast   noise  frozen  ncc¹
+=============  =====  =========  =====  =======  =====  =====  ======  =====
+good           68.6   0.17       101    0.037    8.2    0.11   1.19    0.94
+blurred        62.4   0.17       101    0.0023   8.3    0.58   2.11    0.94
+dark           17.6   0.24       28.5   0.037    3.1    0.03   1.01    0.84
+bright         22.2   0.20       206    0.027    11.4   0.04   1.06    0.92
+colour_cast    34.6   0.18       114    0.038    48.9   0.07   1.07    0.94
+noise          43.0   0.00       116    11.5     4.1    28.1   71.8    0.94
+frozen         68.7   0.17       101    0.037    8.2    0.11   0.11    1.00
+occluded       24.7   0.91       107    0.085    1.6    0.00   0.59    0.37
+signal_loss    0.0    1.00       29     0.0      134    0.00   0.00    0.00
+moved          122.5  0.05       127    0.080    0.0    0.83   4.28    0.41
+=============  =====  =========  =====  =======  =====  =====  ======  =====
+
+Medians over three keyframes; frozen is the largest change between consecutive ones. Values that a
+root cause makes "not judged" (e.g. signal_loss's brightness) are shown but not used.
+¹ against a keyframe of the good stream. The tests in tests/test_quality.py check that each preset fails
+exactly its own check and the good stream passes all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+Image = npt.NDArray[np.uint8]
+Grey = npt.NDArray[np.float64]
+
+WORK_WIDTH = 640
+CHANGE_LEVEL = 12  # grey levels: a pixel changed by more than this has really changed (frozen check)
+UNIFORM_STD = 2.0  # grey levels: a block with less spread than this shows nothing (occlusion check)
+OCCLUSION_BLOCK = 32
+NOISE_BLOCK = 16
+NOISE_KERNEL = 7  # Gaussian σ=1 over 7×7: the residual keeps a known share of white noise, divided out
+_kernel = cv2.getGaussianKernel(NOISE_KERNEL, 1.0)
+_kernel_2d = _kernel @ _kernel.T
+# Residual of white noise σ after subtracting its blur: σ·sqrt(1 − 2·k₀ + Σk²); divide by it to get σ.
+NOISE_GAIN = float(
+    np.sqrt(1.0 - 2.0 * _kernel_2d[NOISE_KERNEL // 2, NOISE_KERNEL // 2] + (_kernel_2d**2).sum())
+)
+
+CHECKS = (
+    "signal_loss",
+    "occlusion",
+    "brightness",
+    "clarity",
+    "colour_cast",
+    "noise",
+    "frozen",
+    "scene_change",
+)
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """A check passes when `minimum <= value <= maximum` (a missing bound is not checked)."""
+
+    measure: str
+    unit: str
+    minimum: float | None = None
+    maximum: float | None = None
+
+    def passes(self, value: float) -> bool:
+        return (self.minimum is None or value >= self.minimum) and (
+            self.maximum is None or value <= self.maximum
+        )
+
+
+DEFAULT_THRESHOLDS: dict[str, Threshold] = {
+    "signal_loss": Threshold("grey standard deviation", "grey level", minimum=3.0),
+    "occlusion": Threshold("share of near-uniform blocks", "share", maximum=0.6),
+    "brightness": Threshold("mean luma", "grey level", minimum=45.0, maximum=170.0),
+    "clarity": Threshold("Laplacian variance / grey variance", "ratio", minimum=0.01),
+    "colour_cast": Threshold("mean chroma distance from neutral", "Lab a*b*", maximum=20.0),
+    "noise": Threshold("noise sigma in the smoothest blocks", "grey level", maximum=3.0),
+    "frozen": Threshold("largest share of changed pixels between keyframes", "%", minimum=0.4),
+    "scene_change": Threshold("correlation with the reference frame", "ncc", minimum=0.6),
+}
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    check: str
+    value: float | None  # None when there was nothing to measure
+    threshold: Threshold
+    passed: bool | None  # None: not judged (see note)
+    note: str = ""
+
+
+def _normalised(image: npt.NDArray[np.generic]) -> Image:
+    """The frame as BGR uint8, WORK_WIDTH pixels wide; raises ValueError for anything else."""
+    array = np.asarray(image)
+    if array.dtype != np.uint8 or array.ndim not in (2, 3) or min(array.shape[:2]) < 8:
+        raise ValueError("a frame must be a uint8 image, grey (H×W) or BGR (H×W×3), at least 8×8")
+    if array.ndim == 2:
+        array = cv2.cvtColor(array, cv2.COLOR_GRAY2BGR)
+    elif array.shape[2] != 3:
+        raise ValueError("a colour frame must have 3 channels (BGR)")
+    height, width = array.shape[:2]
+    if width != WORK_WIDTH:
+        size = (WORK_WIDTH, max(8, round(height * WORK_WIDTH / width)))
+        array = cv2.resize(
+            array, size, interpolation=cv2.INTER_AREA if width > WORK_WIDTH else cv2.INTER_LINEAR
+        )
+    result: Image = np.ascontiguousarray(array, dtype=np.uint8)
+    return result
+
+
+def _grey(image: Image) -> Grey:
+    grey: Grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY).astype(np.float64)
+    return grey
+
+
+def _block_std(values: Grey, block: int) -> Grey:
+    height, width = (values.shape[0] // block) * block, (values.shape[1] // block) * block
+    if height == 0 or width == 0:
+        return np.array([float(values.std())])
+    tiles = values[:height, :width].reshape(height // block, block, width // block, block)
+    result: Grey = tiles.std(axis=(1, 3)).ravel()
+    return result
+
+
+# The measures, each on one BGR frame already normalised by _normalised().
+
+
+def measure_signal(image: Image) -> float:
+    """Spread of the grey picture; a uniform screen (black, blue "no signal") is about 0."""
+    return float(_grey(image).std())
+
+
+def measure_occlusion(image: Image) -> float:
+    """Share of blocks with (almost) no grey variation: a covered lens or a card in front of it."""
+    return float((_block_std(_grey(image), OCCLUSION_BLOCK) < UNIFORM_STD).mean())
+
+
+def measure_brightness(image: Image) -> float:
+    return float(_grey(image).mean())
+
+
+def measure_clarity(image: Image) -> float:
+    """Variance of the Laplacian over the picture's variance: edge energy relative to contrast."""
+    grey = _grey(image)
+    variance = float(grey.var())
+    if variance < 1e-6:
+        return 0.0
+    return float(cv2.Laplacian(grey, cv2.CV_64F).var()) / variance
+
+
+def measure_colour_cast(image: Image) -> float:
+    """Distance of the mean (a*, b*) from the neutral axis; OpenCV's 8-bit Lab puts neutral at 128."""
+    lab = cv2.cvtColor(image, cv2.COLOR_BGR2LAB).astype(np.float64)
+    return float(np.hypot(lab[..., 1].mean() - 128.0, lab[..., 2].mean() - 128.0))
+
+
+def measure_noise(image: Image) -> float:
+    """Noise sigma: the std of the high-pass residual in the smoothest quarter of the blocks."""
+    grey = _grey(image)
+    residual: Grey = grey - cv2.GaussianBlur(grey, (NOISE_KERNEL, NOISE_KERNEL), 1.0)
+    return float(np.percentile(_block_std(residual, NOISE_BLOCK), 25)) / NOISE_GAIN
+
+
+def measure_change(first: Image, second: Image) -> float:
+    """Percentage of pixels whose grey level changed by more than CHANGE_LEVEL."""
+    return float((np.abs(_grey(first) - _grey(second)) > CHANGE_LEVEL).mean() * 100.0)
+
+
+def _thumbnail(image: Image) -> Grey:
+    small = cv2.resize(cv2.GaussianBlur(_grey(image), (0, 0), 3.0), (64, 36), interpolation=cv2.INTER_AREA)
+    spread = float(small.std())
+    result: Grey = (small - small.mean()) / spread if spread > 1e-6 else np.zeros_like(small)
+    return result
+
+
+def measure_similarity(image: Image, reference: Image) -> float:
+    """Normalised cross-correlation of blurred thumbnails: 1 the same view, about 0 an unrelated one."""
+    return float((_thumbnail(image) * _thumbnail(reference)).mean())
+
+
+_PER_FRAME = {
+    "signal_loss": measure_signal,
+    "occlusion": measure_occlusion,
+    "brightness": measure_brightness,
+    "clarity": measure_clarity,
+    "colour_cast": measure_colour_cast,
+    "noise": measure_noise,
+}
+
+# A failing root cause → the checks it makes meaningless.
+_SUPPRESSES = {
+    "signal_loss": set(CHECKS) - {"signal_loss"},
+    "occlusion": {"brightness", "clarity", "colour_cast", "noise", "frozen"},
+    "brightness": {"clarity", "colour_cast", "noise"},
+}
+
+
+def diagnose(
+    frames: Sequence[npt.NDArray[np.generic]],
+    reference: npt.NDArray[np.generic] | None = None,
+    thresholds: Mapping[str, Threshold] = DEFAULT_THRESHOLDS,
+) -> list[CheckResult]:
+    """Runs every check on the keyframes (oldest first), in the order of CHECKS.
+
+    `thresholds` may hold only the overridden checks; the others keep their defaults.
+    Raises ValueError only for arrays that are not images.
+    """
+    limits = {**DEFAULT_THRESHOLDS, **thresholds}
+    images = [_normalised(frame) for frame in frames]
+    reference_image = _normalised(reference) if reference is not None else None
+
+    values: dict[str, float | None] = {}
+    notes: dict[str, str] = {}
+    for check, measure in _PER_FRAME.items():
+        values[check] = float(np.median([measure(image) for image in images])) if images else None
+    if len(images) >= 2:
+        values["frozen"] = max(measure_change(a, b) for a, b in zip(images, images[1:], strict=False))
+    else:
+        values["frozen"] = None
+        notes["frozen"] = "needs two keyframes"
+    if reference_image is not None and images:
+        values["scene_change"] = float(np.median([measure_similarity(i, reference_image) for i in images]))
+    else:
+        values["scene_change"] = None
+        notes["scene_change"] = "no reference frame"
+    if not images:
+        values["signal_loss"] = 0.0  # no frame at all is the plainest signal loss
+        notes["signal_loss"] = "no frame"
+
+    results: dict[str, CheckResult] = {}
+    suppressed: dict[str, str] = {}
+    for check in CHECKS:
+        value, limit = values[check], limits[check]
+        if check in suppressed:
+            results[check] = CheckResult(check, value, limit, None, f"not judged: {suppressed[check]}")
+            continue
+        if value is None:
+            results[check] = CheckResult(check, None, limit, None, f"not judged: {notes.get(check, '')}")
+            continue
+        passed = limit.passes(value)
+        results[check] = CheckResult(check, value, limit, passed, notes.get(check, ""))
+        if not passed:
+            for other in _SUPPRESSES.get(check, set()):
+                suppressed.setdefault(other, f"{check} failed")
+    return [results[check] for check in CHECKS]
+
+
+def failed_checks(results: Sequence[CheckResult]) -> list[str]:
+    """The names of the checks that failed (not those not judged)."""
+    return [result.check for result in results if result.passed is False]

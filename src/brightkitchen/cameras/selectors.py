@@ -1,0 +1,152 @@
+"""Scoped reads of cameras and their health, the public viewing rule and the public offline board."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, F, Max, Min, Q, QuerySet
+from django.utils import timezone
+
+from brightkitchen.cameras.models import (
+    Camera,
+    CameraHealthEvent,
+    CameraStatus,
+    HealthEventKind,
+    QualityMeasurement,
+)
+from brightkitchen.core.scoping import Action, AnyUser
+
+# Public hours are times of day in China's time, whatever the server's zone.
+PUBLIC_HOURS_ZONE = ZoneInfo("Asia/Shanghai")
+
+
+@dataclass(frozen=True)
+class CameraFilters:
+    canteen: int | None = None
+    status: str = ""
+    key_point: str = ""
+    enabled: bool | None = None
+    region: str = ""  # a region code prefix
+
+
+def cameras_for(
+    user: AnyUser, filters: CameraFilters | None = None, action: Action = Action.VIEW
+) -> QuerySet[Camera]:
+    f = filters or CameraFilters()
+    qs = Camera.objects.visible_to(user, action).select_related(
+        "canteen", "canteen__school", "canteen__school__organisation"
+    )
+    if f.canteen is not None:
+        qs = qs.filter(canteen_id=f.canteen)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.key_point:
+        qs = qs.filter(key_point=f.key_point)
+    if f.enabled is not None:
+        qs = qs.filter(enabled=f.enabled)
+    if f.region:
+        qs = qs.filter(canteen__school__organisation__region__code__startswith=f.region)
+    return qs.order_by("canteen_id", "name", "id")
+
+
+def events_for(user: AnyUser, camera_ids: list[int], limit: int = 20) -> list[CameraHealthEvent]:
+    """The most recent health events of these cameras, open ones first."""
+    qs = (
+        CameraHealthEvent.objects.visible_to(user)
+        .filter(camera_id__in=camera_ids)
+        .select_related("camera")
+        .order_by("-started_at", "-id")
+    )
+    return list(qs[:limit])
+
+
+def measurements_for(user: AnyUser, camera_id: int, limit: int = 50) -> list[QualityMeasurement]:
+    qs = QualityMeasurement.objects.visible_to(user).filter(camera_id=camera_id)
+    return list(qs.order_by("-measured_at", "-id")[:limit])
+
+
+def _local_time(now: datetime.datetime) -> datetime.time:
+    return now.astimezone(PUBLIC_HOURS_ZONE).time().replace(tzinfo=None)
+
+
+def is_public_now(camera: Camera, now: datetime.datetime | None = None) -> bool:
+    """Whether the public may watch the camera now: enabled, public, and inside its public hours (both
+    blank: always). Hours whose end is before their start span midnight (22:00–06:00)."""
+    if not (camera.is_public and camera.enabled):
+        return False
+    start, end = camera.public_from, camera.public_until
+    if start is None or end is None:
+        return True
+    t = _local_time(now or timezone.now())
+    if start < end:
+        return start <= t < end
+    return t >= start or t < end
+
+
+def public_now_q(now: datetime.datetime | None = None) -> Q:
+    """`is_public_now` as a row filter."""
+    t = _local_time(now or timezone.now())
+    always = Q(public_from__isnull=True) | Q(public_until__isnull=True)
+    same_day = Q(public_from__lt=F("public_until"), public_from__lte=t, public_until__gt=t)
+    across = Q(public_from__gt=F("public_until")) & (Q(public_from__lte=t) | Q(public_until__gt=t))
+    return Q(is_public=True, enabled=True) & (always | same_day | across)
+
+
+def public_cameras_now(now: datetime.datetime | None = None) -> QuerySet[Camera]:
+    """Cameras the public may watch now, in any canteen. Public on purpose, so not scoped to a user;
+    callers show names and key points only, never a source."""
+    return Camera.objects.filter(public_now_q(now)).order_by("canteen_id", "name", "id")
+
+
+@dataclass(frozen=True)
+class OfflineCanteen:
+    region_code: str
+    region_name: str
+    school_name: str
+    canteen_name: str
+    cameras: int
+    offline_since: datetime.datetime | None
+
+
+def offline_board(region_prefix: str = "") -> QuerySet[Any]:
+    """The public offline exposure board (不在线学校食堂曝光台): one row per canteen with an enabled camera
+    now offline, with how many and since when (the earliest open offline event, else the last frame),
+    by region. One grouped query. Public data only: names and times, never a source."""
+    qs = Camera.objects.filter(enabled=True, status=CameraStatus.OFFLINE)
+    if region_prefix:
+        qs = qs.filter(canteen__school__organisation__region__code__startswith=region_prefix)
+    open_offline = Q(health_events__kind=HealthEventKind.OFFLINE, health_events__ended_at__isnull=True)
+    return (
+        qs.values(
+            "canteen_id",
+            "canteen__name",
+            "canteen__school__organisation__name",
+            "canteen__school__organisation__region_id",
+            "canteen__school__organisation__region__full_name",
+        )
+        .annotate(
+            cameras=Count("pk", distinct=True),
+            since=Min("health_events__started_at", filter=open_offline),
+            last_frame=Max("last_frame_at"),
+        )
+        .order_by(
+            "canteen__school__organisation__region_id", "canteen__school__organisation__name", "canteen_id"
+        )
+    )
+
+
+def offline_rows(rows: list[dict[str, Any]]) -> list[OfflineCanteen]:
+    return [
+        OfflineCanteen(
+            region_code=str(row["canteen__school__organisation__region_id"]),
+            region_name=str(row["canteen__school__organisation__region__full_name"]),
+            school_name=str(row["canteen__school__organisation__name"]),
+            canteen_name=str(row["canteen__name"]),
+            cameras=int(row["cameras"]),
+            offline_since=row["since"] or row["last_frame"],
+        )
+        for row in rows
+    ]

@@ -1,0 +1,47 @@
+"""Camera health sweeps through Celery. The scheduler queues `sweep_camera_health` every few minutes;
+it hands each camera that is due to `check_camera_health`, one task per camera, so any number of
+workers on any number of machines share the probes, a slow camera delays no other, and the lease in
+`health.claim` keeps two workers off the same camera."""
+
+from __future__ import annotations
+
+import datetime
+
+from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
+
+from brightkitchen.cameras import health
+from brightkitchen.cameras.models import Camera
+from brightkitchen.core.context import Actor, acting_as
+
+# A probe lasts at most the probe timeout plus decoding; past this the worker stops the task.
+TASK_TIME_LIMIT_S = int(health.PROBE_TIMEOUT_S * 4)
+
+
+@shared_task(name="brightkitchen.cameras.tasks.sweep_camera_health", ignore_result=True)
+def sweep_camera_health() -> int:
+    """Scheduled (CELERY_BEAT_SCHEDULE "camera-health"): queue a probe for every enabled camera not
+    probed within CAMERA_PROBE_INTERVAL_S. Idempotent: a doubled sweep queues probes that find the
+    lease taken or the camera freshly probed, and do nothing."""
+    interval = datetime.timedelta(seconds=settings.CAMERA_PROBE_INTERVAL_S)
+    due = health.due_cameras(timezone.now(), interval)
+    for camera_id in due:
+        check_camera_health.delay(camera_id)
+    return len(due)
+
+
+@shared_task(
+    name="brightkitchen.cameras.tasks.check_camera_health",
+    ignore_result=True,
+    time_limit=TASK_TIME_LIMIT_S,
+    acks_late=True,
+)
+def check_camera_health(camera_id: int) -> bool:
+    """Probe one camera and record its health; False when another worker holds the camera (or it was
+    disabled or deleted meanwhile). A dead or lying source is a result, never an exception."""
+    with acting_as(Actor(username="camera-health", source="task")):
+        try:
+            return health.check_camera(camera_id) is not None
+        except Camera.DoesNotExist:
+            return False

@@ -1,0 +1,138 @@
+"""The health sweep against real RTSP cameras (GStreamer's RTSP server, started by the tests): a good
+camera is online with its codec, size and rate and passes every check; a dark one opens a "too dark"
+event with its measured value; an unreachable one opens an offline event that closes when it is back;
+two workers never probe the same camera at once; the sweep queues only what is due."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from brightkitchen.cameras import credentials, health
+from brightkitchen.cameras.models import (
+    Camera,
+    CameraHealthEvent,
+    CameraStatus,
+    KeyPoint,
+    QualityMeasurement,
+    SourceKind,
+)
+from brightkitchen.cameras.tasks import check_camera_health
+from brightkitchen.cameras.tests.streams import rtsp_server_fixture  # noqa: F401  (fixture)
+from brightkitchen.cameras.teststreams import RtspTestServer, free_port
+from brightkitchen.conftest import World
+
+pytestmark = pytest.mark.django_db
+
+
+def _camera(w: World, url: str, name: str = "烹饪区") -> Camera:
+    return Camera.objects.create(
+        canteen=w.canteens["a"],
+        name=name,
+        key_point=KeyPoint.COOKING,
+        source_kind=SourceKind.RTSP,
+        source_secret=credentials.encrypt(url),
+        display_url=credentials.redact(url),
+    )
+
+
+def test_a_good_camera_is_online_and_passes_every_check(world: World, rtsp_server: RtspTestServer) -> None:
+    camera = _camera(world, rtsp_server.url("good"))
+    result = health.check_camera(camera.pk)
+    assert result is not None and result.online
+    camera.refresh_from_db()
+    assert camera.status == CameraStatus.ONLINE
+    assert camera.codec == "h264" and (camera.width, camera.height) == (640, 360)
+    assert camera.fps is not None and 10 <= camera.fps <= 20
+    assert camera.bitrate_kbps and camera.bitrate_kbps > 0
+    assert camera.clarity_ok is True and camera.last_frame_at is not None
+    assert camera.reference_jpeg  # the first clean picture becomes the scene-change reference
+    measured = QualityMeasurement.objects.filter(camera=camera)
+    assert measured.exists() and all(m.passed for m in measured)
+    assert not CameraHealthEvent.objects.filter(camera=camera).exists()
+    assert camera.probe_lease_until is None  # released
+
+
+def test_a_dark_camera_opens_a_too_dark_event_with_its_value(
+    world: World, rtsp_server: RtspTestServer
+) -> None:
+    camera = _camera(world, rtsp_server.url("dark"))
+    health.check_camera(camera.pk)
+    event = CameraHealthEvent.objects.get(camera=camera, ended_at__isnull=True)
+    assert event.kind == "dark" and event.value is not None and event.value < 45
+    dark = QualityMeasurement.objects.get(camera=camera, check_key="dark")
+    assert not dark.passed and dark.value == pytest.approx(event.value)
+    # A threshold tuned for this kitchen: the same picture now passes and the event closes.
+    Camera.objects.filter(pk=camera.pk).update(quality_thresholds={"dark": 5.0})
+    health.check_camera(camera.pk)
+    event.refresh_from_db()
+    assert event.ended_at is not None
+
+
+def test_offline_opens_and_closes_and_never_raises(world: World, rtsp_server: RtspTestServer) -> None:
+    dead = f"rtsp://127.0.0.1:{free_port()}/good"
+    camera = _camera(world, dead)
+    started = timezone.now()
+    result = health.check_camera(camera.pk)
+    assert result is not None and not result.online
+    assert (timezone.now() - started).total_seconds() < health.PROBE_TIMEOUT_S + 3
+    camera.refresh_from_db()
+    assert camera.status == CameraStatus.OFFLINE
+    offline = CameraHealthEvent.objects.get(camera=camera, kind="offline")
+    assert offline.ended_at is None and offline.detail
+    health.check_camera(camera.pk)  # still offline: the same event stays open, no second one
+    assert CameraHealthEvent.objects.filter(camera=camera, kind="offline").count() == 1
+    # The camera is repaired (its address fixed): online again, the event closes.
+    url = rtsp_server.url("good")
+    Camera.objects.filter(pk=camera.pk).update(
+        source_secret=credentials.encrypt(url), display_url=credentials.redact(url)
+    )
+    health.check_camera(camera.pk)
+    offline.refresh_from_db()
+    assert offline.ended_at is not None
+
+
+def test_one_worker_at_a_time_and_the_lease_expires(world: World) -> None:
+    camera = _camera(world, "rtsp://127.0.0.1:9/none")
+    now = timezone.now()
+    assert health.claim(camera.pk, now)
+    assert not health.claim(camera.pk, now)  # a second worker finds it taken
+    assert health.check_camera(camera.pk, now) is None  # and does nothing
+    assert health.claim(camera.pk, now + health.LEASE + datetime.timedelta(seconds=1))  # a dead worker's
+    Camera.objects.filter(pk=camera.pk).update(enabled=False, probe_lease_until=None)
+    assert not health.claim(camera.pk, now)  # disabled cameras are not probed
+
+
+def test_the_sweep_queues_what_is_due(world: World, rtsp_server: RtspTestServer) -> None:
+    fresh = _camera(world, rtsp_server.url("good"), "新")
+    stale = _camera(world, rtsp_server.url("good"), "旧")
+    now = timezone.now()
+    Camera.objects.filter(pk=fresh.pk).update(last_probe_at=now)
+    Camera.objects.filter(pk=stale.pk).update(last_probe_at=now - datetime.timedelta(hours=1))
+    assert health.due_cameras(now, datetime.timedelta(minutes=5)) == [stale.pk]
+    assert check_camera_health(stale.pk) is True  # the task body, run here
+    assert check_camera_health(10**9) is False  # deleted meanwhile: nothing, no exception
+
+
+def test_alerts_follow_the_health_events(world: World) -> None:
+    from brightkitchen.alerts.models import Alert
+    from brightkitchen.alerts.services import sweep
+    from brightkitchen.cameras import rules
+
+    camera = _camera(world, "rtsp://127.0.0.1:9/none")
+    now = timezone.now()
+    offline = CameraHealthEvent.objects.create(camera=camera, kind="offline", started_at=now)
+    CameraHealthEvent.objects.create(camera=camera, kind="dark", started_at=now, value=12.5)
+    sweep(timezone.localdate(), now, rules=rules.RULES)
+    # Offline for less than 30 minutes is not yet an alert; the dark picture is.
+    assert list(Alert.objects.filter(canteen=world.canteens["a"]).values_list("kind", flat=True)) == [
+        "camera_picture"
+    ]
+    CameraHealthEvent.objects.filter(pk=offline.pk).update(started_at=now - datetime.timedelta(hours=1))
+    sweep(timezone.localdate(), now, rules=rules.RULES)
+    assert Alert.objects.filter(kind="camera_offline", closed_at__isnull=True).count() == 1
+    CameraHealthEvent.objects.filter(camera=camera).update(ended_at=now)
+    sweep(timezone.localdate(), now, rules=rules.RULES)
+    assert not Alert.objects.filter(canteen=world.canteens["a"], closed_at__isnull=True).exists()

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from brightkitchen.cameras import views
+
+app_name = "cameras"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("offline/", views.offline, name="offline"),
+    path("canteens/<int:canteen_id>/", views.canteen, name="canteen"),
+    path("<int:camera_id>/", views.detail, name="detail"),
+    path("<int:camera_id>/edit/", views.edit, name="edit"),
+    path("<int:camera_id>/delete/", views.delete, name="delete"),
+    path("<int:camera_id>/snapshot.jpg", views.snapshot, name="snapshot"),
+    path("wall/", views.wall, name="wall"),
+    path("display/<str:token>/", views.display, name="display"),
+    path("canteens/<int:canteen_id>/display-links/", views.display_links, name="display_links"),
+]

@@ -1,0 +1,247 @@
+"""Camera pages: the list with health columns, a canteen's cameras with the add form, a camera's detail
+with its health, events, measurements and the edit form, and the public offline exposure board."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from brightkitchen.cameras import selectors, services, snapshots
+from brightkitchen.cameras.forms import AddCameraForm, EditCameraForm
+from brightkitchen.cameras.models import MANAGER_ROLES, Camera, CameraStatus, DisplayToken
+from brightkitchen.core import ratelimit
+from brightkitchen.core.errors import FieldError
+from brightkitchen.core.middleware import client_ip
+from brightkitchen.core.scoping import Action, AnyUser, get_visible_or_404, scope_of
+from brightkitchen.schools.models import Canteen
+
+_REGION = re.compile(r"^\d{1,12}$")
+
+
+def may_manage(user: AnyUser) -> bool:
+    return scope_of(user).role in MANAGER_ROLES
+
+
+def _show_error(form: forms.Form, exc: FieldError) -> None:
+    field = exc.field.split(".")[0]  # "quality_thresholds.blur" belongs to the thresholds field
+    form.add_error(field if field in form.fields else None, exc.message)
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    filters = selectors.CameraFilters(status=status if status in CameraStatus.values else "")
+    page = Paginator(selectors.cameras_for(request.user, filters), 50).get_page(request.GET.get("page"))
+    context = {"page": page, "statuses": CameraStatus.choices, "status": filters.status}
+    return render(request, "cameras/index.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def canteen(request: HttpRequest, canteen_id: int) -> HttpResponse:
+    qs = Canteen.objects.select_related("school", "school__organisation")
+    place = get_visible_or_404(qs, request.user, Action.VIEW, pk=canteen_id)
+    form = AddCameraForm()
+    status = 200
+    if request.method == "POST":
+        form = AddCameraForm(request.POST)
+        if form.is_valid():
+            try:
+                _camera, created = services.add_camera(request.user, place.pk, **form.cleaned_data)
+            except FieldError as exc:
+                _show_error(form, exc)
+            else:
+                if created:
+                    messages.success(request, _("Camera added."))
+                return redirect("cameras:canteen", place.pk)
+        status = 400
+    context: dict[str, Any] = {
+        "canteen": place,
+        "cameras": selectors.cameras_for(request.user, selectors.CameraFilters(canteen=place.pk)),
+        "form": form,
+        "may_manage": may_manage(request.user),
+        "display_links": DisplayToken.objects.visible_to(request.user).filter(
+            canteen=place, revoked_at__isnull=True
+        ),
+    }
+    return render(request, "cameras/canteen.html", context, status=status)
+
+
+def _camera(request: HttpRequest, camera_id: int) -> Camera:
+    return get_visible_or_404(selectors.cameras_for(request.user), request.user, Action.VIEW, pk=camera_id)
+
+
+def _detail(
+    request: HttpRequest, camera: Camera, form: EditCameraForm | None = None, status: int = 200
+) -> HttpResponse:
+    context: dict[str, Any] = {
+        "camera": camera,
+        "public_now": selectors.is_public_now(camera, timezone.now()),
+        "events": selectors.events_for(request.user, [camera.pk]),
+        "measurements": selectors.measurements_for(request.user, camera.pk),
+        "form": form or EditCameraForm(camera=camera),
+        "may_manage": may_manage(request.user),
+    }
+    return render(request, "cameras/detail.html", context, status=status)
+
+
+@require_GET
+def detail(request: HttpRequest, camera_id: int) -> HttpResponse:
+    return _detail(request, _camera(request, camera_id))
+
+
+@require_POST
+def edit(request: HttpRequest, camera_id: int) -> HttpResponse:
+    camera = _camera(request, camera_id)
+    form = EditCameraForm(request.POST, camera=camera)
+    if form.is_valid():
+        changes = dict(form.cleaned_data)
+        if not changes.get("source_url"):
+            changes.pop("source_url", None)
+        try:
+            services.change_camera(request.user, camera.pk, changes)
+        except FieldError as exc:
+            _show_error(form, exc)
+        else:
+            messages.success(request, _("Camera saved."))
+            return redirect("cameras:detail", camera.pk)
+    return _detail(request, camera, form, status=400)
+
+
+@require_POST
+def delete(request: HttpRequest, camera_id: int) -> HttpResponse:
+    camera = _camera(request, camera_id)
+    services.delete_camera(request.user, camera.pk)
+    messages.success(request, _("Camera deleted."))
+    return redirect("cameras:canteen", camera.canteen_id)
+
+
+@login_not_required
+@require_GET
+def offline(request: HttpRequest) -> HttpResponse:
+    """The public offline exposure board (不在线学校食堂曝光台): names and times only, never a source."""
+    region = request.GET.get("region", "").strip()
+    if region and not _REGION.match(region):
+        context: dict[str, Any] = {
+            "error": _("Give a region code (digits only)."),
+            "region": "",
+            "page": None,
+        }
+        return render(request, "cameras/offline.html", context, status=400)
+    rows = selectors.offline_board(region)
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    context = {"page": page, "rows": selectors.offline_rows(list(page.object_list)), "region": region}
+    return render(request, "cameras/offline.html", context)
+
+
+@login_not_required
+@require_GET
+def snapshot(request: HttpRequest, camera_id: int) -> HttpResponse:
+    """A JPEG taken now. The camera must be in the user's jurisdiction, or public and within its public
+    hours (for anyone, signed in or not). Offline: 503 with a message; too many requests: 429."""
+    if request.user.is_authenticated and not scope_of(request.user).is_empty:
+        camera = get_visible_or_404(Camera.objects.all(), request.user, Action.VIEW, pk=camera_id)
+    else:
+        found = selectors.public_cameras_now().filter(pk=camera_id).first()
+        if found is None:  # not public now: signing in may show it
+            return redirect_to_login(request.get_full_path())
+        camera = found
+    ident = client_ip(request) or "unknown"
+    if ratelimit.hit("camera-snapshot", ident, 60) > snapshots.SNAPSHOTS_PER_MINUTE:
+        return HttpResponse(
+            _("Too many snapshots; try again in a minute."), status=429, content_type="text/plain"
+        )
+    try:
+        jpeg = snapshots.take(camera)
+    except snapshots.SnapshotFailed:
+        message = _("The camera gives no picture right now.")
+        return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(jpeg, content_type="image/jpeg")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+WALL_GRIDS = (2, 3, 4)
+WALL_REFRESH_S = 15  # each tile's snapshot is taken again this often (live tiles come with the relay)
+
+
+@require_GET
+def wall(request: HttpRequest) -> HttpResponse:
+    """The regulators' video wall (视频墙): the cameras of the jurisdiction in a grid of 2×2, 3×3 or 4×4
+    tiles, a page at a time, turning to the next page every `rotate` seconds (0: no rotation)."""
+    filters = selectors.CameraFilters(region=request.GET.get("region", "")[:12], enabled=True)
+    grid = int(request.GET["grid"]) if request.GET.get("grid") in {str(g) for g in WALL_GRIDS} else 3
+    rotate = request.GET.get("rotate", "30")
+    rotate_s = int(rotate) if rotate.isdigit() and int(rotate) <= 3600 else 30
+    qs = selectors.cameras_for(request.user, filters).select_related("canteen__school__organisation")
+    page = Paginator(
+        qs.order_by("canteen__school__organisation__region_id", "canteen_id", "name"), grid * grid
+    )
+    current = page.get_page(request.GET.get("page"))
+    following = current.next_page_number() if current.has_next() else 1
+    context = {
+        "page": current,
+        "grid": grid,
+        "grids": WALL_GRIDS,
+        "rotate_s": rotate_s,
+        "next_page": following,
+        "refresh_s": WALL_REFRESH_S,
+        "region": filters.region,
+    }
+    return render(request, "cameras/wall.html", context)
+
+
+def _display_token(token: str) -> DisplayToken:
+    return get_object_or_404(
+        DisplayToken.objects.select_related("canteen__school__organisation"),
+        token=token,
+        revoked_at__isnull=True,
+    )
+
+
+@login_not_required
+@require_GET
+def display(request: HttpRequest, token: str) -> HttpResponse:
+    """The dining-hall display (就餐区显示屏): full screen, opened by its revocable link without signing
+    in, showing the canteen's public cameras."""
+    link = _display_token(token)
+    cameras = Camera.objects.filter(canteen=link.canteen, enabled=True, is_public=True).order_by("name")
+    if request.GET.get("camera", "").isdigit():
+        camera = get_object_or_404(cameras, pk=int(request.GET["camera"]))
+        ident = client_ip(request) or "unknown"
+        if ratelimit.hit("camera-snapshot", ident, 60) > snapshots.SNAPSHOTS_PER_MINUTE * 3:
+            return HttpResponse(status=429)
+        try:
+            jpeg = snapshots.take(camera)
+        except snapshots.SnapshotFailed:
+            return HttpResponse(status=503)
+        response = HttpResponse(jpeg, content_type="image/jpeg")
+        response["Cache-Control"] = "no-store"
+        return response
+    context = {"link": link, "canteen": link.canteen, "cameras": list(cameras), "refresh_s": WALL_REFRESH_S}
+    return render(request, "cameras/display.html", context)
+
+
+@require_POST
+def display_links(request: HttpRequest, canteen_id: int) -> HttpResponse:
+    """Make (label) or revoke (revoke=<id>) a dining-hall display link of a canteen."""
+    try:
+        if request.POST.get("revoke", "").isdigit():
+            services.revoke_display_token(request.user, int(request.POST["revoke"]))
+            messages.success(request, _("The display link is revoked."))
+        else:
+            services.create_display_token(request.user, canteen_id, label=request.POST.get("label", ""))
+            messages.success(request, _("The display link is ready."))
+    except FieldError as exc:
+        messages.error(request, exc.message)
+    return redirect("cameras:canteen", canteen_id=canteen_id)
