@@ -1,7 +1,8 @@
-"""Camera health sweeps through Celery. The scheduler queues `sweep_camera_health` every few minutes;
-it hands each camera that is due to `check_camera_health`, one task per camera, so any number of
-workers on any number of machines share the probes, a slow camera delays no other, and the lease in
-`health.claim` keeps two workers off the same camera."""
+"""Camera health sweeps through Celery. The scheduler queues `sweep_camera_health` every minute; it
+hands the cameras that are due to `check_camera_batch` tasks of `BATCH` cameras, so any number of
+workers on any number of machines share the probes; inside a task the cameras are probed in threads
+(`health.check_cameras`), so a slow camera delays no other, and the lease in `health.claim` keeps two
+workers off the same camera."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from brightkitchen.core.context import Actor, acting_as
 
 # A probe lasts at most the probe timeout plus decoding; past this the worker stops the task.
 TASK_TIME_LIMIT_S = int(health.PROBE_TIMEOUT_S * 4)
+BATCH = health.PROBE_THREADS * 2
 
 
 @shared_task(name="brightkitchen.cameras.tasks.sweep_camera_health", ignore_result=True)
@@ -26,9 +28,21 @@ def sweep_camera_health() -> int:
     lease taken or the camera freshly probed, and do nothing."""
     interval = datetime.timedelta(seconds=settings.CAMERA_PROBE_INTERVAL_S)
     due = health.due_cameras(timezone.now(), interval)
-    for camera_id in due:
-        check_camera_health.delay(camera_id)
+    for start in range(0, len(due), BATCH):
+        check_camera_batch.delay(due[start : start + BATCH])
     return len(due)
+
+
+@shared_task(
+    name="brightkitchen.cameras.tasks.check_camera_batch",
+    ignore_result=True,
+    time_limit=TASK_TIME_LIMIT_S * 2,
+    acks_late=True,
+)
+def check_camera_batch(camera_ids: list[int]) -> int:
+    """Probe these cameras, several at once; returns how many were probed (not leased elsewhere)."""
+    with acting_as(Actor(username="camera-health", source="task")):
+        return health.check_cameras(camera_ids)
 
 
 @shared_task(

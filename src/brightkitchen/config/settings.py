@@ -54,6 +54,14 @@ SECRET_KEY = _secret_key()
 CAMERA_SECRET_KEY = os.environ.get("CAMERA_SECRET_KEY", "")
 # How often each camera is probed (online state, codec, picture quality), in seconds.
 CAMERA_PROBE_INTERVAL_S = int(os.environ.get("CAMERA_PROBE_INTERVAL_S", "300"))
+# Live view: where browsers reach the WHEP relay (`brightkitchen relay`), the secret the web side signs
+# viewing grants with and the relays check (default: derived from SECRET_KEY), how long a grant is good
+# for, how long a camera's upstream stays open after its last viewer, and which page origins may call it.
+RELAY_URL = os.environ.get("RELAY_URL", "http://127.0.0.1:8001")
+RELAY_SECRET = os.environ.get("RELAY_SECRET", "")
+RELAY_GRANT_TTL_S = int(os.environ.get("RELAY_GRANT_TTL_S", "60"))
+RELAY_IDLE_CLOSE_S = float(os.environ.get("RELAY_IDLE_CLOSE_S", "10"))
+RELAY_ALLOWED_ORIGINS = env_list("RELAY_ALLOWED_ORIGINS", "*")
 DEBUG = env_bool("DEBUG", False)
 HTTPS = env_bool("BRIGHTKITCHEN_HTTPS", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")

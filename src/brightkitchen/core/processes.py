@@ -68,3 +68,8 @@ def exec_process(argv: list[str]) -> None:
     """Replace this process, so signals from a supervisor reach the real server."""
     sys.stdout.flush()
     os.execvp(argv[0], argv)
+
+
+def relay_command(bind: str) -> list[str]:
+    """The live-view relay (WHEP): needs only the shared secret, no database."""
+    return [sys.executable, "-m", "brightkitchen", "relay", "--bind", bind]

@@ -183,4 +183,6 @@ CASES: list[RouteCase] = [
         wrong="manager_b",
         right_status=302,
     ),
+    # The live page (live_views.py): camera A's name, and a grant only for the right user.
+    RouteCase("page cameras:live", Kind.DETAIL, lambda w: f"/cameras/{_camera_a(w)}/live/", markers=_markers),
 ]

@@ -23,6 +23,7 @@ from brightkitchen.cameras.tasks import check_camera_health
 from brightkitchen.cameras.tests.streams import rtsp_server_fixture  # noqa: F401  (fixture)
 from brightkitchen.cameras.teststreams import RtspTestServer, free_port
 from brightkitchen.conftest import World
+from brightkitchen.core.tests.test_browser import _region_tree_kept  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +137,23 @@ def test_alerts_follow_the_health_events(world: World) -> None:
     CameraHealthEvent.objects.filter(camera=camera).update(ended_at=now)
     sweep(timezone.localdate(), now, rules=rules.RULES)
     assert not Alert.objects.filter(canteen=world.canteens["a"], closed_at__isnull=True).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_is_probed_in_threads(transactional_db: None, rtsp_server: RtspTestServer) -> None:
+    """The worker's batch: cameras probed at once in threads (each with its own connection), a dead
+    one among them costing only its own timeout."""
+    from brightkitchen.conftest import build_world
+    from brightkitchen.core.tests.test_browser import _load_regions_if_flushed
+
+    _load_regions_if_flushed()
+    world = build_world()
+    good = [_camera(world, rtsp_server.url("good"), f"好{i}") for i in range(4)]
+    dead = _camera(world, f"rtsp://127.0.0.1:{free_port()}/x", "坏")
+    started = timezone.now()
+    assert health.check_cameras([c.pk for c in [*good, dead]], threads=5) == 5
+    elapsed = (timezone.now() - started).total_seconds()
+    assert elapsed < health.PROBE_TIMEOUT_S + 4  # together, not one after the other
+    statuses = dict(Camera.objects.values_list("pk", "status"))
+    assert all(statuses[c.pk] == CameraStatus.ONLINE for c in good)
+    assert statuses[dead.pk] == CameraStatus.OFFLINE

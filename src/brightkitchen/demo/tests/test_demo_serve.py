@@ -57,6 +57,7 @@ def test_demo_serves_and_stops_cleanly(tmp_path: Path) -> None:
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in _SERVER_SETTINGS}
     env["BRIGHTKITCHEN_DATA_DIR"] = str(tmp_path / "data")
+    env["RELAY_URL"] = f"http://127.0.0.1:{_free_port()}"  # the live relay, beside the web server
     log_path = tmp_path / "demo.log"
     base = f"http://127.0.0.1:{port}"
     with log_path.open("wb") as log:
@@ -78,8 +79,8 @@ def test_demo_serves_and_stops_cleanly(tmp_path: Path) -> None:
     output = log_path.read_text()
     assert code == 0, output[-3000:]
     pids = [int(pid) for pid in re.findall(r"started \w+ \(pid (\d+)\)", output)]
-    assert len(pids) == 4  # web, worker, scheduler and the demo cameras' RTSP server
-    assert "started cameras" in output
+    assert len(pids) == 5  # web, worker, scheduler, the demo cameras' RTSP server and the live relay
+    assert "started cameras" in output and "started relay" in output
     assert not [pid for pid in pids if _alive(pid)]
     assert "yuci_regulator" in output
     assert "all processes stopped" in output

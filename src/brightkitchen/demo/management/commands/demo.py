@@ -1,6 +1,7 @@
 import os
 import shutil
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.management import call_command
@@ -9,7 +10,7 @@ from django.db import connections
 
 from brightkitchen.cameras import demo_data as camera_demo
 from brightkitchen.cameras.teststreams import RtspTestServer, gstreamer_missing
-from brightkitchen.core.processes import scheduler_command, web_command, worker_command
+from brightkitchen.core.processes import relay_command, scheduler_command, web_command, worker_command
 from brightkitchen.demo.seeding import DemoReport, seed_demo
 from brightkitchen.demo.supervisor import Child, Supervisor, wait_for_port
 from brightkitchen.demo.tables import text_table
@@ -59,6 +60,8 @@ class Command(BaseCommand):
             # The demo cameras' streams: live H.264 test pictures, a few blurred, dark, frozen or blank.
             server = RtspTestServer(port=camera_demo.DEMO_PORT, mounts=camera_demo.DEMO_MOUNTS)
             children.append(Child("cameras", server.command()))
+        relay = urlsplit(settings.RELAY_URL)
+        children.append(Child("relay", relay_command(f"{relay.hostname}:{relay.port or 8001}")))
         # The children open their own connections; ours would only hold SQLite's file open.
         connections.close_all()
         with Supervisor(children, self._child_env(), log=self.stdout.write) as supervisor:

@@ -1,0 +1,177 @@
+"""`brightkitchen bench video`: the camera health sweep's throughput over local RTSP cameras (GStreamer
+test streams, live H.264), the project's sweep (`cameras.health.check_cameras`: keyframes only, several
+probes in flight in one worker process, results written to the database) against the naive baseline in
+the same run (one camera after the other, OpenCV VideoCapture reading and decoding every frame until it
+has one). The measuring process is pinned to one CPU core and the streaming server kept off it, so the
+figures are probes per core-minute; CPU time per probe is printed too.
+
+Needs some canteen to hang the cameras on (`brightkitchen demo --no-serve` or `seed` first); the bench
+cameras are deleted afterwards. Live-view latency and fan-out come with the live view.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.management.base import CommandParser, OutputWrapper
+from django.db import connection
+
+from brightkitchen.bench.registry import BenchError
+from brightkitchen.cameras import credentials, health
+from brightkitchen.cameras.models import Camera, CameraStatus, KeyPoint, SourceKind
+from brightkitchen.cameras.probe import probe_naive
+from brightkitchen.cameras.sources import source_for
+from brightkitchen.cameras.teststreams import RtspTestServer, gstreamer_missing
+from brightkitchen.demo.tables import text_table
+from brightkitchen.schools.models import Canteen
+
+TARGET_RATIO = 20.0
+NAME_PREFIX = "bench-video-"
+
+
+@dataclass(frozen=True)
+class Round:
+    implementation: str
+    probes: int
+    online: int
+    wall_s: float
+    cpu_s: float
+
+    @property
+    def per_core_minute(self) -> float:
+        return self.probes / (self.wall_s / 60)
+
+    @property
+    def cpu_ms_per_probe(self) -> float:
+        return 1000 * self.cpu_s / self.probes
+
+
+class _PinnedServer(RtspTestServer):
+    """The test streams, kept off the measured core (when the machine has another)."""
+
+    __test__ = False
+
+    def __init__(self, cores: set[int], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.cores = cores
+
+    def command(self) -> list[str]:
+        taskset = shutil.which("taskset")
+        if not self.cores or taskset is None:
+            return super().command()
+        return [taskset, "-c", ",".join(map(str, sorted(self.cores))), *super().command()]
+
+
+def _cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _timed(implementation: str, probes: int, run: Any) -> Round:
+    wall, cpu = time.perf_counter(), _cpu_s()
+    online = run()
+    return Round(implementation, probes, online, time.perf_counter() - wall, _cpu_s() - cpu)
+
+
+class VideoBenchmark:
+    name = "video"
+    help = (
+        "Camera health sweep throughput over local RTSP test cameras, pinned to one core, against a "
+        "sequential OpenCV baseline (needs GStreamer and some canteen: run the demo or a seed first)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--cameras", type=int, default=50, help="test cameras (default 50)")
+        parser.add_argument("--rounds", type=int, default=3, help="sweeps of every camera (project)")
+        parser.add_argument("--baseline-rounds", type=int, default=1, help="sweeps by the baseline")
+
+    def run(self, out: OutputWrapper, options: dict[str, Any]) -> None:
+        missing = gstreamer_missing()
+        if missing:
+            raise BenchError(missing)
+        canteen = Canteen.objects.order_by("pk").first()
+        if canteen is None:
+            raise BenchError("No canteen: run `brightkitchen demo --no-serve` or `brightkitchen seed` first.")
+        n = max(1, options["cameras"])
+        cores = sorted(os.sched_getaffinity(0))
+        measured, others = cores[0], set(cores[1:])
+        mounts = {f"cam{i:03d}": "good" for i in range(n)}
+        with _PinnedServer(others, mounts=mounts, start_timeout_s=60) as server:
+            os.sched_setaffinity(0, {measured})
+            try:
+                ids = _cameras(canteen, server, n)
+                out.write(
+                    f"bench video: database {connection.vendor}, {n} cameras (640×360 H.264, 15 fps, a "
+                    f"keyframe a second), measured on core {measured} of {len(cores)}, streams on "
+                    f"{'the others' if others else 'the same core'}; {health.PROBE_THREADS} probes in flight"
+                )
+                health.check_cameras(ids[:1])  # warm-up: imports, codec set-up
+                rounds = [
+                    _timed("project", n, lambda: _project(ids)) for _ in range(max(1, options["rounds"]))
+                ]
+                urls = [source_for(c).open_url() for c in Camera.objects.filter(pk__in=ids).order_by("pk")]
+                rounds += [
+                    _timed("baseline", n, lambda: sum(probe_naive(url).online for url in urls))
+                    for _ in range(max(0, options["baseline_rounds"]))
+                ]
+            finally:
+                os.sched_setaffinity(0, set(cores))
+                Camera.objects.filter(name__startswith=NAME_PREFIX).delete()
+        _report(out, rounds)
+
+
+def _cameras(canteen: Canteen, server: RtspTestServer, n: int) -> list[int]:
+    Camera.objects.filter(name__startswith=NAME_PREFIX).delete()
+    rows = []
+    for i in range(n):
+        url = server.url(f"cam{i:03d}")
+        rows.append(
+            Camera(
+                canteen=canteen,
+                name=f"{NAME_PREFIX}{i:03d}",
+                key_point=KeyPoint.OTHER,
+                source_kind=SourceKind.RTSP,
+                source_secret=credentials.encrypt(url),
+                display_url=credentials.redact(url),
+            )
+        )
+    return [camera.pk for camera in Camera.objects.bulk_create(rows)]
+
+
+def _project(ids: list[int]) -> int:
+    health.check_cameras(ids)
+    return Camera.objects.filter(pk__in=ids, status=CameraStatus.ONLINE).count()
+
+
+def _report(out: OutputWrapper, rounds: list[Round]) -> None:
+    rows = [
+        (
+            r.implementation,
+            r.probes,
+            r.online,
+            f"{r.wall_s:.2f}",
+            f"{r.cpu_s:.2f}",
+            f"{r.cpu_ms_per_probe:.1f}",
+            f"{r.per_core_minute:.0f}",
+        )
+        for r in rounds
+    ]
+    header = ("implementation", "probes", "online", "wall s", "CPU s", "CPU ms/probe", "probes/core-min")
+    out.write(text_table(header, rows, right_align=(1, 2, 3, 4, 5, 6)))
+    project = [r for r in rounds if r.implementation == "project"]
+    baseline = [r for r in rounds if r.implementation == "baseline"]
+    if not baseline:
+        return
+    best = sorted(r.per_core_minute for r in project)[len(project) // 2]  # the median round
+    base = sorted(r.per_core_minute for r in baseline)[len(baseline) // 2]
+    ratio = best / base
+    out.write(f"ratio project/baseline, probes per core-minute (median rounds): x{ratio:.1f}")
+    out.write(f"target >= {TARGET_RATIO:.0f}x: {'met' if ratio >= TARGET_RATIO else 'MISSED'}")
+
+
+BENCHMARK = VideoBenchmark()
