@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 from django import db
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -133,12 +134,27 @@ def _reference(camera: Camera) -> quality.Image | None:
     return None if image is None else np.asarray(image, dtype=np.uint8)
 
 
-def _probe(camera: Camera) -> ProbeResult:
+def _probe(camera: Camera, keyframes: int) -> ProbeResult:
     try:
         url = source_for(camera).open_url()
     except (UndecryptableSource, UnsupportedSourceKind) as exc:
         return ProbeResult(online=False, error=ProbeError.OTHER, message=str(exc))
-    return probe(url, timeout_s=PROBE_TIMEOUT_S, keyframes=KEYFRAMES)
+    return probe(url, timeout_s=PROBE_TIMEOUT_S, keyframes=keyframes)
+
+
+def quality_due(camera: Camera, now: datetime.datetime) -> bool:
+    """Whether this probe also diagnoses the picture: every CAMERA_QUALITY_INTERVAL_S, and whenever the
+    camera was not online (a camera coming back is judged at once). Otherwise one keyframe says online."""
+    if camera.status != CameraStatus.ONLINE:
+        return True
+    last = (
+        QualityMeasurement.objects.filter(camera=camera)
+        .order_by("-measured_at")
+        .values_list("measured_at", flat=True)
+        .first()
+    )
+    interval = datetime.timedelta(seconds=settings.CAMERA_QUALITY_INTERVAL_S)
+    return last is None or now - last >= interval
 
 
 def check_camera(camera_id: int, now: datetime.datetime | None = None) -> ProbeResult | None:
@@ -148,9 +164,10 @@ def check_camera(camera_id: int, now: datetime.datetime | None = None) -> ProbeR
         return None
     try:
         camera = Camera.objects.get(pk=camera_id)
-        result = _probe(camera)
+        diagnose = quality_due(camera, now)
+        result = _probe(camera, KEYFRAMES if diagnose else 1)
         judged: list[Judged] = []
-        if result.online and result.keyframes:
+        if diagnose and result.online and result.keyframes:
             thresholds = thresholds_for(camera)
             judged = judge(quality.diagnose(result.keyframes, _reference(camera), thresholds))
         record(camera, result, judged, timezone.now())
@@ -193,7 +210,7 @@ def record(camera: Camera, result: ProbeResult, judged: list[Judged], now: datet
                 for j in judged
             ]
         )
-        if result.online and judged and all(j.passed for j in judged) and not camera.reference_jpeg:
+        if judged and all(j.passed for j in judged) and not camera.reference_jpeg:
             ok, jpeg = cv2.imencode(".jpg", result.keyframes[0], [cv2.IMWRITE_JPEG_QUALITY, 80])
             if ok:
                 Camera.objects.filter(pk=camera.pk).update(reference_jpeg=jpeg.tobytes())

@@ -54,6 +54,8 @@ SECRET_KEY = _secret_key()
 CAMERA_SECRET_KEY = os.environ.get("CAMERA_SECRET_KEY", "")
 # How often each camera is probed (online state, codec, picture quality), in seconds.
 CAMERA_PROBE_INTERVAL_S = int(os.environ.get("CAMERA_PROBE_INTERVAL_S", "300"))
+# How often a probe also diagnoses the picture (blur, darkness, frozen, …; three keyframes instead of one).
+CAMERA_QUALITY_INTERVAL_S = int(os.environ.get("CAMERA_QUALITY_INTERVAL_S", "1800"))
 # Live view: where browsers reach the WHEP relay (`brightkitchen relay`), the secret the web side signs
 # viewing grants with and the relays check (default: derived from SECRET_KEY), how long a grant is good
 # for, how long a camera's upstream stays open after its last viewer, and which page origins may call it.

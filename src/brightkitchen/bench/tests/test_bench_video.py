@@ -27,9 +27,11 @@ def test_prints_throughput_and_ratio_and_cleans_up(transactional_db: None) -> No
     _load_regions_if_flushed()
     world: World = build_world()
     out = StringIO()
-    call_command("bench", "video", "--cameras", "3", "--rounds", "1", stdout=out)
+    call_command("bench", "video", "--cameras", "3", "--rounds", "2", stdout=out)
     text = out.getvalue()
+    assert re.search(r"^project, diagnosis\s+3\s+3\s", text, re.M), text
     assert re.search(r"^project\s+3\s+3\s+\d+\.\d\d\s+\d+\.\d\d\s+\d+\.\d\s+\d+$", text, re.M), text
+    assert "diagnosing sweep: x" in text
     assert re.search(r"^baseline\s+3\s+3\s", text, re.M), text
     assert re.search(
         r"^ratio project/baseline, probes per core-minute \(median rounds\): x\d+\.\d$", text, re.M

@@ -1,6 +1,6 @@
 """Test cameras for the camera tests: one RTSP server per test session with every preset.
 
-Import the fixture into a test module with
+The fixture is registered for every camera test by tests/conftest.py; elsewhere import
 `from brightkitchen.cameras.tests.streams import rtsp_server_fixture  # noqa: F401` and ask for
 `rtsp_server`. Without GStreamer the fixture fails (not skips) and says how to install it.
 """

@@ -11,7 +11,6 @@ from django.test import Client
 from brightkitchen.cameras import credentials, services
 from brightkitchen.cameras.models import Camera, DisplayToken, KeyPoint, SourceKind
 from brightkitchen.cameras.tests.factories import NAME, cameras
-from brightkitchen.cameras.tests.streams import rtsp_server_fixture  # noqa: F401  (fixture)
 from brightkitchen.cameras.teststreams import RtspTestServer
 from brightkitchen.conftest import World
 from brightkitchen.core.errors import FieldError

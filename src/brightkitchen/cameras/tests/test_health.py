@@ -6,6 +6,7 @@ two workers never probe the same camera at once; the sweep queues only what is d
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -20,7 +21,6 @@ from brightkitchen.cameras.models import (
     SourceKind,
 )
 from brightkitchen.cameras.tasks import check_camera_health
-from brightkitchen.cameras.tests.streams import rtsp_server_fixture  # noqa: F401  (fixture)
 from brightkitchen.cameras.teststreams import RtspTestServer, free_port
 from brightkitchen.conftest import World
 from brightkitchen.core.tests.test_browser import _region_tree_kept  # noqa: F401  (fixture)
@@ -54,11 +54,18 @@ def test_a_good_camera_is_online_and_passes_every_check(world: World, rtsp_serve
     assert measured.exists() and all(m.passed for m in measured)
     assert not CameraHealthEvent.objects.filter(camera=camera).exists()
     assert camera.probe_lease_until is None  # released
+    # Until the quality interval has passed, the next probes only say online: one keyframe, no new
+    # measurement.
+    health.check_camera(camera.pk)
+    assert QualityMeasurement.objects.filter(camera=camera).count() == measured.count()
+    later = Camera.objects.get(pk=camera.pk).last_probe_at
+    assert later is not None and camera.last_probe_at is not None and later > camera.last_probe_at
 
 
 def test_a_dark_camera_opens_a_too_dark_event_with_its_value(
-    world: World, rtsp_server: RtspTestServer
+    world: World, rtsp_server: RtspTestServer, settings: Any
 ) -> None:
+    settings.CAMERA_QUALITY_INTERVAL_S = 0  # every probe diagnoses the picture
     camera = _camera(world, rtsp_server.url("dark"))
     health.check_camera(camera.pk)
     event = CameraHealthEvent.objects.get(camera=camera, ended_at__isnull=True)

@@ -27,7 +27,6 @@ from brightkitchen.cameras import grants
 from brightkitchen.cameras.relay.server import HUB, RelayConfig, make_app
 from brightkitchen.cameras.selectors import PUBLIC_HOURS_ZONE
 from brightkitchen.cameras.tests.factories import cameras, raw_url
-from brightkitchen.cameras.tests.streams import rtsp_server_fixture  # noqa: F401
 from brightkitchen.cameras.teststreams import RtspTestServer, free_port
 from brightkitchen.conftest import World
 

@@ -13,12 +13,7 @@ import numpy as np
 import pytest
 
 from brightkitchen.cameras.probe import ProbeError, parse_source_url, probe, probe_naive
-from brightkitchen.cameras.tests.streams import (
-    PASSWORD,
-    STOP_AFTER_S,
-    USER,
-    rtsp_server_fixture,  # noqa: F401 — registers the fixture
-)
+from brightkitchen.cameras.tests.streams import PASSWORD, STOP_AFTER_S, USER
 from brightkitchen.cameras.teststreams import RtspTestServer, free_port, read_burned_timestamp
 
 SLACK_S = 0.5  # time the probe may need beyond its budget to tear a connection down

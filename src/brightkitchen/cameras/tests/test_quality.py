@@ -26,7 +26,6 @@ from brightkitchen.cameras.quality import (
     measure_signal,
     measure_similarity,
 )
-from brightkitchen.cameras.tests.streams import rtsp_server_fixture  # noqa: F401 — registers the fixture
 from brightkitchen.cameras.teststreams import RtspTestServer
 
 Image = npt.NDArray[np.uint8]

@@ -14,7 +14,6 @@ from django.test import Client
 from brightkitchen.cameras import credentials
 from brightkitchen.cameras.models import Camera, KeyPoint, SourceKind
 from brightkitchen.cameras.snapshots import SNAPSHOTS_PER_MINUTE
-from brightkitchen.cameras.tests.streams import rtsp_server_fixture  # noqa: F401  (fixture)
 from brightkitchen.cameras.teststreams import RtspTestServer
 from brightkitchen.conftest import World
 
