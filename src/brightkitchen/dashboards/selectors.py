@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from brightkitchen.accounts.roles import REGION_ROLES
 from brightkitchen.alerts.models import Alert
-from brightkitchen.core.scoping import AnyUser, require_role, scope_of
+from brightkitchen.core.scoping import AnyUser, require_role
 from brightkitchen.dashboards.figures import HEADLINE, canteen_map
 from brightkitchen.dashboards.indicators import Group, Indicator, registered_indicators
 from brightkitchen.dashboards.periods import Period
@@ -270,8 +270,3 @@ def evaluation(board: Dashboard) -> list[EvaluationRow]:
     for position, ranked_row in enumerate(ranked, start=1):
         ranked_row.rank = position
     return ranked
-
-
-def may_see_dashboards(user: AnyUser) -> bool:
-    scope = scope_of(user)
-    return scope.everything or (scope.role in REGION_ROLES and bool(scope.region_prefix))
