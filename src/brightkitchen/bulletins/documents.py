@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from brightkitchen.core.scoping import AnyUser
+from brightkitchen.core.templatetags.bk import figure
 from brightkitchen.dashboards.indicators import Indicator
 from brightkitchen.dashboards.selectors import Dashboard, EvaluationRow, evaluation
 from brightkitchen.rectifications.models import RectificationNotice
@@ -57,9 +58,8 @@ class Bulletin:
 
 
 def value(ratio: Ratio, indicator: Indicator) -> str:
-    if indicator.is_count:
-        return f"{ratio.done:,}"
-    return "—" if ratio.rate is None else f"{ratio.rate * 100:.1f}%"
+    """As the dashboard pages show it (the `figure` template filter)."""
+    return figure(ratio, indicator.is_count)
 
 
 def bulletin(user: AnyUser, board: Dashboard) -> Bulletin:
@@ -147,7 +147,7 @@ def _tables(b: Bulletin) -> list[tuple[str, list[str], list[list[str]]]]:
             _("Score"),
         ]
         rows = [
-            [str(r.rank), r.name, *(_rate(x) for x in r.rates), "—" if r.score is None else f"{r.score:.1f}"]
+            [str(r.rank), r.name, *(figure(x) for x in r.rates), "—" if r.score is None else f"{r.score:.1f}"]
             for r in b.ranking
         ]
         tables.append((_("Evaluation of lower bureaus"), header, rows))
@@ -174,10 +174,6 @@ def _tables(b: Bulletin) -> list[tuple[str, list[str], list[list[str]]]]:
     ]
     tables.append((_("Overdue rectifications"), overdue_header, overdue_rows))
     return tables
-
-
-def _rate(ratio: Ratio) -> str:
-    return "—" if ratio.rate is None else f"{ratio.rate * 100:.1f}%"
 
 
 def _register_font() -> None:
