@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 BK := $(BIN)/brightkitchen
 
-.PHONY: demo test install install-dev lint typecheck migrations-check messages fuzz bench-api bench-records bench-dashboard clean
+.PHONY: demo test install install-dev lint typecheck migrations-check messages fuzz bench-api bench-records bench-dashboard bench-video clean
 
 $(BIN)/python:
 	./scripts/bootstrap-system base
@@ -57,6 +57,9 @@ bench-records: install-dev
 
 bench-dashboard: install-dev
 	$(BK) bench dashboard
+
+bench-video: install-dev
+	$(BK) bench video
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

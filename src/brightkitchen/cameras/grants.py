@@ -7,12 +7,14 @@ camera's upstream address, so the address travels encrypted through the browser 
 nothing from it. Fernet's time check makes the grant expire after GRANT_TTL_S.
 
 Settings (all optional): RELAY_SECRET (shared by the web side and every relay; default derived from
-SECRET_KEY), RELAY_URL (where browsers reach the relay), RELAY_GRANT_TTL_S.
+SECRET_KEY), RELAY_URL (where browsers reach the relay: one address, or several separated by commas
+when relays run on several machines), RELAY_GRANT_TTL_S.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 from dataclasses import dataclass, field
 
@@ -46,8 +48,18 @@ def relay_key(secret: str | None = None) -> bytes:
     return base64.urlsafe_b64encode(derived)
 
 
-def relay_url() -> str:
-    return str(getattr(settings, "RELAY_URL", "") or DEFAULT_RELAY_URL).rstrip("/")
+def relay_urls() -> list[str]:
+    """Every relay browsers can reach (RELAY_URL, comma-separated)."""
+    text = str(getattr(settings, "RELAY_URL", "") or DEFAULT_RELAY_URL)
+    return [url.strip().rstrip("/") for url in text.split(",") if url.strip()] or [DEFAULT_RELAY_URL]
+
+
+def relay_url(camera_id: int) -> str:
+    """The relay that serves this camera. All viewers of a camera go to the same relay, so it keeps one
+    upstream per camera however many relays there are; rendezvous hashing moves only the cameras of a
+    relay added or removed, not the others."""
+    urls = relay_urls()
+    return max(urls, key=lambda url: hashlib.sha256(f"{camera_id}|{url}".encode()).digest())
 
 
 def grant_ttl_s() -> int:

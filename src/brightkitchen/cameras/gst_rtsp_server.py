@@ -16,7 +16,12 @@ authentication; the others stay open. "ready" is printed once the port listens. 
 (good, blurred, dark, bright, colour_cast, noise, frozen, occluded, signal_loss, moved).
 
 Every client gets its own pipeline (not shared), so a stopping mount stops for each client after the
-same time and a frozen mount freezes on its first frame.
+same time and a frozen mount freezes on its first frame. By default each client's pipeline also
+draws and encodes its own picture, and starts with a keyframe. With ``--encode-once`` the picture of
+each preset is encoded once, by an encoder that runs while some client watches, and every client's
+pipeline only packs those H.264 frames into RTP: the way real cameras behave (each encodes on its own
+chip and a client joins mid-GOP, waiting for the next keyframe), and cheap enough to serve hundreds
+of cameras from one core, so that benchmarks measure the client, not this server.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ sys.path = [p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(
 
 import argparse  # noqa: E402
 import signal  # noqa: E402
+import threading  # noqa: E402
 import time  # noqa: E402
 
 import gi  # type: ignore[import-not-found]  # noqa: E402
@@ -95,29 +101,175 @@ PRESETS: dict[str, tuple[str, str]] = {
     "moved": (f"videotestsrc is-live=true pattern=pinwheel ! {_CAPS}", ""),
 }
 
-_ENCODE = (
-    f"videoconvert ! video/x-raw,format=I420 ! x264enc tune=zerolatency speed-preset=ultrafast "
-    f"key-int-max={FPS} bitrate=600 ! rtph264pay name=pay0 pt=96 config-interval=1"
-)
+
+def _x264(gop: int = FPS) -> str:
+    return (
+        f"videoconvert ! video/x-raw,format=I420 ! x264enc tune=zerolatency speed-preset=ultrafast "
+        f"key-int-max={gop} bitrate=600"
+    )
+
+
+_X264 = _x264()
+_PAY = "rtph264pay name=pay0 pt=96 config-interval=1"
+_ENCODE = f"{_X264} ! {_PAY}"
+_H264_FRAMES = "video/x-h264,stream-format=byte-stream,alignment=au"
 
 
 _FOREVER = 2**62
+MAX_CLIENT_THREADS = 256
 
 
-def launch_line(preset: str, *, stop_after: float | None = None, timestamp: bool = False) -> str:
-    """The gst-launch description of one mount's pipeline."""
-    chain, branches = PRESETS[preset]
+def _stop(stop_after: float | None) -> str:
     # EOS after that many frames, as a camera that dies mid-stream.
-    stop = f"identity eos-after={max(1, int(stop_after * FPS))} ! " if stop_after is not None else ""
+    return f"identity eos-after={max(1, int(stop_after * FPS))} ! " if stop_after is not None else ""
+
+
+def _stamp(timestamp: bool) -> str:
     # debugqroverlay draws a QR code with the frame's PTS (and count) into each frame; the wall-clock
     # offset of the PTS is added as extra data on every frame once the first frame has passed.
-    stamp = (
+    return (
         "videoconvert ! debugqroverlay name=stamp x=1 y=1 pixel-size=3 extra-data-name=wall_offset_ns "
         f"extra-data-array=0 extra-data-span-buffers={_FOREVER} extra-data-interval-buffers={_FOREVER} ! "
         if timestamp
         else ""
     )
-    return f"( {chain} ! {stop}{stamp}{_ENCODE} {branches} )"
+
+
+def launch_line(preset: str, *, stop_after: float | None = None, timestamp: bool = False) -> str:
+    """The gst-launch description of one mount's pipeline."""
+    chain, branches = PRESETS[preset]
+    return f"( {chain} ! {_stop(stop_after)}{_stamp(timestamp)}{_ENCODE} {branches} )"
+
+
+def encoder_line(preset: str, *, timestamp: bool = False, gop: int = FPS) -> str:
+    """With --encode-once: a pipeline encoding a preset's picture for the clients of several mounts."""
+    chain, branches = PRESETS[preset]
+    sink = "appsink name=out emit-signals=true sync=false max-buffers=8 drop=true"
+    return f"{chain} ! {_stamp(timestamp)}{_x264(gop)} ! {_H264_FRAMES} ! {sink} {branches}"
+
+
+# With --encode-once, each preset has this many encoders, the mounts dealt out over them, with GOPs of
+# slightly different lengths (about a second). Real cameras send their keyframes at times of their own;
+# were all mounts one encoder, every client connecting at the same moment would wait for the very same
+# keyframe, and a sweep would advance in lockstep, a GOP per wave.
+ENCODERS_PER_PRESET = 5
+GOPS = tuple(FPS - ENCODERS_PER_PRESET // 2 + i for i in range(ENCODERS_PER_PRESET))
+
+
+def packer_line(*, stop_after: float | None = None) -> str:
+    """With --encode-once: a client's pipeline, packing the shared encoder's frames into RTP."""
+    source = f"appsrc name=src is-live=true do-timestamp=true format=time caps={_H264_FRAMES}"
+    return f"( {source} ! {_stop(stop_after)}h264parse ! {_PAY} )"
+
+
+def _stamp_wall_clock(stamp: Gst.Element) -> None:
+    """Sets the wall-clock offset of the frames' PTS on the QR overlay when its first frame passes."""
+
+    def first_frame(pad: Gst.Pad, info: Gst.PadProbeInfo) -> Gst.PadProbeReturn:
+        # wall-clock time = PTS + offset, for this and every later frame of the pipeline.
+        pts = info.get_buffer().pts
+        stamp.set_property("extra-data-array", str(time.time_ns() - pts))
+        return Gst.PadProbeReturn.REMOVE
+
+    stamp.get_static_pad("sink").add_probe(Gst.PadProbeType.BUFFER, first_frame)
+
+
+def _parameter_sets(access_unit: bytes) -> bytes:
+    """The SPS and PPS NAL units (types 7 and 8) of an H.264 access unit in Annex B form."""
+    starts = []
+    i = access_unit.find(b"\x00\x00\x01")
+    while i != -1:
+        starts.append(i + 3)
+        i = access_unit.find(b"\x00\x00\x01", i + 3)
+    kept = b""
+    for n, start in enumerate(starts):
+        end = starts[n + 1] - 3 if n + 1 < len(starts) else len(access_unit)
+        if start < len(access_unit) and access_unit[start] & 0x1F in (7, 8):
+            kept += b"\x00\x00\x00\x01" + access_unit[start:end].rstrip(b"\x00")
+    return kept
+
+
+class Encoder:
+    """One preset's picture, encoded once for every client of every mount showing it (--encode-once).
+
+    Started by its first client and stopped IDLE_STOP_S after its last, so an idle server costs nothing.
+    Frames go to the clients' appsrc elements with their timestamps cleared: each client's pipeline
+    stamps them with its own running time as they arrive."""
+
+    IDLE_STOP_S = 10
+
+    def __init__(self, preset: str, timestamp: bool, gop: int = FPS) -> None:
+        self.line = encoder_line(preset, timestamp=timestamp, gop=gop)
+        self.timestamp = timestamp
+        self.pipeline: Gst.Element | None = None
+        self.clients: list[Gst.Element] = []
+        self.lock = threading.Lock()
+        self.idle_timer = 0
+        # The SPS and PPS of the last keyframe: a new client gets them first, so that its DESCRIBE is
+        # answered at once (a camera knows its parameter sets), not at the next keyframe.
+        self.parameter_sets = b""
+
+    def attach(self, appsrc: Gst.Element) -> None:
+        # RTSP clients may be served from several threads: the pipeline is made once, under the lock.
+        with self.lock:
+            self.clients.append(appsrc)
+            if self.parameter_sets:
+                appsrc.emit("push-buffer", Gst.Buffer.new_wrapped(self.parameter_sets))
+            if self.idle_timer:
+                GLib.source_remove(self.idle_timer)
+                self.idle_timer = 0
+            if self.pipeline is None:
+                self.pipeline = Gst.parse_launch(self.line)
+                self.pipeline.get_by_name("out").connect("new-sample", self._fan_out)
+                if self.timestamp:
+                    _stamp_wall_clock(self.pipeline.get_by_name("stamp"))
+                self.pipeline.set_state(Gst.State.PLAYING)
+
+    def detach(self, appsrc: Gst.Element) -> None:
+        with self.lock:
+            if appsrc in self.clients:
+                self.clients.remove(appsrc)
+            if not self.clients and self.pipeline is not None and not self.idle_timer:
+                self.idle_timer = GLib.timeout_add_seconds(self.IDLE_STOP_S, self._stop_if_idle)
+
+    def _stop_if_idle(self) -> bool:
+        with self.lock:
+            self.idle_timer = 0
+            pipeline = self.pipeline if not self.clients else None
+            if pipeline is not None:
+                self.pipeline = None
+        # Outside the lock: stopping waits for the streaming thread, which may be waiting for the lock.
+        if pipeline is not None:
+            pipeline.set_state(Gst.State.NULL)
+        return False
+
+    def _fan_out(self, sink: Gst.Element) -> Gst.FlowReturn:
+        buffer = sink.emit("pull-sample").get_buffer()
+        keyframe = not buffer.has_flags(Gst.BufferFlags.DELTA_UNIT)
+        with self.lock:
+            if keyframe:
+                self.parameter_sets = _parameter_sets(buffer.extract_dup(0, buffer.get_size()))
+            clients = list(self.clients)
+        for appsrc in clients:
+            frame = buffer.copy()
+            frame.pts = frame.dts = Gst.CLOCK_TIME_NONE
+            appsrc.emit("push-buffer", frame)
+        return Gst.FlowReturn.OK
+
+
+class PackerFactory(GstRtspServer.RTSPMediaFactory):  # type: ignore[misc]
+    """A mount served from a shared Encoder: each client's pipeline is appsrc → RTP (--encode-once)."""
+
+    def __init__(self, encoder: Encoder, stop_after: float | None) -> None:
+        super().__init__()
+        self.encoder = encoder
+        self.set_launch(packer_line(stop_after=stop_after))
+        self.set_shared(False)
+
+    def do_configure(self, media: GstRtspServer.RTSPMedia) -> None:
+        appsrc = media.get_element().get_by_name("src")
+        self.encoder.attach(appsrc)
+        media.connect("unprepared", lambda _media: self.encoder.detach(appsrc))
 
 
 class Factory(GstRtspServer.RTSPMediaFactory):  # type: ignore[misc]
@@ -131,17 +283,8 @@ class Factory(GstRtspServer.RTSPMediaFactory):  # type: ignore[misc]
         self.set_shared(False)
 
     def do_configure(self, media: GstRtspServer.RTSPMedia) -> None:
-        if not self.timestamp:
-            return
-        stamp = media.get_element().get_by_name("stamp")
-
-        def first_frame(pad: Gst.Pad, info: Gst.PadProbeInfo) -> Gst.PadProbeReturn:
-            # wall-clock time = PTS + offset, for this and every later frame of this client's pipeline.
-            pts = info.get_buffer().pts
-            stamp.set_property("extra-data-array", str(time.time_ns() - pts))
-            return Gst.PadProbeReturn.REMOVE
-
-        stamp.get_static_pad("sink").add_probe(Gst.PadProbeType.BUFFER, first_frame)
+        if self.timestamp:
+            _stamp_wall_clock(media.get_element().get_by_name("stamp"))
 
 
 class MountAuth(GstRtspServer.RTSPAuth):  # type: ignore[misc]
@@ -195,6 +338,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8554)
     parser.add_argument("--mount", action="append", default=[], help="NAME=PRESET[:stop_after=S][:timestamp]")
     parser.add_argument("--auth", action="append", default=[], help="NAME=USER:PASS protects mount NAME")
+    parser.add_argument(
+        "--encode-once", action="store_true", help="encode each preset once for all clients (see above)"
+    )
     parser.add_argument("--print-launch", action="store_true", help="print the pipelines and exit")
     args = parser.parse_args(argv)
 
@@ -215,6 +361,9 @@ def main(argv: list[str] | None = None) -> None:
     Gst.init(None)
     server = GstRtspServer.RTSPServer()
     server.set_service(str(args.port))
+    # The pool's default is one thread for all clients: with --encode-once a client's DESCRIBE waits for
+    # the encoder's next keyframe, and one waiting client would hold up every other.
+    server.get_thread_pool().set_max_threads(MAX_CLIENT_THREADS)
     auth = MountAuth(set(credentials))
     for name, (user, password) in credentials.items():
         token = GstRtspServer.RTSPToken()
@@ -223,8 +372,17 @@ def main(argv: list[str] | None = None) -> None:
     server.set_auth(auth)
 
     mount_points = server.get_mount_points()
+    encoders: dict[tuple[str, bool, int], Encoder] = {}
+    dealt: dict[tuple[str, bool], int] = {}
     for name, preset, stop_after, timestamp in mounts:
-        factory = Factory(launch_line(preset, stop_after=stop_after, timestamp=timestamp), timestamp)
+        factory: GstRtspServer.RTSPMediaFactory
+        if args.encode_once:
+            n = dealt[preset, timestamp] = dealt.get((preset, timestamp), -1) + 1
+            gop = GOPS[n % ENCODERS_PER_PRESET]
+            encoder = encoders.setdefault((preset, timestamp, gop), Encoder(preset, timestamp, gop))
+            factory = PackerFactory(encoder, stop_after)
+        else:
+            factory = Factory(launch_line(preset, stop_after=stop_after, timestamp=timestamp), timestamp)
         role = f"user-{name}" if name in credentials else "anonymous"
         permissions = GstRtspServer.RTSPPermissions()
         permissions.add_permission_for_role(role, "media.factory.access", True)

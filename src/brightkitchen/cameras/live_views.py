@@ -4,19 +4,25 @@ and anyone (signed in or not) while the camera is public and within its public h
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from brightkitchen.cameras import grants, selectors
 from brightkitchen.cameras.credentials import UndecryptableSource
 from brightkitchen.cameras.models import Camera
 from brightkitchen.cameras.sources import UnsupportedSourceKind, source_for
-from brightkitchen.core.scoping import Action, get_visible_or_404
+from brightkitchen.core.scoping import Action, AnyUser, get_visible_or_404
+
+# Live tiles on a page that is about something else (school file, patrol screen): the first few cameras.
+PAGE_TILES = 4
 
 
 def watchable_or_404(request: HttpRequest, camera_id: int) -> Camera:
@@ -35,6 +41,56 @@ def watchable_or_404(request: HttpRequest, camera_id: int) -> Camera:
     return camera
 
 
+@dataclass(frozen=True)
+class LiveTile:
+    """What a page needs to play one camera: the relay's WHEP address and a grant ("" when the camera
+    cannot be watched: disabled, or a source that does not open), and the snapshot shown instead."""
+
+    camera: Camera
+    grant: str
+    whep_url: str
+    snapshot_url: str
+
+
+def grant_for(camera: Camera) -> str:
+    """A viewing grant for a camera the caller has already found watchable, or "" when there is none."""
+    if not camera.enabled:
+        return ""
+    try:
+        return grants.issue(camera.pk, source_for(camera).open_url())
+    except (UndecryptableSource, UnsupportedSourceKind):
+        return ""  # the page says the camera cannot be watched; the address is never shown
+
+
+def live_tiles(cameras: Iterable[Camera], snapshot_url: str = "") -> list[LiveTile]:
+    """Tiles for cameras the caller has already found watchable (scoped, or public by display link).
+    `snapshot_url` is a pattern with "{pk}" where the snapshots are not the signed-in users' route."""
+    return [
+        LiveTile(
+            camera=camera,
+            grant=grant_for(camera),
+            whep_url=f"{grants.relay_url(camera.pk)}/whep/{camera.pk}",
+            snapshot_url=(
+                snapshot_url.format(pk=camera.pk)
+                if snapshot_url
+                else reverse("cameras:snapshot", args=[camera.pk])
+            ),
+        )
+        for camera in cameras
+    ]
+
+
+def canteen_live_tiles(user: AnyUser, canteen_ids: list[int], limit: int = PAGE_TILES) -> list[LiveTile]:
+    """Live tiles of the user's cameras in these canteens (key points first), for pages about them."""
+    cameras = (
+        selectors.cameras_for(user)
+        .filter(canteen_id__in=canteen_ids, enabled=True)
+        .select_related("canteen")
+        .order_by("canteen_id", "key_point", "name")[:limit]
+    )
+    return live_tiles(cameras)
+
+
 def _login_first(request: HttpRequest) -> HttpResponse:
     return redirect_to_login(request.get_full_path())
 
@@ -48,17 +104,8 @@ def live(request: HttpRequest, camera_id: int) -> HttpResponse:
         if not request.user.is_authenticated:
             return _login_first(request)  # not public now: signing in may show it
         raise
-    grant = ""
-    if camera.enabled:
-        try:
-            grant = grants.issue(camera.pk, source_for(camera).open_url())
-        except (UndecryptableSource, UnsupportedSourceKind):
-            grant = ""  # the page says the camera cannot be watched; the address is never shown
-    context: dict[str, Any] = {
-        "camera": camera,
-        "grant": grant,
-        "whep_url": f"{grants.relay_url()}/whep/{camera.pk}",
-    }
+    (tile,) = live_tiles([camera])
+    context: dict[str, Any] = {"camera": camera, "grant": tile.grant, "whep_url": tile.whep_url}
     response = render(request, "cameras/live.html", context)
     response["Cache-Control"] = "no-store"  # the grant is for this viewer, now
     return response

@@ -210,8 +210,10 @@ def probe(
         # any protocol), as a second line of defence behind PyAV's deadline.
         "timeout": str(int(open_budget * 1e6)),
         "rw_timeout": str(int(open_budget * 1e6)),
-        # Look at no more than a second of stream before returning from open (defaults are 5 s).
-        "analyzeduration": "1000000",
+        # Look at no more than 0.3 s of stream before returning from open (the default is 5 s): the size
+        # comes with the parameter sets, and the frame rate, if the source does not say it, from the
+        # timestamps of the packets read after; waiting longer only delays the keyframe.
+        "analyzeduration": "300000",
         "probesize": "1000000",
     }
     if parts.scheme.lower().startswith("rtsp"):

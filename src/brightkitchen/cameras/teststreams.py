@@ -67,7 +67,9 @@ class RtspTestServer:
 
     `mounts` maps a mount name to a preset of gst_rtsp_server.PRESETS, optionally with options
     (``"good:stop_after=3"``, ``"good:timestamp"``); `auth` maps mount names to (user, password).
-    `port=None` picks a free port.
+    `port=None` picks a free port. `encode_once` encodes each preset once for all clients, as real
+    cameras do (gst_rtsp_server.py --encode-once): for benchmarks and the demo, where the server's
+    CPU must not be what is measured.
     """
 
     __test__ = False
@@ -80,16 +82,20 @@ class RtspTestServer:
         *,
         host: str = "127.0.0.1",
         start_timeout_s: float = 20.0,
+        encode_once: bool = False,
     ) -> None:
         self.port = port or free_port()
         self.mounts = mounts or {"good": "good"}
         self.auth = auth or {}
         self.host = host
         self.start_timeout_s = start_timeout_s
+        self.encode_once = encode_once
         self.process: subprocess.Popen[str] | None = None
 
     def command(self) -> list[str]:
         args = [SYSTEM_PYTHON, "-I", str(SCRIPT), "--port", str(self.port)]
+        if self.encode_once:
+            args.append("--encode-once")
         for name, preset in self.mounts.items():
             args += ["--mount", f"{name}={preset}"]
         for name, (user, password) in self.auth.items():

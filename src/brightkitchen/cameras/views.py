@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from brightkitchen.cameras import selectors, services, snapshots
 from brightkitchen.cameras.forms import AddCameraForm, EditCameraForm
+from brightkitchen.cameras.live_views import live_tiles
 from brightkitchen.cameras.models import MANAGER_ROLES, Camera, CameraStatus, DisplayToken
 from brightkitchen.core import ratelimit
 from brightkitchen.core.errors import FieldError
@@ -191,6 +192,7 @@ def wall(request: HttpRequest) -> HttpResponse:
     following = current.next_page_number() if current.has_next() else 1
     context = {
         "page": current,
+        "tiles": live_tiles(current),
         "grid": grid,
         "grids": WALL_GRIDS,
         "rotate_s": rotate_s,
@@ -228,7 +230,13 @@ def display(request: HttpRequest, token: str) -> HttpResponse:
         response = HttpResponse(jpeg, content_type="image/jpeg")
         response["Cache-Control"] = "no-store"
         return response
-    context = {"link": link, "canteen": link.canteen, "cameras": list(cameras), "refresh_s": WALL_REFRESH_S}
+    context = {
+        "link": link,
+        "canteen": link.canteen,
+        # Public cameras, always: the screen hangs in the school's own dining hall.
+        "tiles": live_tiles(cameras, snapshot_url="?camera={pk}"),
+        "refresh_s": WALL_REFRESH_S,
+    }
     return render(request, "cameras/display.html", context)
 
 

@@ -64,6 +64,7 @@ RELAY_SECRET = os.environ.get("RELAY_SECRET", "")
 RELAY_GRANT_TTL_S = int(os.environ.get("RELAY_GRANT_TTL_S", "60"))
 RELAY_IDLE_CLOSE_S = float(os.environ.get("RELAY_IDLE_CLOSE_S", "10"))
 RELAY_ALLOWED_ORIGINS = env_list("RELAY_ALLOWED_ORIGINS", "*")
+RELAY_ICE_SERVERS = env_list("RELAY_ICE_SERVERS", "")  # e.g. stun:stun.example.gov.cn:3478
 DEBUG = env_bool("DEBUG", False)
 HTTPS = env_bool("BRIGHTKITCHEN_HTTPS", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")

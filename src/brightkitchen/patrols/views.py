@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from brightkitchen.accounts.roles import Role
+from brightkitchen.cameras.live_views import canteen_live_tiles
 from brightkitchen.core import uploads
 from brightkitchen.core.errors import FieldError, FieldPermissionDenied
 from brightkitchen.core.scoping import Action, AnyUser, get_visible_or_404, scope_of
@@ -116,6 +117,7 @@ def _screen(
         "canteen": assignment.canteen,
         "school": assignment.canteen.school,
         "record": selectors.record_of(request.user, assignment),
+        "camera_tiles": canteen_live_tiles(request.user, [assignment.canteen_id]),
         "items": items,
         "form": form,
         "error": error,

@@ -1,9 +1,13 @@
-"""`brightkitchen bench video`: the camera health sweep's throughput over local RTSP cameras (GStreamer
-test streams, live H.264), the project's sweep (`cameras.health.check_cameras`: keyframes only, several
-probes in flight in one worker process, results written to the database) against the naive baseline in
-the same run (one camera after the other, OpenCV VideoCapture reading and decoding every frame until it
-has one). The measuring process is pinned to one CPU core and the streaming server kept off it, so the
-figures are probes per core-minute; CPU time per probe is printed too.
+"""`brightkitchen bench video`: three parts (`--part` picks some). The live view's latency and the
+relay's fan-out are in bench/live_video.py.
+
+The sweep part: the camera health sweep's throughput over local RTSP cameras (GStreamer test streams,
+live H.264, each picture encoded once for several cameras, as real cameras encode on their own chips,
+with keyframes at times of their own), the project's sweep (`cameras.health.check_cameras`: keyframes
+only, several probes in flight in one worker process, results written to the database) against the
+naive baseline in the same run (one camera after the other, OpenCV VideoCapture reading and decoding
+every frame until it has one). The measuring process is pinned to one CPU core and the streaming
+server kept off it, so the figures are probes per core-minute; CPU time per probe is printed too.
 
 The first project sweep also diagnoses every picture (three keyframes each, the quality checks, new
 cameras); the following ones are the steady state, where a probe checks the camera is online from one
@@ -11,7 +15,7 @@ keyframe and the picture is diagnosed every CAMERA_QUALITY_INTERVAL_S. The ratio
 state and printed for the diagnosing sweep too.
 
 Needs some canteen to hang the cameras on (`brightkitchen demo --no-serve` or `seed` first); the bench
-cameras are deleted afterwards. Live-view latency and fan-out come with the live view.
+cameras are deleted afterwards.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from typing import Any
 from django.core.management.base import CommandParser, OutputWrapper
 from django.db import connection
 
+from brightkitchen.bench import live_video
 from brightkitchen.bench.registry import BenchError
 from brightkitchen.cameras import credentials, health
 from brightkitchen.cameras.models import Camera, CameraStatus, KeyPoint, SourceKind
@@ -36,6 +41,7 @@ from brightkitchen.demo.tables import text_table
 from brightkitchen.schools.models import Canteen
 
 TARGET_RATIO = 20.0
+PARTS = ("sweep", "latency", "fanout")
 NAME_PREFIX = "bench-video-"
 
 
@@ -86,19 +92,38 @@ def _timed(implementation: str, probes: int, run: Any) -> Round:
 class VideoBenchmark:
     name = "video"
     help = (
-        "Camera health sweep throughput over local RTSP test cameras, pinned to one core, against a "
-        "sequential OpenCV baseline (needs GStreamer and some canteen: run the demo or a seed first)."
+        "Camera health sweep throughput against a sequential OpenCV baseline (needs some canteen: run "
+        "the demo or a seed first), live-view latency in Chromium against a direct RTSP read, and the "
+        "relay's CPU and memory with 1/10/50 viewers against a transcoding relay (needs GStreamer)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--cameras", type=int, default=50, help="test cameras (default 50)")
+        parser.add_argument(
+            "--part",
+            choices=PARTS,
+            action="append",
+            help="run only this part (sweep, latency, fanout; repeatable); default all three",
+        )
+        parser.add_argument("--cameras", type=int, default=50, help="sweep: test cameras (default 50)")
         parser.add_argument("--rounds", type=int, default=3, help="sweeps of every camera (project)")
         parser.add_argument("--baseline-rounds", type=int, default=1, help="sweeps by the baseline")
+        live_video.add_live_arguments(parser)
 
     def run(self, out: OutputWrapper, options: dict[str, Any]) -> None:
         missing = gstreamer_missing()
         if missing:
             raise BenchError(missing)
+        parts = options.get("part") or PARTS
+        if "sweep" in parts:
+            self.sweep(out, options)
+        if "latency" in parts:
+            out.write("")
+            live_video.run_latency(out, options)
+        if "fanout" in parts:
+            out.write("")
+            live_video.run_fanout(out, options)
+
+    def sweep(self, out: OutputWrapper, options: dict[str, Any]) -> None:
         canteen = Canteen.objects.order_by("pk").first()
         if canteen is None:
             raise BenchError("No canteen: run `brightkitchen demo --no-serve` or `brightkitchen seed` first.")
@@ -106,7 +131,7 @@ class VideoBenchmark:
         cores = sorted(os.sched_getaffinity(0))
         measured, others = cores[0], set(cores[1:])
         mounts = {f"cam{i:03d}": "good" for i in range(n)}
-        with _PinnedServer(others, mounts=mounts, start_timeout_s=60) as server:
+        with _PinnedServer(others, mounts=mounts, start_timeout_s=60, encode_once=True) as server:
             os.sched_setaffinity(0, {measured})
             try:
                 ids = _cameras(canteen, server, n)

@@ -19,7 +19,7 @@ import secrets
 from dataclasses import dataclass
 
 from aiohttp import web
-from aiortc import RTCPeerConnection, RTCRtpSender, RTCSessionDescription
+from aiortc import RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCRtpSender, RTCSessionDescription
 
 from brightkitchen.cameras import grants
 from brightkitchen.cameras.relay.upstream import Hub, UpstreamFailed, ViewerTrack
@@ -40,6 +40,10 @@ class RelayConfig:
     connect_timeout_s: float = 30.0
     # Origins whose pages may post offers (the web server's); "*" allows any.
     allowed_origins: frozenset[str] = frozenset({"*"})
+    # STUN/TURN servers for the relay's side of the connection (RELAY_ICE_SERVERS). None by default:
+    # aiortc would otherwise ask a public STUN server on the internet, which a platform on a closed
+    # government network cannot reach, and each answer would wait for it.
+    ice_servers: tuple[str, ...] = ()
 
 
 @dataclass
@@ -80,6 +84,15 @@ def _bearer(request: web.Request) -> str:
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
+def _without_mdns_candidates(sdp: str) -> str:
+    """The offer without its mDNS (".local") candidates. Browsers hide their addresses behind such names,
+    and resolving each would hold the answer up to a second; the browser's connectivity checks reach
+    the relay's own candidates anyway, and the relay learns the browser's address from them (a peer-
+    reflexive candidate)."""
+    lines = sdp.splitlines(keepends=True)
+    return "".join(line for line in lines if not (line.startswith("a=candidate:") and ".local " in line))
+
+
 async def offer(request: web.Request) -> web.StreamResponse:
     config = request.app[CONFIG]
     try:
@@ -94,14 +107,14 @@ async def offer(request: web.Request) -> web.StreamResponse:
     sessions = request.app[SESSIONS]
     if len(sessions) >= MAX_SESSIONS:
         return _text(request, 503, "relay full")
-    sdp = await request.text()
+    sdp = _without_mdns_candidates(await request.text())
     if "m=video" not in sdp:
         return _text(request, 400, "the offer has no video")
     try:
         track = await request.app[HUB].watch(camera_id, grant.source_url)
     except UpstreamFailed:
         return _text(request, 503, "the camera gives no picture right now")
-    pc = RTCPeerConnection()
+    pc = RTCPeerConnection(RTCConfiguration(iceServers=[RTCIceServer(url) for url in config.ice_servers]))
     try:
         # The transceiver is made before the offer is applied, so that the offer's video is matched to
         # it with H.264 as the only codec: the packets are H.264 as the camera sent them.

@@ -137,7 +137,8 @@ class Upstream:
         options = {
             "timeout": str(int(READ_GAP_S * 1e6)),
             "rw_timeout": str(int(READ_GAP_S * 1e6)),
-            "analyzeduration": "1000000",
+            # As in the probe: what FFmpeg learns after 0.3 s it learns from the packets that follow.
+            "analyzeduration": "300000",
             "probesize": "1000000",
         }
         if self._url.lower().startswith("rtsp"):
@@ -159,11 +160,17 @@ class Upstream:
                 parameter_sets = (
                     extradata if extradata.startswith((b"\x00\x00\x01", b"\x00\x00\x00\x01")) else b""
                 )
+                last_pts = 0
                 for packet in container.demux(stream):
                     if self._stop.is_set():
                         break
-                    if packet.size == 0 or packet.pts is None:
+                    if packet.size == 0:
                         continue
+                    if packet.pts is None:
+                        # FFmpeg gives the first packets of an RTSP session no timestamp until it can map
+                        # the RTP clock; skipping them would skip the first keyframe and wait a whole GOP.
+                        packet.pts = packet.dts if packet.dts is not None else last_pts
+                    last_pts = packet.pts
                     out: av.Packet[Any] = packet
                     if packet.is_keyframe and parameter_sets and NAL_SPS not in _nal_types(bytes(packet)):
                         out = av.Packet(parameter_sets + bytes(packet))

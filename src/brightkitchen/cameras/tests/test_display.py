@@ -4,11 +4,13 @@ through the jurisdiction's cameras only."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from brightkitchen.cameras import credentials, services
+from brightkitchen.cameras import credentials, grants, services
 from brightkitchen.cameras.models import Camera, DisplayToken, KeyPoint, SourceKind
 from brightkitchen.cameras.tests.factories import NAME, cameras
 from brightkitchen.cameras.teststreams import RtspTestServer
@@ -18,8 +20,11 @@ from brightkitchen.core.errors import FieldError
 pytestmark = pytest.mark.django_db
 
 
-def test_display_link_shows_public_cameras_until_revoked(world: World, rtsp_server: RtspTestServer) -> None:
+def test_display_link_shows_public_cameras_until_revoked(
+    world: World, rtsp_server: RtspTestServer, settings: Any
+) -> None:
     cache.clear()
+    settings.RELAY_URL = "http://relay.example:8001"
     url = rtsp_server.url("good")
     public = Camera.objects.create(
         canteen=world.canteens["a"],
@@ -44,6 +49,11 @@ def test_display_link_shows_public_cameras_until_revoked(world: World, rtsp_serv
     text = page.content.decode()
     assert page.status_code == 200 and "烹饪区公开" in text and "仓库不公开" not in text
     assert "rtsp://" not in text and "127.0.0.1" not in text
+    # The public camera plays live, with a grant for it alone; the other is not on the screen at all.
+    assert f'data-whep="http://relay.example:8001/whep/{public.pk}"' in text
+    assert f"/whep/{hidden.pk}" not in text
+    grant = text.split('data-grant="')[1].split('"')[0]
+    assert grants.verify(grant, public.pk, grants.relay_key()).source_url == url
     picture = screen.get(f"/cameras/display/{link.token}/", {"camera": public.pk})
     assert picture.status_code == 200 and picture["Content-Type"] == "image/jpeg"
     assert screen.get(f"/cameras/display/{link.token}/", {"camera": hidden.pk}).status_code == 404

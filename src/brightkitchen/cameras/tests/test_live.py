@@ -24,6 +24,7 @@ from django.test import Client
 from django.utils import timezone
 
 from brightkitchen.cameras import grants
+from brightkitchen.cameras.models import Camera
 from brightkitchen.cameras.relay.server import HUB, RelayConfig, make_app
 from brightkitchen.cameras.selectors import PUBLIC_HOURS_ZONE
 from brightkitchen.cameras.tests.factories import cameras, raw_url
@@ -77,6 +78,21 @@ def test_grant_key_comes_from_relay_secret_not_the_camera_key(settings: Any) -> 
     assert grants.relay_key() == grants.relay_key("shared with the relays") != from_secret_key
     token = grants.issue(7, "rtsp://h/p")
     assert grants.verify(token, 7, grants.relay_key("shared with the relays")).source_url == "rtsp://h/p"
+
+
+def test_each_camera_has_one_relay_and_a_new_relay_takes_only_some_cameras(settings: Any) -> None:
+    settings.RELAY_URL = "http://relay-1:8001"
+    assert grants.relay_urls() == ["http://relay-1:8001"] and grants.relay_url(5) == "http://relay-1:8001"
+    settings.RELAY_URL = " http://relay-1:8001/, http://relay-2:8001 ,http://relay-3:8001"
+    three = {camera: grants.relay_url(camera) for camera in range(1, 601)}
+    assert set(three.values()) == {"http://relay-1:8001", "http://relay-2:8001", "http://relay-3:8001"}
+    assert all(160 < list(three.values()).count(url) < 240 for url in set(three.values()))  # spread
+    assert all(grants.relay_url(camera) == url for camera, url in three.items())  # stable
+    settings.RELAY_URL += ",http://relay-4:8001"
+    four = {camera: grants.relay_url(camera) for camera in three}
+    moved = [camera for camera in three if four[camera] != three[camera]]
+    # Only cameras taken over by the new relay move (about a quarter); none moves between old relays.
+    assert all(four[camera] == "http://relay-4:8001" for camera in moved) and 100 < len(moved) < 200
 
 
 # --- the relay, with aiortc as the viewer -------------------------------------------------------------
@@ -289,9 +305,40 @@ def test_live_page_issues_a_grant_only_to_users_who_may_see_the_camera(world: Wo
     for user in ("regulator_b", "manager_b"):
         client.force_login(world.users[user])
         assert client.get(f"/cameras/{camera.pk}/live/").status_code == 404
+        # Nor does any page hand them a live tile of it.
+        for page in (f"/schools/{world.schools['a'].pk}/", "/cameras/wall/"):
+            assert f"/whep/{camera.pk}" not in client.get(page).content.decode()
     assert client.get("/cameras/999999/live/").status_code == 404
     client.logout()
     assert client.get(f"/cameras/{camera.pk}/live/").status_code == 302  # to the sign-in page
+
+
+def _tiles(html: str) -> dict[int, str]:
+    """The live tiles of a page: camera id → grant."""
+    found = {}
+    for part in html.split('data-whep="')[1:]:
+        camera_id = int(part.split('"')[0].rsplit("/", 1)[1])
+        found[camera_id] = part.split('data-grant="')[1].split('"')[0]
+    return found
+
+
+@pytest.mark.django_db
+def test_wall_school_file_and_patrol_screen_play_the_cameras_live(world: World, settings: Any) -> None:
+    settings.RELAY_URL = "http://relay.example:8001"
+    settings.RELAY_SECRET = "tiles test secret"
+    key = grants.relay_key("tiles test secret")
+    camera = cameras(world)["a"]
+    client = world.client("regulator_a")
+    school_file = client.get(f"/schools/{world.schools['a'].pk}/").content.decode()
+    wall = client.get("/cameras/wall/").content.decode()
+    for html in (school_file, wall):
+        tiles = _tiles(html)
+        assert list(tiles) == [camera.pk], html
+        assert grants.verify(tiles[camera.pk], camera.pk, key).source_url == raw_url("a")
+        assert "whep.js" in html and raw_url("a") not in html and "rtsp://" not in html
+    # A disabled camera gets no grant: its tile shows the snapshot instead.
+    Camera.objects.filter(pk=camera.pk).update(enabled=False)
+    assert _tiles(client.get(f"/schools/{world.schools['a'].pk}/").content.decode()) == {}
 
 
 @pytest.mark.django_db

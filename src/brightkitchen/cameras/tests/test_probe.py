@@ -7,6 +7,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import av
 import numpy as np
@@ -52,6 +53,25 @@ def test_a_camera_that_stops_mid_stream(rtsp_server: RtspTestServer) -> None:
     assert 1 <= len(result.keyframes) <= STOP_AFTER_S + 1
     assert result.last_frame_at is not None
     assert result.elapsed_s < 6 + SLACK_S
+
+
+def test_cameras_encoded_once_are_joined_mid_stream_like_real_ones() -> None:
+    """The benchmark's and the demo's server (--encode-once): many mounts fed by one encoder per
+    preset; clients probing at the same moment all get a picture, a stopping mount still stops for
+    each client, and a timestamp mount still carries the wall-clock time."""
+    mounts = {f"cam{i}": "good" for i in range(6)} | {
+        "stops": "good:stop_after=2",
+        "stamped": "good:timestamp",
+    }
+    with RtspTestServer(mounts=mounts, encode_once=True) as server:
+        with ThreadPoolExecutor(6) as pool:
+            results = list(pool.map(lambda i: probe(server.url(f"cam{i}"), keyframes=1), range(6)))
+        assert all(r.online and r.codec == "h264" and (r.width, r.height) == (640, 360) for r in results)
+        stopped = probe(server.url("stops"), timeout_s=6, keyframes=10)
+        assert stopped.online and stopped.error == ProbeError.STREAM_ENDED
+        stamped = probe(server.url("stamped"), keyframes=3)
+        burned = [stamp for stamp in map(read_burned_timestamp, stamped.keyframes) if stamp is not None]
+        assert burned and all(0 <= time.time() - stamp < 5 for stamp in burned)
 
 
 def test_credentials(rtsp_server: RtspTestServer) -> None:

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 
+from brightkitchen.cameras.tests.factories import cameras
 from brightkitchen.conftest import World
 from brightkitchen.core.errors import Conflict, FieldError, FieldPermissionDenied
 from brightkitchen.patrols import selectors, services
@@ -380,9 +381,11 @@ def test_pages_create_draw_and_patrol(world: World) -> None:
     assert b'id="draw"' in detail.content and b'data-city="1407"' in detail.content
     assert client.post(f"/patrols/plans/{plan.pk}/draw/").status_code == 302
     assignment = PatrolAssignment.objects.get(plan=plan)
+    camera = cameras(world)["a"]  # the drawn canteen's camera plays live on the patrol screen
     screen = client.get(f"/patrols/assignments/{assignment.pk}/")
     text = screen.content.decode()
     assert 'id="cameras"' in text and 'name="snapshot_pests"' in text and 'id="submit-patrol"' in text
+    assert f'/whep/{camera.pk}"' in text and 'data-grant="' in text and "rtsp://" not in text
     assert 'accept="image/*"' in text and world.canteens["a"].name in text
     key = str(uuid.uuid4())
     form = {

@@ -23,9 +23,22 @@
     if (h264.length) { transceiver.setCodecPreferences(h264); }
   }
 
+  function showSnapshot(video) {
+    // A tile whose live view fails shows the camera's snapshot instead (tiles.js keeps taking it again).
+    if (!video.dataset.snapshot || !video.parentNode) { return; }
+    var img = document.createElement("img");
+    img.src = video.dataset.snapshot;
+    img.dataset.src = video.dataset.snapshot;
+    img.alt = video.title || "";
+    video.parentNode.replaceChild(img, video);
+  }
+
   async function play(video) {
     var status = document.getElementById(video.dataset.status);
-    function say(key) { if (status) { status.textContent = video.dataset[key] || ""; status.dataset.state = key; } }
+    function say(key) {
+      if (status) { status.textContent = video.dataset[key] || ""; status.dataset.state = key; }
+      if (key !== "msgPlaying" && key !== "msgConnecting") { showSnapshot(video); }
+    }
     var pc = new RTCPeerConnection();
     var transceiver = pc.addTransceiver("video", { direction: "recvonly" });
     preferH264(transceiver);
@@ -59,9 +72,12 @@
   }
 
   document.querySelectorAll("video[data-whep]").forEach(function (video) {
+    if (video.dataset.whepStarted) { return; }  // the script may be included by several sections
+    video.dataset.whepStarted = "1";
     play(video).catch(function () {
       var status = document.getElementById(video.dataset.status);
       if (status) { status.textContent = video.dataset.msgFailed; status.dataset.state = "msgFailed"; }
+      showSnapshot(video);
     });
   });
 })();

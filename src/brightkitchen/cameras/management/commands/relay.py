@@ -1,8 +1,8 @@
 """`brightkitchen relay --bind 127.0.0.1:8001`: the live-view relay (WHEP) as a process of its own.
 
-It reads only RELAY_SECRET (or SECRET_KEY), RELAY_IDLE_CLOSE_S, RELAY_GRANT_TTL_S and
-RELAY_ALLOWED_ORIGINS from the settings and never touches the database, so as many relays as needed
-can run on other machines with the same secret."""
+It reads only RELAY_SECRET (or SECRET_KEY), RELAY_IDLE_CLOSE_S, RELAY_GRANT_TTL_S,
+RELAY_ALLOWED_ORIGINS and RELAY_ICE_SERVERS from the settings and never touches the database, so as
+many relays as needed can run on other machines with the same secret."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ def config_from_settings() -> RelayConfig:
         idle_close_s=float(getattr(settings, "RELAY_IDLE_CLOSE_S", 10.0)),
         grant_ttl_s=grants.grant_ttl_s(),
         allowed_origins=frozenset(origins),
+        ice_servers=tuple(getattr(settings, "RELAY_ICE_SERVERS", None) or ()),
     )
 
 

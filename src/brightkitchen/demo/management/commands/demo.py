@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
 from brightkitchen.cameras import demo_data as camera_demo
+from brightkitchen.cameras import grants
 from brightkitchen.cameras.teststreams import RtspTestServer, gstreamer_missing
 from brightkitchen.core.processes import relay_command, scheduler_command, web_command, worker_command
 from brightkitchen.demo.seeding import DemoReport, seed_demo
@@ -58,9 +59,11 @@ class Command(BaseCommand):
             self.stdout.write(f"the demo cameras will show offline: {missing}")
         else:
             # The demo cameras' streams: live H.264 test pictures, a few blurred, dark, frozen or blank.
-            server = RtspTestServer(port=camera_demo.DEMO_PORT, mounts=camera_demo.DEMO_MOUNTS)
+            server = RtspTestServer(
+                port=camera_demo.DEMO_PORT, mounts=camera_demo.DEMO_MOUNTS, encode_once=True
+            )
             children.append(Child("cameras", server.command()))
-        relay = urlsplit(settings.RELAY_URL)
+        relay = urlsplit(grants.relay_urls()[0])  # the demo runs one relay
         children.append(Child("relay", relay_command(f"{relay.hostname}:{relay.port or 8001}")))
         # The children open their own connections; ours would only hold SQLite's file open.
         connections.close_all()
