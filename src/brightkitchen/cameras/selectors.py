@@ -18,6 +18,7 @@ from brightkitchen.cameras.models import (
     QualityMeasurement,
 )
 from brightkitchen.core.scoping import Action, AnyUser
+from brightkitchen.schools.metrics import Ratio
 
 # Public hours are times of day in China's time, whatever the server's zone.
 PUBLIC_HOURS_ZONE = ZoneInfo("Asia/Shanghai")
@@ -30,6 +31,7 @@ class CameraFilters:
     key_point: str = ""
     enabled: bool | None = None
     region: str = ""  # a region code prefix
+    problem: bool = False  # only cameras with an open health event (offline or a failing check)
 
 
 def cameras_for(
@@ -49,7 +51,52 @@ def cameras_for(
         qs = qs.filter(enabled=f.enabled)
     if f.region:
         qs = qs.filter(canteen__school__organisation__region__code__startswith=f.region)
+    if f.problem:
+        open_events = CameraHealthEvent.objects.filter(ended_at__isnull=True)
+        qs = qs.filter(pk__in=open_events.values("camera_id"))
     return qs.order_by("canteen_id", "name", "id")
+
+
+@dataclass(frozen=True)
+class HealthSummary:
+    """The health board's headline over the enabled cameras a user may see."""
+
+    cameras: int
+    online: Ratio  # 在线率: online of those enabled
+    offline: int
+    unknown: int  # not probed yet
+    clarity: Ratio  # 清晰度达标率: clear of those whose picture was diagnosed
+    with_problems: int  # cameras with an open health event
+
+
+def health_summary(user: AnyUser) -> HealthSummary:
+    enabled = Camera.objects.visible_to(user, Action.VIEW).filter(enabled=True)
+    counts = enabled.aggregate(
+        cameras=Count("pk"),
+        online=Count("pk", filter=Q(status=CameraStatus.ONLINE)),
+        offline=Count("pk", filter=Q(status=CameraStatus.OFFLINE)),
+        unknown=Count("pk", filter=Q(status=CameraStatus.UNKNOWN)),
+        clear=Count("pk", filter=Q(clarity_ok=True)),
+        checked=Count("pk", filter=Q(clarity_ok__isnull=False)),
+    )
+    open_events = CameraHealthEvent.objects.filter(ended_at__isnull=True)
+    return HealthSummary(
+        cameras=counts["cameras"],
+        online=Ratio(counts["online"], counts["cameras"]),
+        offline=counts["offline"],
+        unknown=counts["unknown"],
+        clarity=Ratio(counts["clear"], counts["checked"]),
+        with_problems=enabled.filter(pk__in=open_events.values("camera_id")).count(),
+    )
+
+
+def open_problems(user: AnyUser, camera_ids: list[int]) -> dict[int, list[CameraHealthEvent]]:
+    """The open health events of these cameras (what is wrong with each now), oldest first."""
+    found: dict[int, list[CameraHealthEvent]] = {}
+    qs = CameraHealthEvent.objects.visible_to(user).filter(camera_id__in=camera_ids, ended_at__isnull=True)
+    for event in qs.order_by("started_at", "id"):
+        found.setdefault(event.camera_id, []).append(event)
+    return found
 
 
 def events_for(user: AnyUser, camera_ids: list[int], limit: int = 20) -> list[CameraHealthEvent]:

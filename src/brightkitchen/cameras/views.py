@@ -41,10 +41,21 @@ def _show_error(form: forms.Form, exc: FieldError) -> None:
 
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
+    """The camera health board: the jurisdiction's online rate and clarity compliance, and the cameras,
+    filtered by status or to those with a problem now, each with what is wrong with it."""
     status = request.GET.get("status", "")
-    filters = selectors.CameraFilters(status=status if status in CameraStatus.values else "")
+    filters = selectors.CameraFilters(
+        status=status if status in CameraStatus.values else "", problem=request.GET.get("problem") == "1"
+    )
     page = Paginator(selectors.cameras_for(request.user, filters), 50).get_page(request.GET.get("page"))
-    context = {"page": page, "statuses": CameraStatus.choices, "status": filters.status}
+    context = {
+        "page": page,
+        "statuses": CameraStatus.choices,
+        "status": filters.status,
+        "problem": filters.problem,
+        "summary": selectors.health_summary(request.user),
+        "problems": selectors.open_problems(request.user, [c.pk for c in page]),
+    }
     return render(request, "cameras/index.html", context)
 
 
@@ -66,9 +77,11 @@ def canteen(request: HttpRequest, canteen_id: int) -> HttpResponse:
                     messages.success(request, _("Camera added."))
                 return redirect("cameras:canteen", place.pk)
         status = 400
+    cameras = list(selectors.cameras_for(request.user, selectors.CameraFilters(canteen=place.pk)))
     context: dict[str, Any] = {
         "canteen": place,
-        "cameras": selectors.cameras_for(request.user, selectors.CameraFilters(canteen=place.pk)),
+        "cameras": cameras,
+        "problems": selectors.open_problems(request.user, [c.pk for c in cameras]),
         "form": form,
         "may_manage": may_manage(request.user),
         "display_links": DisplayToken.objects.visible_to(request.user).filter(

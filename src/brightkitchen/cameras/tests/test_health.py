@@ -164,3 +164,38 @@ def test_a_batch_is_probed_in_threads(transactional_db: None, rtsp_server: RtspT
     statuses = dict(Camera.objects.values_list("pk", "status"))
     assert all(statuses[c.pk] == CameraStatus.ONLINE for c in good)
     assert statuses[dead.pk] == CameraStatus.OFFLINE
+
+
+def test_health_board_shows_the_online_rate_and_what_is_wrong(
+    world: World, rtsp_server: RtspTestServer
+) -> None:
+    good = _camera(world, rtsp_server.url("good"), "好")
+    blurred = _camera(world, rtsp_server.url("blurred"), "模糊")
+    dead = _camera(world, f"rtsp://127.0.0.1:{free_port()}/cam", "离线")
+    other = Camera.objects.create(  # county B's: never on county A's board
+        canteen=world.canteens["b"],
+        name="乙县",
+        key_point=KeyPoint.COOKING,
+        source_kind=SourceKind.RTSP,
+        source_secret=credentials.encrypt(rtsp_server.url("good")),
+        display_url=credentials.redact(rtsp_server.url("good")),
+    )
+    for camera in (good, blurred, dead, other):  # one at a time: threads would not see this test's rows
+        health.check_camera(camera.pk)
+    client = world.client("regulator_a")
+    board = client.get("/cameras/").content.decode()
+    figure = {
+        key: board.split(f'data-figure="{key}"><span class="value">')[1].split("</span>")[0]
+        for key in ("cameras", "online-rate", "offline", "clarity-rate")
+    }
+    # 3 cameras, 2 online (66.7 %), 1 offline; of the 2 diagnosed pictures 1 is clear (50.0 %).
+    assert figure == {"cameras": "3", "online-rate": "66.7%", "offline": "1", "clarity-rate": "50.0%"}
+    assert 'data-problem="blur"' in board and 'data-problem="offline"' in board and "乙县" not in board
+    problems = client.get("/cameras/", {"problem": "1"}).content.decode()
+    assert "模糊" in problems and "离线" in problems and f'data-camera="{good.pk}"' not in problems
+    assert "乙县" not in client.get("/cameras/", {"problem": "1", "status": "online"}).content.decode()
+    canteen_page = client.get(f"/cameras/canteens/{world.canteens['a'].pk}/").content.decode()
+    assert 'data-problem="blur"' in canteen_page
+    # County B's regulator sees only its own camera, healthy.
+    theirs = world.client("regulator_b").get("/cameras/").content.decode()
+    assert "乙县" in theirs and "模糊" not in theirs and 'data-problem="' not in theirs
