@@ -25,7 +25,6 @@ import json
 import os
 import secrets
 import selectors
-import shutil
 import statistics
 import subprocess
 import sys
@@ -43,6 +42,7 @@ from typing import IO, Any
 from django.core.management.base import CommandParser, OutputWrapper
 
 from brightkitchen.bench.registry import BenchError
+from brightkitchen.cameras.teststreams import pinned
 
 CAMERA_ID = 1
 LATENCY_TARGET_MS = 500.0
@@ -124,14 +124,6 @@ def _cores() -> tuple[set[int], set[int]]:
     return {cores[0]}, set(cores[1:]) or {cores[0]}
 
 
-def _pinned(command: list[str], cores: set[int]) -> list[str]:
-    # taskset before exec, so every thread the process starts inherits the affinity.
-    taskset = shutil.which("taskset")
-    if taskset is None:
-        return command
-    return [taskset, "-c", ",".join(map(str, sorted(cores))), *command]
-
-
 def _gst_missing() -> None:
     from brightkitchen.cameras.teststreams import gstreamer_missing
 
@@ -144,14 +136,8 @@ def _gst_missing() -> None:
 def _rtsp_server(mounts: dict[str, str], cores: set[int]) -> Iterator[Any]:
     from brightkitchen.cameras.teststreams import RtspTestServer, TestServerError
 
-    class Pinned(RtspTestServer):
-        __test__ = False
-
-        def command(self) -> list[str]:
-            return _pinned(super().command(), cores)
-
     try:
-        with Pinned(mounts=mounts) as server:
+        with RtspTestServer(mounts=mounts, cores=cores) as server:
             yield server
     except TestServerError as exc:
         raise BenchError(str(exc)) from None
@@ -215,7 +201,7 @@ def _project_relay(cores: set[int]) -> Iterator[tuple[subprocess.Popen[bytes], s
     port = free_port()
     env = {**os.environ, "RELAY_SECRET": secret}
     env.setdefault("DJANGO_SETTINGS_MODULE", "brightkitchen.config.settings")
-    command = _pinned([sys.executable, "-m", "brightkitchen", "relay", "--bind", f"127.0.0.1:{port}"], cores)
+    command = pinned([sys.executable, "-m", "brightkitchen", "relay", "--bind", f"127.0.0.1:{port}"], cores)
     with _process(command, env) as process:
         url = f"http://127.0.0.1:{port}"
         _wait_healthy(process, url, "relay")
@@ -228,7 +214,7 @@ def _transcoding_relay(source: str, cores: set[int]) -> Iterator[tuple[subproces
 
     port = free_port()
     module = "brightkitchen.bench.transcoding_relay"
-    command = _pinned([sys.executable, "-m", module, "--port", str(port), "--source", source], cores)
+    command = pinned([sys.executable, "-m", module, "--port", str(port), "--source", source], cores)
     with _process(command) as process:
         url = f"http://127.0.0.1:{port}"
         _wait_healthy(process, url, "transcoding relay")
@@ -736,7 +722,7 @@ def _fanout_level(
     connect_timeout: float,
     cores: set[int],
 ) -> FanoutLevel:
-    command = _pinned(
+    command = pinned(
         [
             sys.executable,
             "-m",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import selectors
+import shutil
 import signal
 import socket
 import subprocess
@@ -39,6 +40,15 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+def pinned(command: list[str], cores: set[int] | None) -> list[str]:
+    """The command run on these CPU cores only (benchmarks keep what they measure apart from the rest);
+    taskset sets the affinity before exec, so every thread the process starts inherits it."""
+    taskset = shutil.which("taskset")
+    if not cores or taskset is None:
+        return command
+    return [taskset, "-c", ",".join(map(str, sorted(cores))), *command]
 
 
 def gstreamer_missing() -> str | None:
@@ -69,7 +79,7 @@ class RtspTestServer:
     (``"good:stop_after=3"``, ``"good:timestamp"``); `auth` maps mount names to (user, password).
     `port=None` picks a free port. `encode_once` encodes each preset once for all clients, as real
     cameras do (gst_rtsp_server.py --encode-once): for benchmarks and the demo, where the server's
-    CPU must not be what is measured.
+    CPU must not be what is measured. `cores` keeps the server on those CPU cores.
     """
 
     __test__ = False
@@ -83,6 +93,7 @@ class RtspTestServer:
         host: str = "127.0.0.1",
         start_timeout_s: float = 20.0,
         encode_once: bool = False,
+        cores: set[int] | None = None,
     ) -> None:
         self.port = port or free_port()
         self.mounts = mounts or {"good": "good"}
@@ -90,6 +101,7 @@ class RtspTestServer:
         self.host = host
         self.start_timeout_s = start_timeout_s
         self.encode_once = encode_once
+        self.cores = cores
         self.process: subprocess.Popen[str] | None = None
 
     def command(self) -> list[str]:
@@ -100,7 +112,7 @@ class RtspTestServer:
             args += ["--mount", f"{name}={preset}"]
         for name, (user, password) in self.auth.items():
             args += ["--auth", f"{name}={user}:{password}"]
-        return args
+        return pinned(args, self.cores)
 
     def url(self, mount: str, *, user: str | None = None, password: str | None = None) -> str:
         """The rtsp:// URL of a mount, with credentials when given."""

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import os
 import resource
-import shutil
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -60,22 +59,6 @@ class Round:
     @property
     def cpu_ms_per_probe(self) -> float:
         return 1000 * self.cpu_s / self.probes
-
-
-class _PinnedServer(RtspTestServer):
-    """The test streams, kept off the measured core (when the machine has another)."""
-
-    __test__ = False
-
-    def __init__(self, cores: set[int], **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.cores = cores
-
-    def command(self) -> list[str]:
-        taskset = shutil.which("taskset")
-        if not self.cores or taskset is None:
-            return super().command()
-        return [taskset, "-c", ",".join(map(str, sorted(self.cores))), *super().command()]
 
 
 def _cpu_s() -> float:
@@ -131,7 +114,7 @@ class VideoBenchmark:
         cores = sorted(os.sched_getaffinity(0))
         measured, others = cores[0], set(cores[1:])
         mounts = {f"cam{i:03d}": "good" for i in range(n)}
-        with _PinnedServer(others, mounts=mounts, start_timeout_s=60, encode_once=True) as server:
+        with RtspTestServer(mounts=mounts, start_timeout_s=60, encode_once=True, cores=others) as server:
             os.sched_setaffinity(0, {measured})
             try:
                 ids = _cameras(canteen, server, n)
