@@ -167,6 +167,15 @@ class CameraHealthEvent(AuditedModel):
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     value = models.FloatField(_("measured value"), null=True, blank=True)
     detail = models.CharField(_("detail"), max_length=300, blank=True)
+    # The rectification notice a regulator opened for this event (cameras.services.rectify_event).
+    notice = models.ForeignKey(
+        "rectifications.RectificationNotice",
+        verbose_name=_("rectification notice"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     objects: ClassVar[ScopedManager[CameraHealthEvent]] = ScopedManager()  # type: ignore[assignment]
     scope_rule = _rule("camera__")

@@ -1,7 +1,8 @@
 """Changes to cameras: adding one to a canteen, changing it (name, key point, source, public hours,
 quality thresholds, enabled), and deleting it. Allowed for the canteen's manager, its school's principal
 and the regulators of its jurisdiction (and operators). Every refusal is a 4xx naming the field; a
-resubmitted add with the same submission_key creates nothing twice."""
+resubmitted add with the same submission_key creates nothing twice. A regulator turns a camera health
+event into a rectification notice with `rectify_event`."""
 
 from __future__ import annotations
 
@@ -13,15 +14,19 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from brightkitchen.cameras import credentials
+from brightkitchen.cameras import credentials, snapshots
 from brightkitchen.cameras.models import (
     MANAGER_ROLES,
     Camera,
+    CameraHealthEvent,
     DisplayToken,
+    HealthEventKind,
     KeyPoint,
     QualityCheck,
     SourceKind,
@@ -31,6 +36,9 @@ from brightkitchen.core.errors import Conflict, FieldError
 from brightkitchen.core.idempotency import create_once
 from brightkitchen.core.scoping import Action, AnyUser, get_visible_or_404, scope_of
 from brightkitchen.core.validation import clean_text, full_save
+from brightkitchen.rectifications.models import DEFAULT_WORKING_DAYS, RectificationNotice
+from brightkitchen.rectifications.models import SourceKind as NoticeSource
+from brightkitchen.rectifications.services import issue_notice
 from brightkitchen.schools.models import Canteen
 
 # What `change_camera` accepts; source_url is the clear address (stored encrypted).
@@ -268,3 +276,48 @@ def revoke_display_token(user: AnyUser, token_id: int, now: datetime.datetime | 
         token.revoked_at = now or timezone.now()
         token.save()
     return token
+
+
+# Notices opened from health events get submission keys derived from the event: one notice per event.
+EVENT_NOTICE_KEYS = uuid.UUID("6f1c3b0e-5a52-4d43-9b35-2f0b6f7f8c11")
+
+
+def rectify_event(
+    user: AnyUser, event_id: int, *, working_days: int = DEFAULT_WORKING_DAYS
+) -> tuple[RectificationNotice, bool]:
+    """(notice, created): a rectification notice to the canteen for a camera health event (offline, or a
+    failing picture check), with the camera's snapshot as evidence when it still gives a picture. Issued
+    by a bureau of the canteen's jurisdiction (issue_notice checks who); a second request for the same
+    event gives the same notice."""
+    qs = CameraHealthEvent.objects.select_related("camera", "notice")
+    event = get_visible_or_404(qs, user, Action.VIEW, pk=event_id)
+    if event.notice is not None:
+        return event.notice, False
+    camera = event.camera
+    photos = []
+    if event.kind != HealthEventKind.OFFLINE and event.ended_at is None:
+        try:
+            photos.append(SimpleUploadedFile("snapshot.jpg", snapshots.take(camera), "image/jpeg"))
+        except snapshots.SnapshotFailed:
+            pass  # the notice goes out without the picture; the event says what was measured
+    since = timezone.localtime(event.started_at).strftime("%Y-%m-%d %H:%M")
+    problem = gettext("Camera %(camera)s (%(point)s): %(problem)s since %(since)s.") % {
+        "camera": camera.name,
+        "point": camera.get_key_point_display(),
+        "problem": event.get_kind_display(),
+        "since": since,
+    }
+    with transaction.atomic():
+        notice, created = issue_notice(
+            user,
+            camera.canteen_id,
+            problem=problem,
+            source_kind=NoticeSource.CAMERA,
+            source_ref=f"camera-event:{event.pk}",
+            working_days=working_days,
+            photos=photos,
+            submission_key=uuid.uuid5(EVENT_NOTICE_KEYS, f"camera-event:{event.pk}"),
+        )
+        event.notice = notice
+        event.save(update_fields=["notice"])
+    return notice, created

@@ -14,6 +14,7 @@ urlpatterns = [
     path("wall/", views.wall, name="wall"),
     path("display/<str:token>/", views.display, name="display"),
     path("canteens/<int:canteen_id>/display-links/", views.display_links, name="display_links"),
+    path("events/<int:event_id>/rectify/", views.rectify_event, name="rectify_event"),
     # Live view (WHEP) routes are added below by the live-view part.
 ]
 from brightkitchen.cameras import live_views  # noqa: E402  (the live-view part, appended)

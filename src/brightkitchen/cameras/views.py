@@ -20,11 +20,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from brightkitchen.cameras import selectors, services, snapshots
 from brightkitchen.cameras.forms import AddCameraForm, EditCameraForm
 from brightkitchen.cameras.live_views import live_tiles
-from brightkitchen.cameras.models import MANAGER_ROLES, Camera, CameraStatus, DisplayToken
+from brightkitchen.cameras.models import MANAGER_ROLES, Camera, CameraHealthEvent, CameraStatus, DisplayToken
 from brightkitchen.core import ratelimit
 from brightkitchen.core.errors import FieldError
 from brightkitchen.core.middleware import client_ip
 from brightkitchen.core.scoping import Action, AnyUser, get_visible_or_404, scope_of
+from brightkitchen.rectifications.models import ISSUER_ROLES
 from brightkitchen.schools.models import Canteen
 
 _REGION = re.compile(r"^\d{1,12}$")
@@ -105,6 +106,7 @@ def _detail(
         "measurements": selectors.measurements_for(request.user, camera.pk),
         "form": form or EditCameraForm(camera=camera),
         "may_manage": may_manage(request.user),
+        "may_issue": scope_of(request.user).role in ISSUER_ROLES,
     }
     return render(request, "cameras/detail.html", context, status=status)
 
@@ -266,3 +268,19 @@ def display_links(request: HttpRequest, canteen_id: int) -> HttpResponse:
     except FieldError as exc:
         messages.error(request, exc.message)
     return redirect("cameras:canteen", canteen_id=canteen_id)
+
+
+@require_POST
+def rectify_event(request: HttpRequest, event_id: int) -> HttpResponse:
+    """Open a rectification notice for a camera health event (or go to the one already open)."""
+    camera_id = get_visible_or_404(
+        CameraHealthEvent.objects.all(), request.user, Action.VIEW, pk=event_id
+    ).camera_id
+    try:
+        notice, created = services.rectify_event(request.user, event_id)
+    except FieldError as exc:
+        messages.error(request, exc.message)
+        return redirect("cameras:detail", camera_id=camera_id)
+    if created:
+        messages.success(request, _("Rectification notice issued."))
+    return redirect("rectifications:detail", notice.pk)

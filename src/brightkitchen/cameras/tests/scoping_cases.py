@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.utils import translation
+from django.utils import timezone, translation
 
-from brightkitchen.cameras.models import DisplayToken
+from brightkitchen.cameras.models import CameraHealthEvent, DisplayToken, HealthEventKind
 from brightkitchen.cameras.tests.factories import NAME, PASSWORD, cameras, raw_url
 from brightkitchen.conftest import World
 from brightkitchen.core.tests.route_cases import Kind, RouteCase
@@ -15,6 +15,19 @@ from brightkitchen.core.tests.route_cases import Kind, RouteCase
 
 def _camera_a(w: World) -> int:
     return cameras(w)["a"].pk
+
+
+def _offline_event_a(w: World) -> int:
+    """An open offline event of county A's camera (made without the audit log, before the request)."""
+    camera_id = _camera_a(w)
+    found = CameraHealthEvent.objects.filter(camera_id=camera_id, kind=HealthEventKind.OFFLINE).first()
+    if found is None:
+        event = CameraHealthEvent(
+            camera_id=camera_id, kind=HealthEventKind.OFFLINE, started_at=timezone.now()
+        )
+        CameraHealthEvent.objects.bulk_create([event])
+        found = CameraHealthEvent.objects.get(camera_id=camera_id, kind=HealthEventKind.OFFLINE)
+    return found.pk
 
 
 def _canteen_a(w: World) -> int:
@@ -181,6 +194,13 @@ CASES: list[RouteCase] = [
         body=lambda w: {"label": "食堂东墙大屏"},
         right="manager_a",
         wrong="manager_b",
+        right_status=302,
+    ),
+    RouteCase(
+        "page cameras:rectify_event",
+        Kind.WRITE,
+        lambda w: f"/cameras/events/{_offline_event_a(w)}/rectify/",
+        method="POST",
         right_status=302,
     ),
     # The live page (live_views.py): camera A's name, and a grant only for the right user.

@@ -199,3 +199,42 @@ def test_health_board_shows_the_online_rate_and_what_is_wrong(
     # County B's regulator sees only its own camera, healthy.
     theirs = world.client("regulator_b").get("/cameras/").content.decode()
     assert "乙县" in theirs and "模糊" not in theirs and 'data-problem="' not in theirs
+
+
+def test_a_regulator_turns_a_health_event_into_one_rectification_notice(
+    world: World, rtsp_server: RtspTestServer
+) -> None:
+    from brightkitchen.rectifications.models import RectificationNotice, RectificationPhoto
+
+    blurred = _camera(world, rtsp_server.url("blurred"), "模糊")
+    dead = _camera(world, f"rtsp://127.0.0.1:{free_port()}/cam", "离线")
+    for camera in (blurred, dead):
+        health.check_camera(camera.pk)
+    blur = CameraHealthEvent.objects.get(camera=blurred, kind="blur")
+    offline = CameraHealthEvent.objects.get(camera=dead, kind="offline")
+    page = world.client("regulator_a").get(f"/cameras/{blurred.pk}/").content.decode()
+    assert f'data-rectify="{blur.pk}"' in page
+    # Neither the canteen (not an issuer) nor another county's regulator may; nothing is issued.
+    assert world.client("manager_a").post(f"/cameras/events/{blur.pk}/rectify/").status_code == 403
+    assert world.client("regulator_b").post(f"/cameras/events/{blur.pk}/rectify/").status_code == 404
+    assert not RectificationNotice.objects.exists()
+    client = world.client("regulator_a")
+    response = client.post(f"/cameras/events/{blur.pk}/rectify/")
+    notice = RectificationNotice.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/rectifications/{notice.pk}/"
+    assert notice.source_kind == "camera" and notice.source_ref == f"camera-event:{blur.pk}"
+    assert notice.canteen_id == world.canteens["a"].pk and "模糊" in notice.problem
+    # The blurred picture is the evidence.
+    assert RectificationPhoto.objects.filter(step__notice=notice).count() == 1
+    # Asked again (a double click): the same notice, no second one; the page links to it.
+    assert client.post(f"/cameras/events/{blur.pk}/rectify/")["Location"] == f"/rectifications/{notice.pk}/"
+    assert RectificationNotice.objects.count() == 1
+    blur.refresh_from_db()
+    assert blur.notice_id == notice.pk
+    page = client.get(f"/cameras/{blurred.pk}/").content.decode()
+    assert f"/rectifications/{notice.pk}/" in page and f'data-rectify="{blur.pk}"' not in page
+    # An offline camera gives no picture: its notice goes out without one.
+    client.post(f"/cameras/events/{offline.pk}/rectify/")
+    second = RectificationNotice.objects.exclude(pk=notice.pk).get()
+    assert second.source_ref == f"camera-event:{offline.pk}"
+    assert not RectificationPhoto.objects.filter(step__notice=second).exists()
