@@ -27,7 +27,7 @@ def test_prints_throughput_and_ratio_and_cleans_up(transactional_db: None) -> No
     _load_regions_if_flushed()
     world: World = build_world()
     out = StringIO()
-    call_command("bench", "video", "--cameras", "3", "--rounds", "2", stdout=out)
+    call_command("bench", "video", "--part", "sweep", "--cameras", "3", "--rounds", "2", stdout=out)
     text = out.getvalue()
     assert re.search(r"^project, diagnosis\s+3\s+3\s", text, re.M), text
     assert re.search(r"^project\s+3\s+3\s+\d+\.\d\d\s+\d+\.\d\d\s+\d+\.\d\s+\d+$", text, re.M), text
@@ -39,3 +39,22 @@ def test_prints_throughput_and_ratio_and_cleans_up(transactional_db: None) -> No
     assert re.search(r"^target >= 20x: (met|MISSED)$", text, re.M)
     assert not Camera.objects.exists() and world.canteens["a"].pk
     _load_regions_if_flushed()
+
+
+def test_the_live_parts_run_from_the_command() -> None:
+    """The latency and fan-out measurements themselves are tested in test_live_video.py; here, that
+    `bench video --part fanout` reaches them (one viewer, briefly, no baseline)."""
+    out = StringIO()
+    call_command(
+        "bench",
+        "video",
+        "--part",
+        "fanout",
+        "--viewers",
+        "1",
+        "--fanout-seconds",
+        "2",
+        "--no-fanout-baseline",
+        stdout=out,
+    )
+    assert re.search(r"^project \(H\.264 relayed\)\s+1\s+1/1\s", out.getvalue(), re.M), out.getvalue()
