@@ -43,22 +43,11 @@ from django.core.management.base import CommandParser, OutputWrapper
 
 from brightkitchen.bench.registry import BenchError
 from brightkitchen.cameras.teststreams import pinned
+from brightkitchen.core.browser import CHROMIUM, CHROMIUM_ARGS
 
 CAMERA_ID = 1
 LATENCY_TARGET_MS = 500.0
 FIRST_FRAME_TARGET_MS = 1500.0
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--autoplay-policy=no-user-gesture-required",
-]
 WHEP_JS = Path(__file__).resolve().parent.parent / "static" / "brightkitchen" / "whep.js"
 # The QR code sits at (1, 1) with modules of 3 px, about 160 px square with its quiet zone.
 CROP_PX = 220

@@ -20,21 +20,11 @@ from urllib.parse import urlsplit
 import pytest
 
 from brightkitchen.conftest import PASSWORD, build_world
+from brightkitchen.core.browser import CHROMIUM, CHROMIUM_ARGS
 from brightkitchen.regions.models import Region
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 VIEWPORTS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
 TIMEOUT_MS = 15_000

@@ -31,9 +31,8 @@ from django.utils import timezone
 from PIL import Image
 
 from brightkitchen.conftest import PASSWORD, build_world
+from brightkitchen.core.browser import CHROMIUM, CHROMIUM_ARGS
 from brightkitchen.core.tests.test_browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     LOCAL_HOSTS,
     TIMEOUT_MS,
     _load_regions_if_flushed,
