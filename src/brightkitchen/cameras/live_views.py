@@ -85,7 +85,6 @@ def canteen_live_tiles(user: AnyUser, canteen_ids: list[int], limit: int = PAGE_
     cameras = (
         selectors.cameras_for(user)
         .filter(canteen_id__in=canteen_ids, enabled=True)
-        .select_related("canteen")
         .order_by("canteen_id", "key_point", "name")[:limit]
     )
     return live_tiles(cameras)

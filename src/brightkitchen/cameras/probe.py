@@ -178,6 +178,26 @@ def _to_bgr(frame: av.VideoFrame) -> Frame:
     return cast(Frame, frame.reformat(width=width, height=height, format="bgr24").to_ndarray())
 
 
+def open_options(url: str, timeout_s: float) -> dict[str, str]:
+    """FFmpeg's options for opening a camera, shared by the probe and the live-view relay."""
+    options = {
+        # FFmpeg's own socket timeouts, in microseconds (`timeout` for RTSP and HTTP, `rw_timeout` for
+        # any protocol), as a second line of defence behind PyAV's deadline.
+        "timeout": str(int(timeout_s * 1e6)),
+        "rw_timeout": str(int(timeout_s * 1e6)),
+        # Look at no more than 0.3 s of stream before returning from open (the default is 5 s): the size
+        # comes with the parameter sets, and the frame rate, if the source does not say it, from the
+        # timestamps of the packets read after; waiting longer only delays the keyframe.
+        "analyzeduration": "300000",
+        "probesize": "1000000",
+    }
+    if url.lower().startswith("rtsp"):
+        # Interleaved over the RTSP connection: no UDP ports to open through firewalls and NAT.
+        options["rtsp_transport"] = "tcp"
+        options["rtsp_flags"] = "prefer_tcp"
+    return options
+
+
 def probe(
     url: str,
     *,
@@ -205,20 +225,7 @@ def probe(
     open_budget = deadline - time.monotonic()
     if open_budget <= read_gap:
         return failed(ProbeError.TIMEOUT, "no time left to open the stream")
-    options = {
-        # FFmpeg's own socket timeouts, in microseconds (`timeout` for RTSP and HTTP, `rw_timeout` for
-        # any protocol), as a second line of defence behind PyAV's deadline.
-        "timeout": str(int(open_budget * 1e6)),
-        "rw_timeout": str(int(open_budget * 1e6)),
-        # Look at no more than 0.3 s of stream before returning from open (the default is 5 s): the size
-        # comes with the parameter sets, and the frame rate, if the source does not say it, from the
-        # timestamps of the packets read after; waiting longer only delays the keyframe.
-        "analyzeduration": "300000",
-        "probesize": "1000000",
-    }
-    if parts.scheme.lower().startswith("rtsp"):
-        options["rtsp_transport"] = "tcp"
-        options["rtsp_flags"] = "prefer_tcp"
+    options = open_options(url, open_budget)
 
     container: av.container.InputContainer | None = None
     codec, width, height, fps = "", 0, 0, None

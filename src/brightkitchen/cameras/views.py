@@ -273,14 +273,12 @@ def display_links(request: HttpRequest, canteen_id: int) -> HttpResponse:
 @require_POST
 def rectify_event(request: HttpRequest, event_id: int) -> HttpResponse:
     """Open a rectification notice for a camera health event (or go to the one already open)."""
-    camera_id = get_visible_or_404(
-        CameraHealthEvent.objects.all(), request.user, Action.VIEW, pk=event_id
-    ).camera_id
     try:
         notice, created = services.rectify_event(request.user, event_id)
     except FieldError as exc:
         messages.error(request, exc.message)
-        return redirect("cameras:detail", camera_id=camera_id)
+        event = get_visible_or_404(CameraHealthEvent.objects.all(), request.user, Action.VIEW, pk=event_id)
+        return redirect("cameras:detail", camera_id=event.camera_id)
     if created:
         messages.success(request, _("Rectification notice issued."))
     return redirect("rectifications:detail", notice.pk)

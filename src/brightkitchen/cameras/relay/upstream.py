@@ -24,6 +24,8 @@ from typing import Any
 import av
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 
+from brightkitchen.cameras.probe import open_options
+
 log = logging.getLogger(__name__)
 
 OPEN_TIMEOUT_S = 8.0
@@ -134,16 +136,7 @@ class Upstream:
 
     # --- reader thread ----------------------------------------------------------------------------
     def _read(self) -> None:
-        options = {
-            "timeout": str(int(READ_GAP_S * 1e6)),
-            "rw_timeout": str(int(READ_GAP_S * 1e6)),
-            # As in the probe: what FFmpeg learns after 0.3 s it learns from the packets that follow.
-            "analyzeduration": "300000",
-            "probesize": "1000000",
-        }
-        if self._url.lower().startswith("rtsp"):
-            options["rtsp_transport"] = "tcp"
-            options["rtsp_flags"] = "prefer_tcp"
+        options = open_options(self._url, READ_GAP_S)
         error: str | None = None
         try:
             with av.open(
