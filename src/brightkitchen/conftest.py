@@ -16,6 +16,7 @@ from brightkitchen.accounts.roles import Role
 from brightkitchen.organisations.models import Organisation, OrganisationKind
 from brightkitchen.regions.models import Region
 from brightkitchen.schools.models import Canteen, OperationMode, School, SchoolType
+from brightkitchen.testbed.fixtures import rtsp_server_fixture  # noqa: F401  (the session's RTSP server)
 
 PASSWORD = "Correct-Horse-9-Battery"
 COUNTY_A, COUNTY_B, CITY, PROVINCE = "140702", "140703", "1407", "14"

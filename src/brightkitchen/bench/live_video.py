@@ -42,8 +42,8 @@ from typing import IO, Any
 from django.core.management.base import CommandParser, OutputWrapper
 
 from brightkitchen.bench.registry import BenchError
-from brightkitchen.cameras.teststreams import pinned
 from brightkitchen.core.browser import CHROMIUM, CHROMIUM_ARGS
+from brightkitchen.testbed.streams import pinned
 
 CAMERA_ID = 1
 LATENCY_TARGET_MS = 500.0
@@ -114,7 +114,7 @@ def _cores() -> tuple[set[int], set[int]]:
 
 
 def _gst_missing() -> None:
-    from brightkitchen.cameras.teststreams import gstreamer_missing
+    from brightkitchen.testbed.streams import gstreamer_missing
 
     missing = gstreamer_missing()
     if missing:
@@ -123,7 +123,7 @@ def _gst_missing() -> None:
 
 @contextlib.contextmanager
 def _rtsp_server(mounts: dict[str, str], cores: set[int]) -> Iterator[Any]:
-    from brightkitchen.cameras.teststreams import RtspTestServer, TestServerError
+    from brightkitchen.testbed.streams import RtspTestServer, TestServerError
 
     try:
         with RtspTestServer(mounts=mounts, cores=cores) as server:
@@ -184,7 +184,7 @@ def _project_relay(cores: set[int]) -> Iterator[tuple[subprocess.Popen[bytes], s
     """`brightkitchen relay` in a process of its own, with a secret of this run; yields the process,
     its address and the grant key."""
     from brightkitchen.cameras import grants
-    from brightkitchen.cameras.teststreams import free_port
+    from brightkitchen.testbed.streams import free_port
 
     secret = secrets.token_urlsafe(32)
     port = free_port()
@@ -199,7 +199,7 @@ def _project_relay(cores: set[int]) -> Iterator[tuple[subprocess.Popen[bytes], s
 
 @contextlib.contextmanager
 def _transcoding_relay(source: str, cores: set[int]) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
-    from brightkitchen.cameras.teststreams import free_port
+    from brightkitchen.testbed.streams import free_port
 
     port = free_port()
     module = "brightkitchen.bench.transcoding_relay"
@@ -434,7 +434,7 @@ def _decode_sample(sample: dict[str, Any]) -> float | None:
     import cv2
     import numpy as np
 
-    from brightkitchen.cameras.teststreams import read_burned_timestamp
+    from brightkitchen.testbed.streams import read_burned_timestamp
 
     data = base64.b64decode(str(sample["image"]).partition(",")[2])
     image = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_COLOR)
@@ -451,7 +451,7 @@ def _opencv_floor(source: str, seconds: float) -> list[float]:
     import cv2
     import numpy as np
 
-    from brightkitchen.cameras.teststreams import read_burned_timestamp
+    from brightkitchen.testbed.streams import read_burned_timestamp
 
     os.environ.setdefault("OPENCV_FFMPEG_CAPTURE_OPTIONS", "rtsp_transport;tcp")
     # One decoding thread: FFmpeg's frame threads each hold a frame back, which is delay, not work.

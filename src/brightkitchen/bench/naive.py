@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import datetime
 import json
-from typing import Any
+import time
+from dataclasses import dataclass
+from typing import Any, cast
 
+import cv2
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Sum
 
+from brightkitchen.cameras.probe import Frame
 from brightkitchen.core.scoping import AnyUser
 from brightkitchen.regions.models import Region
 from brightkitchen.regions.selectors import children_of
@@ -215,3 +219,38 @@ def dashboard_totals(
     for key, (done, expected) in completeness_totals(user, region, start, end).items():
         add(f"records.{key}", done, expected)
     return {key: (done, expected) for key, (done, expected) in totals.items()}
+
+
+@dataclass(frozen=True)
+class NaiveProbeResult:
+    online: bool
+    frame: Frame | None
+    frame_at: datetime.datetime | None
+    elapsed_s: float
+
+
+def probe_naive(url: str, *, timeout_s: float = 5.0) -> NaiveProbeResult:
+    """The benchmark baseline: OpenCV opens the source and decodes every frame until it gets one."""
+    started = time.monotonic()
+    capture = cv2.VideoCapture()
+    params = [
+        cv2.CAP_PROP_OPEN_TIMEOUT_MSEC,
+        int(timeout_s * 1000),
+        cv2.CAP_PROP_READ_TIMEOUT_MSEC,
+        int(timeout_s * 1000),
+    ]
+    try:
+        if not capture.open(url, cv2.CAP_FFMPEG, params):
+            return NaiveProbeResult(False, None, None, time.monotonic() - started)
+        while time.monotonic() - started < timeout_s:
+            ok, image = capture.read()
+            if ok and image is not None:
+                frame = cast(Frame, image)
+                return NaiveProbeResult(
+                    True, frame, datetime.datetime.now(datetime.UTC), time.monotonic() - started
+                )
+            if not ok:
+                break
+        return NaiveProbeResult(False, None, None, time.monotonic() - started)
+    finally:
+        capture.release()

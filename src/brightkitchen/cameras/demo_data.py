@@ -27,7 +27,7 @@ _CAMERAS = (
     ("食品仓库", KeyPoint.STOREROOM, False),
 )
 _FAULTY = ("blurred", "dark", "frozen", "signal_loss", "offline")
-# The streams the demo server serves (mount name = preset of cameras/gst_rtsp_server.py).
+# The streams the demo server serves (mount name = preset of testbed/gst_rtsp_server.py).
 DEMO_MOUNTS: dict[str, str] = {name: name for name in ("good", *_FAULTY) if name != "offline"}
 
 

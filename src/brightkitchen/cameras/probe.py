@@ -8,9 +8,6 @@ Time budget (`timeout_s`, default 5 s): a plain TCP connect first (a clear refus
 instead of a generic FFmpeg error), then opening the stream with PyAV's open timeout set to what is left,
 then reading packets with a per-read timeout of at most `READ_GAP_S`; no read starts unless it could run
 out its full per-read timeout before the deadline, so a stuck or lying source is dropped by `timeout_s`.
-
-`probe_naive(url)` is the baseline for the probe benchmark: OpenCV's VideoCapture decoding every frame
-until it has one.
 """
 
 from __future__ import annotations
@@ -29,7 +26,6 @@ from urllib.parse import SplitResult, urlsplit
 
 import av
 import av.error
-import cv2
 import numpy as np
 import numpy.typing as npt
 
@@ -322,36 +318,3 @@ def probe(
         message = failure[1] if failure is not None else "the source closed mid-stream"
         return dataclasses.replace(found, error=ProbeError.STREAM_ENDED, message=message)
     return found
-
-
-@dataclass(frozen=True)
-class NaiveProbeResult:
-    online: bool
-    frame: Frame | None
-    frame_at: datetime | None
-    elapsed_s: float
-
-
-def probe_naive(url: str, *, timeout_s: float = 5.0) -> NaiveProbeResult:
-    """The benchmark baseline: OpenCV opens the source and decodes every frame until it gets one."""
-    started = time.monotonic()
-    capture = cv2.VideoCapture()
-    params = [
-        cv2.CAP_PROP_OPEN_TIMEOUT_MSEC,
-        int(timeout_s * 1000),
-        cv2.CAP_PROP_READ_TIMEOUT_MSEC,
-        int(timeout_s * 1000),
-    ]
-    try:
-        if not capture.open(url, cv2.CAP_FFMPEG, params):
-            return NaiveProbeResult(False, None, None, time.monotonic() - started)
-        while time.monotonic() - started < timeout_s:
-            ok, image = capture.read()
-            if ok and image is not None:
-                frame = cast(Frame, image)
-                return NaiveProbeResult(True, frame, datetime.now(UTC), time.monotonic() - started)
-            if not ok:
-                break
-        return NaiveProbeResult(False, None, None, time.monotonic() - started)
-    finally:
-        capture.release()

@@ -33,7 +33,7 @@ lost nothing else is judged; an occluded picture is not judged for brightness, c
 freezing; a too dark or too bright picture is not judged for clarity, colour or noise. Such checks are
 returned with `passed=None` and a note. `frozen` needs two keyframes and `scene_change` a reference.
 
-Values measured on the test streams (cameras/gst_rtsp_server.py presets, 640×360 H.264 at 600 kbit/s,
+Values measured on the test streams (testbed/gst_rtsp_server.py presets, 640×360 H.264 at 600 kbit/s,
 keyframes 1 s apart):
 
 =============  =====  =========  =====  =======  =====  =====  ======  =====

@@ -30,14 +30,14 @@ from django.core.management.base import CommandParser, OutputWrapper
 from django.db import connection
 
 from brightkitchen.bench import live_video
+from brightkitchen.bench.naive import probe_naive
 from brightkitchen.bench.registry import BenchError
 from brightkitchen.cameras import credentials, health
 from brightkitchen.cameras.models import Camera, CameraStatus, KeyPoint, SourceKind
-from brightkitchen.cameras.probe import probe_naive
 from brightkitchen.cameras.sources import source_for
-from brightkitchen.cameras.teststreams import RtspTestServer, gstreamer_missing
 from brightkitchen.demo.tables import text_table
 from brightkitchen.schools.models import Canteen
+from brightkitchen.testbed.streams import RtspTestServer, gstreamer_missing
 
 TARGET_RATIO = 20.0
 PARTS = ("sweep", "latency", "fanout")

@@ -22,7 +22,6 @@ from cryptography.fernet import Fernet
 from brightkitchen.cameras import credentials, grants
 from brightkitchen.cameras.models import Camera, KeyPoint, SourceKind
 from brightkitchen.cameras.relay.server import RelayConfig, make_app
-from brightkitchen.cameras.teststreams import RtspTestServer, free_port
 from brightkitchen.conftest import PASSWORD
 from brightkitchen.core.tests.test_browser import (  # noqa: F401  (fixtures)
     LOCAL_HOSTS,
@@ -35,6 +34,7 @@ from brightkitchen.core.tests.test_browser import (  # noqa: F401  (fixtures)
     site,
 )
 from brightkitchen.schools.models import Canteen
+from brightkitchen.testbed.streams import RtspTestServer, free_port
 
 pytestmark = pytest.mark.browser
 

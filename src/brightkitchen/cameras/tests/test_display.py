@@ -13,9 +13,9 @@ from django.test import Client
 from brightkitchen.cameras import credentials, grants, services
 from brightkitchen.cameras.models import Camera, DisplayToken, KeyPoint, SourceKind
 from brightkitchen.cameras.tests.factories import NAME, cameras
-from brightkitchen.cameras.teststreams import RtspTestServer
 from brightkitchen.conftest import World
 from brightkitchen.core.errors import FieldError
+from brightkitchen.testbed.streams import RtspTestServer
 
 pytestmark = pytest.mark.django_db
 

@@ -21,9 +21,9 @@ from brightkitchen.cameras.models import (
     SourceKind,
 )
 from brightkitchen.cameras.tasks import check_camera_health
-from brightkitchen.cameras.teststreams import RtspTestServer, free_port
 from brightkitchen.conftest import World
 from brightkitchen.core.tests.test_browser import _region_tree_kept  # noqa: F401  (fixture)
+from brightkitchen.testbed.streams import RtspTestServer, free_port
 
 pytestmark = pytest.mark.django_db
 

@@ -28,8 +28,8 @@ from brightkitchen.cameras.models import Camera
 from brightkitchen.cameras.relay.server import HUB, RelayConfig, make_app
 from brightkitchen.cameras.selectors import PUBLIC_HOURS_ZONE
 from brightkitchen.cameras.tests.factories import cameras, raw_url
-from brightkitchen.cameras.teststreams import RtspTestServer, free_port
 from brightkitchen.conftest import World
+from brightkitchen.testbed.streams import RtspTestServer, free_port
 
 KEY = grants.relay_key("test relay secret")
 CAMERA = 41

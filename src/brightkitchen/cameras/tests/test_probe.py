@@ -13,9 +13,9 @@ import av
 import numpy as np
 import pytest
 
-from brightkitchen.cameras.probe import ProbeError, parse_source_url, probe, probe_naive
-from brightkitchen.cameras.tests.streams import PASSWORD, STOP_AFTER_S, USER
-from brightkitchen.cameras.teststreams import RtspTestServer, free_port, read_burned_timestamp
+from brightkitchen.cameras.probe import ProbeError, parse_source_url, probe
+from brightkitchen.testbed.fixtures import PASSWORD, STOP_AFTER_S, USER
+from brightkitchen.testbed.streams import RtspTestServer, free_port, read_burned_timestamp
 
 SLACK_S = 0.5  # time the probe may need beyond its budget to tear a connection down
 
@@ -278,15 +278,3 @@ def test_many_probes_leak_no_threads_or_file_descriptors(rtsp_server: RtspTestSe
     assert threading.active_count() <= python_threads
     # The server still serves: no pipeline piled up or broke.
     assert probe(urls[0], keyframes=1).online
-
-
-def test_naive_baseline_gets_a_frame(rtsp_server: RtspTestServer) -> None:
-    result = probe_naive(rtsp_server.url("good"), timeout_s=5)
-    assert result.online
-    assert result.frame is not None and result.frame.shape == (360, 640, 3)
-    assert result.frame_at is not None
-
-
-def test_naive_baseline_offline_source() -> None:
-    result = probe_naive(f"rtsp://127.0.0.1:{free_port()}/cam", timeout_s=2)
-    assert not result.online and result.frame is None

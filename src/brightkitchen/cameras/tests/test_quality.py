@@ -26,7 +26,7 @@ from brightkitchen.cameras.quality import (
     measure_signal,
     measure_similarity,
 )
-from brightkitchen.cameras.teststreams import RtspTestServer
+from brightkitchen.testbed.streams import RtspTestServer
 
 Image = npt.NDArray[np.uint8]
 

@@ -14,8 +14,8 @@ from django.test import Client
 from brightkitchen.cameras import credentials
 from brightkitchen.cameras.models import Camera, KeyPoint, SourceKind
 from brightkitchen.cameras.snapshots import SNAPSHOTS_PER_MINUTE
-from brightkitchen.cameras.teststreams import RtspTestServer
 from brightkitchen.conftest import World
+from brightkitchen.testbed.streams import RtspTestServer
 
 pytestmark = pytest.mark.django_db
 

@@ -10,11 +10,11 @@ from django.db import connections
 
 from brightkitchen.cameras import demo_data as camera_demo
 from brightkitchen.cameras import grants
-from brightkitchen.cameras.teststreams import RtspTestServer, gstreamer_missing
 from brightkitchen.core.processes import relay_command, scheduler_command, web_command, worker_command
 from brightkitchen.demo.seeding import DemoReport, seed_demo
 from brightkitchen.demo.supervisor import Child, Supervisor, wait_for_port
 from brightkitchen.demo.tables import text_table
+from brightkitchen.testbed.streams import RtspTestServer, gstreamer_missing
 
 READY_TIMEOUT_S = 60
 DEFAULT_SETTINGS = "brightkitchen.config.settings"

@@ -2,7 +2,7 @@
 """RTSP test cameras: several live H.264 mounts on one port, each a GStreamer test pipeline.
 
 A standalone script for the SYSTEM python (GStreamer's RTSP server comes through python3-gi, which the
-project's virtualenv cannot import). Start it through `brightkitchen.cameras.teststreams.RtspTestServer`;
+project's virtualenv cannot import). Start it through `brightkitchen.testbed.streams.RtspTestServer`;
 by hand:
 
     /usr/bin/python3 gst_rtsp_server.py --port 8554 --mount cam=good --mount dark=dark \

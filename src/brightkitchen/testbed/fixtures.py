@@ -1,8 +1,8 @@
-"""Test cameras for the camera tests: one RTSP server per test session with every preset.
+"""pytest fixture: one RTSP test server per test session with every preset.
 
-The fixture is registered for every camera test by tests/conftest.py; elsewhere import
-`from brightkitchen.cameras.tests.streams import rtsp_server_fixture  # noqa: F401` and ask for
-`rtsp_server`. Without GStreamer the fixture fails (not skips) and says how to install it.
+Registered for the whole suite by the root conftest.py (defined once, so one server per session, not
+per module); a test asks for `rtsp_server`. Without GStreamer the fixture fails (not skips) and says
+how to install it.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from brightkitchen.cameras.teststreams import RtspTestServer, TestServerError, gstreamer_missing
+from brightkitchen.testbed.streams import RtspTestServer, TestServerError, gstreamer_missing
 
 PRESETS = ("good", "blurred", "dark", "bright", "colour_cast", "noise", "frozen", "occluded", "signal_loss")
 USER, PASSWORD = "inspector", "s3cret:pw"
