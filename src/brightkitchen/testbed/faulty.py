@@ -107,7 +107,8 @@ def _rtsp_answer(status: str, extra: str = "") -> Handler:
                 match = _CSEQ.search(request)
                 cseq = match.group(1).decode() if match else "1"
                 if request.startswith(b"OPTIONS"):
-                    reply = f"RTSP/1.0 200 OK\r\nCSeq: {cseq}\r\nPublic: OPTIONS, DESCRIBE, SETUP, PLAY\r\n\r\n"
+                    methods = "OPTIONS, DESCRIBE, SETUP, PLAY"
+                    reply = f"RTSP/1.0 200 OK\r\nCSeq: {cseq}\r\nPublic: {methods}\r\n\r\n"
                 else:
                     reply = f"RTSP/1.0 {status}\r\nCSeq: {cseq}\r\n{extra}Content-Length: 0\r\n\r\n"
                 connection.sendall(reply.encode())
