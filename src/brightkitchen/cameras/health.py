@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from brightkitchen.cameras import quality
+from brightkitchen.cameras import quality, snapshots
 from brightkitchen.cameras.credentials import UndecryptableSource
 from brightkitchen.cameras.models import (
     Camera,
@@ -195,8 +195,10 @@ def record(camera: Camera, result: ProbeResult, judged: list[Judged], now: datet
             bitrate_kbps=round(result.bitrate_bps / 1000) if result.bitrate_bps else None,
             clarity_ok=blur.passed if blur is not None else camera.clarity_ok,
         )
+    picture = snapshots.encode(result)  # the probe's keyframe is the camera's latest snapshot, free
     with transaction.atomic():
         Camera.objects.filter(pk=camera.pk).update(**health)
+        snapshots.store(camera.pk, picture, now)
         QualityMeasurement.objects.bulk_create(
             [
                 QualityMeasurement(

@@ -13,9 +13,10 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from brightkitchen.cameras import grants, selectors
+from brightkitchen.cameras import grants, selectors, snapshots
 from brightkitchen.cameras.credentials import UndecryptableSource
 from brightkitchen.cameras.models import Camera
 from brightkitchen.cameras.sources import UnsupportedSourceKind, source_for
@@ -50,6 +51,8 @@ class LiveTile:
     grant: str
     whep_url: str
     snapshot_url: str
+    snapshot_status: str = ""  # the stored picture's age ("being taken" without one)
+    snapshot_pending: bool = False  # no picture stored yet: the tile asks again soon
 
 
 def grant_for(camera: Camera) -> str:
@@ -65,6 +68,9 @@ def grant_for(camera: Camera) -> str:
 def live_tiles(cameras: Iterable[Camera], snapshot_url: str = "") -> list[LiveTile]:
     """Tiles for cameras the caller has already found watchable (scoped, or public by display link).
     `snapshot_url` is a pattern with "{pk}" where the snapshots are not the signed-in users' route."""
+    listed = list(cameras)
+    taken = snapshots.taken_times([camera.pk for camera in listed])
+    now = timezone.now()
     return [
         LiveTile(
             camera=camera,
@@ -75,8 +81,10 @@ def live_tiles(cameras: Iterable[Camera], snapshot_url: str = "") -> list[LiveTi
                 if snapshot_url
                 else reverse("cameras:snapshot", args=[camera.pk])
             ),
+            snapshot_status=snapshots.age_text(taken.get(camera.pk), now),
+            snapshot_pending=camera.pk not in taken,
         )
-        for camera in cameras
+        for camera in listed
     ]
 
 

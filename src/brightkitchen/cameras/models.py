@@ -223,6 +223,32 @@ class QualityMeasurement(ScopedModel):
         return f"{self.camera_id} {self.check_key} {self.value:g}"
 
 
+class CameraSnapshot(ScopedModel):
+    """The camera's latest picture as a worker took it (cameras.snapshots): pages serve it with its age
+    and never open the camera themselves. One row per camera, rewritten by every probe; machine-written,
+    so not in the audit log."""
+
+    camera = models.OneToOneField(
+        Camera, verbose_name=_("camera"), on_delete=models.CASCADE, primary_key=True, related_name="snapshot"
+    )
+    jpeg = models.BinaryField(_("picture"), null=True, blank=True, editable=False)
+    taken_at = models.DateTimeField(_("taken at"), null=True, blank=True)
+    # When a worker last tried (a try after `taken_at` gave no picture), and when a page last asked for
+    # a new one: pages ask at most once per camera per interval, however many are open.
+    attempted_at = models.DateTimeField(_("last tried at"), null=True, blank=True)
+    requested_at = models.DateTimeField(_("requested at"), null=True, blank=True)
+
+    objects: ClassVar[ScopedManager[CameraSnapshot]] = ScopedManager()  # type: ignore[assignment]
+    scope_rule = _rule("camera__")
+
+    class Meta:
+        verbose_name = _("camera snapshot")
+        verbose_name_plural = _("camera snapshots")
+
+    def __str__(self) -> str:
+        return f"{self.camera_id} {self.taken_at}"
+
+
 class DisplayToken(AuditedModel):
     """Opens a canteen's dining-hall display (就餐区显示屏) without signing in: the screen's browser keeps
     the link. Whoever manages the canteen's cameras makes and revokes them; a revoked link stops at once."""

@@ -286,9 +286,9 @@ def rectify_event(
     user: AnyUser, event_id: int, *, working_days: int = DEFAULT_WORKING_DAYS
 ) -> tuple[RectificationNotice, bool]:
     """(notice, created): a rectification notice to the canteen for a camera health event (offline, or a
-    failing picture check), with the camera's snapshot as evidence when it still gives a picture. Issued
-    by a bureau of the canteen's jurisdiction (issue_notice checks who); a second request for the same
-    event gives the same notice."""
+    failing picture check), with the camera's stored snapshot as evidence when one was taken while the
+    problem was there. Issued by a bureau of the canteen's jurisdiction (issue_notice checks who); a
+    second request for the same event gives the same notice."""
     qs = CameraHealthEvent.objects.select_related("camera", "notice")
     event = get_visible_or_404(qs, user, Action.VIEW, pk=event_id)
     if event.notice is not None:
@@ -296,10 +296,11 @@ def rectify_event(
     camera = event.camera
     photos = []
     if event.kind != HealthEventKind.OFFLINE and event.ended_at is None:
-        try:
-            photos.append(SimpleUploadedFile("snapshot.jpg", snapshots.take(camera), "image/jpeg"))
-        except snapshots.SnapshotFailed:
-            pass  # the notice goes out without the picture; the event says what was measured
+        # The picture the workers stored while the problem was there; without one the notice goes out
+        # without it (the event says what was measured). Never taken now: this runs in a web request.
+        jpeg = snapshots.evidence(camera.pk, since=event.started_at)
+        if jpeg is not None:
+            photos.append(SimpleUploadedFile("snapshot.jpg", jpeg, "image/jpeg"))
     since = timezone.localtime(event.started_at).strftime("%Y-%m-%d %H:%M")
     problem = gettext("Camera %(camera)s (%(point)s): %(problem)s since %(since)s.") % {
         "camera": camera.name,

@@ -1,5 +1,5 @@
-"""Camera health sweeps through Celery. The scheduler queues `sweep_camera_health` every minute; it
-hands the cameras that are due to `check_camera_batch` tasks of `BATCH` cameras, so any number of
+"""Camera health sweeps and snapshots through Celery. The scheduler queues `sweep_camera_health` every
+minute; it hands the cameras that are due to `check_camera_batch` tasks of `BATCH` cameras, so any number of
 workers on any number of machines share the probes; inside a task the cameras are probed in threads
 (`health.check_cameras`), so a slow camera delays no other, and the lease in `health.claim` keeps two
 workers off the same camera."""
@@ -12,7 +12,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from brightkitchen.cameras import health
+from brightkitchen.cameras import health, snapshots
 from brightkitchen.cameras.models import Camera
 from brightkitchen.core.context import Actor, acting_as
 
@@ -55,6 +55,27 @@ def check_camera_health(camera_id: int) -> bool:
     """Probe one camera and record its health; False when another worker holds the camera (or it was
     disabled or deleted meanwhile). A dead or lying source is a result, never an exception."""
     with acting_as(Actor(username="camera-health", source="task")):
+        try:
+            return health.check_camera(camera_id) is not None
+        except Camera.DoesNotExist:
+            return False
+
+
+@shared_task(
+    name="brightkitchen.cameras.tasks.take_snapshot",
+    ignore_result=True,
+    time_limit=TASK_TIME_LIMIT_S,
+    acks_late=True,
+)
+def take_snapshot(camera_id: int) -> bool:
+    """A page asked for a new picture of the camera (snapshots.request): probe it now, which stores the
+    picture (or that it gave none) with the camera's health. Idempotent: a doubled or retried task finds
+    the picture fresh and does nothing; False also when the sweep's probe holds the camera (that probe
+    stores the picture) or the camera was disabled or deleted meanwhile."""
+    stored = snapshots.latest(camera_id)
+    if stored is not None and stored.fresh(timezone.now()):
+        return False
+    with acting_as(Actor(username="camera-snapshot", source="task")):
         try:
             return health.check_camera(camera_id) is not None
         except Camera.DoesNotExist:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
@@ -14,15 +15,17 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from brightkitchen.cameras import selectors, services, snapshots
+from brightkitchen.cameras import selectors, services, snapshots, tasks
 from brightkitchen.cameras.forms import AddCameraForm, EditCameraForm
 from brightkitchen.cameras.live_views import live_tiles
 from brightkitchen.cameras.models import MANAGER_ROLES, Camera, CameraHealthEvent, CameraStatus, DisplayToken
 from brightkitchen.core import ratelimit
 from brightkitchen.core.errors import FieldError
+from brightkitchen.core.events import after_commit
 from brightkitchen.core.middleware import client_ip
 from brightkitchen.core.scoping import Action, AnyUser, get_visible_or_404, scope_of
 from brightkitchen.rectifications.models import ISSUER_ROLES
@@ -160,11 +163,57 @@ def offline(request: HttpRequest) -> HttpResponse:
     return render(request, "cameras/offline.html", context)
 
 
+def _snapshot_image(request: HttpRequest, message: str, status: int, retry_s: int) -> HttpResponse:
+    """A placeholder picture that says why there is no snapshot yet (an <img> shows it as it is)."""
+    response = render(request, "cameras/snapshot_placeholder.svg", {"message": message}, status=status)
+    response["Content-Type"] = "image/svg+xml; charset=utf-8"
+    response["Cache-Control"] = "no-store"
+    response["Retry-After"] = str(retry_s)
+    response["Refresh"] = str(retry_s)  # opened on its own (the "take a snapshot" link): ask again
+    response["X-Snapshot-Status"] = quote(message)
+    return response
+
+
+def _serve_snapshot(request: HttpRequest, camera: Camera) -> HttpResponse:
+    """The camera's stored picture with its age, for a camera the caller may see. A picture older than
+    the interval is still served, and a new one asked for (once per camera per interval, whoever asks);
+    without any: 202 "being taken", or 503 when the last try gave none. Never opens the camera."""
+    ident = client_ip(request) or "unknown"
+    if ratelimit.hit("camera-snapshot", ident, 60) > snapshots.SNAPSHOTS_PER_MINUTE:
+        return HttpResponse(
+            _("Too many snapshots; try again in a minute."), status=429, content_type="text/plain"
+        )
+    now = timezone.now()
+    stored = snapshots.latest(camera.pk)
+    if camera.enabled and (stored is None or not stored.fresh(now)):
+        if snapshots.request(camera.pk, stored, now):
+            after_commit(tasks.take_snapshot.delay, camera.pk)
+    if stored is None or stored.jpeg is None:
+        if not camera.enabled or (stored is not None and stored.failed()):
+            return _snapshot_image(
+                request, _("The camera gives no picture right now."), 503, snapshots.INTERVAL_S
+            )
+        return _snapshot_image(request, _("The snapshot is being taken…"), 202, snapshots.PENDING_RETRY_S)
+    assert stored.taken_at is not None
+    response = HttpResponse(stored.jpeg, content_type="image/jpeg")
+    response["Cache-Control"] = "no-store"
+    response["Last-Modified"] = http_date(stored.taken_at.timestamp())
+    response["X-Snapshot-Taken-At"] = stored.taken_at.isoformat()
+    response["X-Snapshot-Age"] = str(stored.age_s(now))
+    status = snapshots.age_text(stored.taken_at, now)
+    if not stored.fresh(now) and stored.failed():
+        status = _("The camera gives no picture right now.") + " · " + status
+    # Headers carry Latin-1 only: the tiles decode the text the page shows under the picture.
+    response["X-Snapshot-Status"] = quote(status)
+    return response
+
+
 @login_not_required
 @require_GET
 def snapshot(request: HttpRequest, camera_id: int) -> HttpResponse:
-    """A JPEG taken now. The camera must be in the user's jurisdiction, or public and within its public
-    hours (for anyone, signed in or not). Offline: 503 with a message; too many requests: 429."""
+    """The camera's latest picture as the workers took it, with its age (X-Snapshot-Age, seconds). The
+    camera must be in the user's jurisdiction, or public and within its public hours (for anyone, signed
+    in or not). No picture yet: 202 with a placeholder; none to be had: 503; too many requests: 429."""
     if request.user.is_authenticated and not scope_of(request.user).is_empty:
         camera = get_visible_or_404(Camera.objects.all(), request.user, Action.VIEW, pk=camera_id)
     else:
@@ -172,23 +221,12 @@ def snapshot(request: HttpRequest, camera_id: int) -> HttpResponse:
         if found is None:  # not public now: signing in may show it
             return redirect_to_login(request.get_full_path())
         camera = found
-    ident = client_ip(request) or "unknown"
-    if ratelimit.hit("camera-snapshot", ident, 60) > snapshots.SNAPSHOTS_PER_MINUTE:
-        return HttpResponse(
-            _("Too many snapshots; try again in a minute."), status=429, content_type="text/plain"
-        )
-    try:
-        jpeg = snapshots.take(camera)
-    except snapshots.SnapshotFailed:
-        message = _("The camera gives no picture right now.")
-        return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(jpeg, content_type="image/jpeg")
-    response["Cache-Control"] = "no-store"
-    return response
+    return _serve_snapshot(request, camera)
 
 
-WALL_GRIDS = (2, 3, 4)
-WALL_REFRESH_S = 15  # each tile's snapshot is taken again this often (live tiles come with the relay)
+WALL_GRIDS = (2, 3, 4)  # the largest page, 4×4, is snapshots.MAX_TILES tiles
+# Snapshot tiles ask again at the pace pictures can come (live tiles come with the relay).
+WALL_REFRESH_S = snapshots.INTERVAL_S
 
 
 @require_GET
@@ -235,16 +273,7 @@ def display(request: HttpRequest, token: str) -> HttpResponse:
     cameras = Camera.objects.filter(canteen=link.canteen, enabled=True, is_public=True).order_by("name")
     if request.GET.get("camera", "").isdigit():
         camera = get_object_or_404(cameras, pk=int(request.GET["camera"]))
-        ident = client_ip(request) or "unknown"
-        if ratelimit.hit("camera-snapshot", ident, 60) > snapshots.SNAPSHOTS_PER_MINUTE * 3:
-            return HttpResponse(status=429)
-        try:
-            jpeg = snapshots.take(camera)
-        except snapshots.SnapshotFailed:
-            return HttpResponse(status=503)
-        response = HttpResponse(jpeg, content_type="image/jpeg")
-        response["Cache-Control"] = "no-store"
-        return response
+        return _serve_snapshot(request, camera)
     context = {
         "link": link,
         "canteen": link.canteen,

@@ -51,9 +51,9 @@ def _secrets(w: World) -> list[str]:
     return [PASSWORD["a"], raw_url("a"), "rtsp://", "10.0.97.64"]
 
 
-def _no_picture(w: World) -> list[str]:
+def _being_taken(w: World) -> list[str]:
     with translation.override("zh-hans"):
-        return [translation.gettext("The camera gives no picture right now.")]
+        return [translation.gettext("The snapshot is being taken…")]
 
 
 def _display_token(w: World) -> str:
@@ -170,14 +170,14 @@ CASES: list[RouteCase] = [
         right_status=204,
         markers=_markers,
     ),
-    # The factory cameras point at an address that does not answer: the right user gets the 503 that
-    # says so (after the probe's timeout); the snapshot itself is tested against a real camera.
+    # No worker has taken camera A's picture yet: the right user is told it is being taken (and the page
+    # never opens the camera); the picture itself is tested against a real camera (test_snapshots).
     RouteCase(
         "page cameras:snapshot",
         Kind.DETAIL,
         lambda w: f"/cameras/{_camera_a(w)}/snapshot.jpg",
-        right_status=503,
-        markers=_no_picture,
+        right_status=202,
+        markers=_being_taken,
     ),
     RouteCase("page cameras:wall", Kind.LIST, lambda w: _with(w, "/cameras/wall/"), markers=_markers),
     RouteCase(

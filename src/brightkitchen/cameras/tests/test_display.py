@@ -10,7 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from brightkitchen.cameras import credentials, grants, services
+from brightkitchen.cameras import credentials, grants, health, services
 from brightkitchen.cameras.models import Camera, DisplayToken, KeyPoint, SourceKind
 from brightkitchen.cameras.tests.factories import NAME, cameras
 from brightkitchen.conftest import World
@@ -54,6 +54,9 @@ def test_display_link_shows_public_cameras_until_revoked(
     assert f"/whep/{hidden.pk}" not in text
     grant = text.split('data-grant="')[1].split('"')[0]
     assert grants.verify(grant, public.pk, grants.relay_key()).source_url == url
+    # The screen gets the picture the workers took of the real camera (never taken in the request).
+    assert screen.get(f"/cameras/display/{link.token}/", {"camera": public.pk}).status_code == 202
+    assert health.check_camera(public.pk) is not None
     picture = screen.get(f"/cameras/display/{link.token}/", {"camera": public.pk})
     assert picture.status_code == 200 and picture["Content-Type"] == "image/jpeg"
     assert screen.get(f"/cameras/display/{link.token}/", {"camera": hidden.pk}).status_code == 404
