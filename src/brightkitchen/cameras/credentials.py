@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from brightkitchen.core import netpolicy
 from brightkitchen.core.errors import FieldError
 
 MAX_URL_LENGTH = 1000
@@ -108,6 +109,12 @@ def validate_url(kind: str, url: str) -> str:
         raise FieldError(FIELD, _("The stream address has no valid host."), code="host")
     if port is not None and not 1 <= port <= 65535:
         raise FieldError(FIELD, _("The port must be a number from 1 to 65535."), code="port")
+    try:
+        # A name that does not resolve yet is saved; the probe and the relay check it again on the
+        # address it resolves to when they connect.
+        netpolicy.check_url(url, unresolved_ok=True)
+    except netpolicy.OutboundRefused as exc:
+        raise FieldError(FIELD, exc.message, code="outbound_refused") from None
     return url
 
 

@@ -29,6 +29,8 @@ import av.error
 import numpy as np
 import numpy.typing as npt
 
+from brightkitchen.core import netpolicy
+
 Frame = npt.NDArray[np.uint8]  # a BGR image, height × width × 3
 
 SCHEMES: dict[str, int] = {"rtsp": 554, "rtsps": 322, "http": 80, "https": 443}
@@ -48,6 +50,7 @@ class ProbeError(enum.StrEnum):
     NOT_A_STREAM = "not_a_stream"  # something answered, but not a media server (garbage, wrong protocol)
     NO_VIDEO = "no_video"  # a stream without a video track
     STREAM_ENDED = "stream_ended"  # the source closed before a keyframe could be decoded
+    REFUSED_BY_POLICY = "refused_by_policy"  # the address resolved to one the outbound policy forbids
     OTHER = "other"
 
 
@@ -104,10 +107,15 @@ def _connect_error(parts: SplitResult, timeout_s: float) -> tuple[ProbeError, st
     host = parts.hostname or ""
     port = parts.port or SCHEMES[parts.scheme.lower()]
     try:
-        with socket.create_connection((host, port), timeout=max(timeout_s, 0.05)) as sock:
+        # Resolved once and checked here, at connect time (a name re-pointed after it was saved, DNS
+        # rebinding), and the connection goes to that checked address, not to the name again.
+        address = netpolicy.destination(host, port).address
+        with socket.create_connection((address, port), timeout=max(timeout_s, 0.05)) as sock:
             if parts.scheme.lower() == "rtsp":
                 return _rtsp_greeting_error(sock, parts, min(timeout_s, GREETING_S))
             return None
+    except netpolicy.OutboundRefused as exc:
+        return ProbeError.REFUSED_BY_POLICY, str(exc)
     except socket.gaierror as exc:
         return ProbeError.UNREACHABLE, f"cannot resolve {host}: {exc.strerror}"
     except ConnectionRefusedError:
@@ -191,6 +199,9 @@ def open_options(url: str, timeout_s: float) -> dict[str, str]:
         # Interleaved over the RTSP connection: no UDP ports to open through firewalls and NAT.
         options["rtsp_transport"] = "tcp"
         options["rtsp_flags"] = "prefer_tcp"
+    else:
+        # A redirect would lead FFmpeg to an address the outbound policy never checked.
+        options["max_redirects"] = "0"
     return options
 
 

@@ -8,11 +8,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
+from urllib.parse import urlsplit
 
 from django.utils.translation import gettext_lazy as _
 
 from brightkitchen.cameras import credentials
 from brightkitchen.cameras.models import Camera, SourceKind
+from brightkitchen.core import netpolicy
 from brightkitchen.core.errors import FieldError
 
 
@@ -74,7 +76,26 @@ class UrlSource:
     secret: str = field(repr=False)
 
     def open_url(self) -> str:
-        return credentials.decrypt(self.secret)
+        return pinned_url(credentials.decrypt(self.secret))
+
+
+def pinned_url(url: str) -> str:
+    """An RTSP URL with its host name replaced by the address it resolves to now, when the outbound
+    policy allows that address: FFmpeg then connects to the address that was checked instead of
+    resolving the name again (a DNS answer changed in between would escape the check). RTSP servers
+    do not depend on the name. HTTP(S) and RTSPS keep the name (virtual hosts, TLS server names); their
+    connections are checked on the resolved address where they are made (probe, relay). A refused or
+    unresolvable address is returned as it is, for the probe or relay to refuse with its reason."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "rtsp":
+        return url
+    try:
+        target = netpolicy.check_url(url)
+    except (netpolicy.OutboundRefused, OSError, ValueError):
+        return url
+    if target is None or target.address == (parts.hostname or ""):
+        return url
+    return netpolicy.with_address(url, target.address)
 
 
 def url_source(camera: Camera) -> Source:

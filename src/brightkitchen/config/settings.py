@@ -65,6 +65,21 @@ RELAY_GRANT_TTL_S = int(os.environ.get("RELAY_GRANT_TTL_S", "60"))
 RELAY_IDLE_CLOSE_S = float(os.environ.get("RELAY_IDLE_CLOSE_S", "10"))
 RELAY_ALLOWED_ORIGINS = env_list("RELAY_ALLOWED_ORIGINS", "*")
 RELAY_ICE_SERVERS = env_list("RELAY_ICE_SERVERS", "")  # e.g. stun:stun.example.gov.cn:3478
+# Outbound-address policy (core.netpolicy) for camera sources and everything else the platform connects
+# to: private, loopback and link-local addresses only inside these CIDR networks (comma-separated; loopback
+# only by a network inside 127.0.0.0/8 or ::1). The test suite allows loopback (its test cameras) and the
+# private ranges its examples use; production allows none of them until the operator lists a network.
+OUTBOUND_ALLOWED_NETWORKS = env_list(
+    "OUTBOUND_ALLOWED_NETWORKS",
+    "127.0.0.0/8,::1/128,10.0.0.0/8,192.168.0.0/16" if env_bool("BRIGHTKITCHEN_TESTING") else "",
+)
+# The platform's own listening addresses (host:port, or a host for every port), never connected to; the
+# relays of RELAY_URL and the names of ALLOWED_HOSTS are added. `serve` adds its --bind when unset.
+PLATFORM_ADDRESSES = env_list("PLATFORM_ADDRESSES", "127.0.0.1:8000,[::1]:8000")
+# "system": getaddrinfo; "offline": only address literals and localhost, never a DNS query (tests).
+OUTBOUND_RESOLVER = os.environ.get(
+    "OUTBOUND_RESOLVER", "offline" if env_bool("BRIGHTKITCHEN_TESTING") else "system"
+)
 DEBUG = env_bool("DEBUG", False)
 HTTPS = env_bool("BRIGHTKITCHEN_HTTPS", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")

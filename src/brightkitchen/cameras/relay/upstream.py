@@ -20,11 +20,13 @@ import threading
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 import av
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 
 from brightkitchen.cameras.probe import open_options
+from brightkitchen.core import netpolicy
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +109,25 @@ class UpstreamFailed(Exception):
     """The camera could not be opened or gives no H.264 picture."""
 
 
+def checked_open(url: str, options: dict[str, str]) -> tuple[str, dict[str, str]]:
+    """What to give FFmpeg for a camera: its address resolved and checked against the outbound policy
+    now (the relay opens cameras on grants made up to a minute earlier, and a name may have been
+    re-pointed since), with the host replaced by that checked address so that FFmpeg does not resolve
+    the name again. Plain HTTP keeps the name in its Host header; HTTPS and RTSPS keep the name (the
+    TLS server name), checked here but resolved again by FFmpeg. Raises OutboundRefused, OSError."""
+    target = netpolicy.check_url(url)
+    if target is None:  # only with unresolved_ok
+        raise OSError("the camera's host does not resolve")
+    scheme = urlsplit(url).scheme.lower()
+    if scheme not in ("rtsp", "http") or target.address == target.host.strip("[]"):
+        return url, options
+    if scheme == "http":
+        default = netpolicy.DEFAULT_PORTS["http"]
+        host = target.host if target.port == default else f"{target.host}:{target.port}"
+        options = {**options, "headers": f"Host: {host}\r\n"}
+    return netpolicy.with_address(url, target.address), options
+
+
 class Upstream:
     """The connection to one camera: a reader thread, the viewers and the cached GOP."""
 
@@ -136,12 +157,10 @@ class Upstream:
 
     # --- reader thread ----------------------------------------------------------------------------
     def _read(self) -> None:
-        options = open_options(self._url, READ_GAP_S)
         error: str | None = None
         try:
-            with av.open(
-                self._url, mode="r", options=options, timeout=(OPEN_TIMEOUT_S, READ_GAP_S)
-            ) as container:
+            url, options = checked_open(self._url, open_options(self._url, READ_GAP_S))
+            with av.open(url, mode="r", options=options, timeout=(OPEN_TIMEOUT_S, READ_GAP_S)) as container:
                 if not container.streams.video:
                     raise UpstreamFailed("no video track")
                 stream = container.streams.video[0]
@@ -173,6 +192,8 @@ class Upstream:
                 else:
                     error = "the stream ended"
         except UpstreamFailed as exc:
+            error = str(exc)
+        except netpolicy.OutboundRefused as exc:
             error = str(exc)
         except Exception as exc:
             # FFmpeg's messages quote the address, password included: never let it reach a log.

@@ -121,15 +121,6 @@ def test_host_that_never_answers_is_unreachable_within_the_timeout() -> None:
     assert result.elapsed_s < 1.5 + SLACK_S
 
 
-def test_unroutable_address_is_offline_within_the_timeout() -> None:
-    # Where outgoing traffic is intercepted (a sandbox's proxy), something may answer for this
-    # address; whatever answers, the camera is offline and the probe returns in time.
-    result = probe("rtsp://10.255.255.1:554/cam", timeout_s=1.5)
-    assert not result.online
-    assert result.error in (ProbeError.UNREACHABLE, ProbeError.TIMEOUT, ProbeError.NOT_A_STREAM)
-    assert result.elapsed_s < 1.5 + SLACK_S
-
-
 def test_unknown_host_name_is_unreachable() -> None:
     result = probe("rtsp://camera.invalid/stream", timeout_s=2)
     assert (result.online, result.error) == (False, ProbeError.UNREACHABLE)

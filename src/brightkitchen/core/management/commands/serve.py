@@ -1,3 +1,4 @@
+import os
 from typing import Any
 
 from django.core.management import call_command
@@ -18,4 +19,7 @@ class Command(BaseCommand):
         # The pages' CSS is served from STATIC_ROOT with a manifest; gathering it here (quick, and a
         # no-op when nothing changed) means a fresh machine cannot start a server that answers 500.
         call_command("collectstatic", interactive=False, verbosity=0)
+        # The snapshot view connects to cameras from the web processes: they must know their own
+        # address (the outbound policy refuses it). Workers on other machines take PLATFORM_ADDRESSES.
+        os.environ.setdefault("PLATFORM_ADDRESSES", options["bind"])
         exec_process(web_command(options["bind"], options["workers"], options["threads"]))

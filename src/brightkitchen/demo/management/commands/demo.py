@@ -14,6 +14,7 @@ from brightkitchen.core.processes import relay_command, scheduler_command, web_c
 from brightkitchen.demo.seeding import DemoReport, seed_demo
 from brightkitchen.demo.supervisor import Child, Supervisor, wait_for_port
 from brightkitchen.demo.tables import text_table
+from brightkitchen.testbed.outbound import loopback_cameras_allowed
 from brightkitchen.testbed.streams import RtspTestServer, gstreamer_missing
 
 READY_TIMEOUT_S = 60
@@ -41,11 +42,14 @@ class Command(BaseCommand):
             self._logins(report)
             return
         call_command("collectstatic", interactive=False, verbosity=0)
-        code = self._serve(options["bind"], options["workers"], report)
+        # The demo cameras stream from this machine: the demo's processes may connect to loopback.
+        with loopback_cameras_allowed():
+            code = self._serve(options["bind"], options["workers"], report)
         if code:
             raise CommandError("a platform process stopped unexpectedly", returncode=code)
 
     def _serve(self, bind: str, workers: int, report: DemoReport) -> int:
+        self._bind = bind
         host, _, port = bind.rpartition(":")
         if not host or not port.isdigit():
             raise CommandError(f"--bind must be host:port, not {bind!r}")
@@ -88,6 +92,8 @@ class Command(BaseCommand):
             "BRIGHTKITCHEN_DATA_DIR": str(settings.DATA_DIR),
             "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
             "PYTHONUNBUFFERED": "1",
+            # Its own web address is never a camera (the policy refuses PLATFORM_ADDRESSES).
+            "PLATFORM_ADDRESSES": os.environ.get("PLATFORM_ADDRESSES", self._bind),
         }
 
     def _logins(self, report: DemoReport) -> None:
