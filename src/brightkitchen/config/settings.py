@@ -312,6 +312,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
 # --- Operations ------------------------------------------------------------------------------------------
 METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", "127.0.0.1,::1")
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+# Reverse proxies (CIDRs, comma-separated) whose X-Forwarded-For / X-Real-IP give the client's address
+# (core.middleware.client_ip); none by default: the peer's address counts and the headers are ignored.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
 REGIONS_FILE = Path(os.environ.get("REGIONS_FILE", PACKAGE_DIR / "regions" / "data" / "pca-code.json"))
 
 NINJA_PAGINATION_PER_PAGE = 50
