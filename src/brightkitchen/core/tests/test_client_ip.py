@@ -19,7 +19,7 @@ from brightkitchen.core.middleware import client_ip
 PROXY = "10.0.0.2"
 
 
-def _ip(remote: str, **headers: str) -> str | None:
+def _ip(remote: str, **headers: Any) -> str | None:
     return client_ip(RequestFactory().get("/", REMOTE_ADDR=remote, **headers))
 
 
@@ -51,7 +51,7 @@ def test_from_a_trusted_proxy_the_right_most_untrusted_hop(settings: Any) -> Non
 @pytest.mark.django_db
 def test_metrics_cannot_be_reached_with_a_forged_header(world: World, settings: Any) -> None:
     client = world.client(None)
-    forged = {"HTTP_X_REAL_IP": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "127.0.0.1"}
+    forged: dict[str, Any] = {"HTTP_X_REAL_IP": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "127.0.0.1"}
     assert client.get("/metrics", REMOTE_ADDR="203.0.113.5", **forged).status_code == 403
     settings.TRUSTED_PROXIES = [f"{PROXY}/32"]
     relayed = client.get("/metrics", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="127.0.0.1, 203.0.113.5")
