@@ -8,6 +8,7 @@ the worker dies. A dead, slow or lying source costs at most the probe's timeout 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -21,7 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from brightkitchen.cameras import quality, snapshots
+from brightkitchen.cameras import diagnosis, quality, snapshots
 from brightkitchen.cameras.credentials import UndecryptableSource
 from brightkitchen.cameras.models import (
     Camera,
@@ -39,19 +40,6 @@ PROBE_THREADS = 16  # probes in flight per worker process (they wait on the netw
 KEYFRAMES = 3
 # Longer than any probe can last (connect + read deadline), so a live lease is never taken over.
 LEASE = datetime.timedelta(seconds=60)
-
-# The diagnosis's checks (quality.py) as the camera's stored checks: one brightness measure judges
-# both "too dark" (below its minimum) and "too bright" (above its maximum); clarity is the blur check.
-_STORED_AS: dict[str, tuple[str, ...]] = {
-    "clarity": (QualityCheck.BLUR,),
-    "brightness": (QualityCheck.DARK, QualityCheck.BRIGHT),
-    "colour_cast": (QualityCheck.COLOUR_CAST,),
-    "noise": (QualityCheck.NOISE,),
-    "frozen": (QualityCheck.FROZEN,),
-    "occlusion": (QualityCheck.OCCLUSION,),
-    "scene_change": (QualityCheck.SCENE_CHANGE,),
-    "signal_loss": (QualityCheck.SIGNAL_LOSS,),
-}
 
 
 @dataclass(frozen=True)
@@ -76,53 +64,31 @@ def release(camera_id: int) -> None:
 
 
 def thresholds_for(camera: Camera) -> dict[str, quality.Threshold]:
-    """The diagnosis thresholds with the camera's overrides ({stored check: bound}) applied."""
+    """The diagnosis thresholds with the camera's overrides ({check: bound}) applied: the bound replaces
+    the check's minimum where it has one (dark, blur, …), else its maximum (bright, noise, …)."""
     limits = dict(quality.DEFAULT_THRESHOLDS)
     overrides: Mapping[str, float] = camera.quality_thresholds or {}
     for check, bound in overrides.items():
-        if check == QualityCheck.DARK:
-            limits["brightness"] = _with(limits["brightness"], minimum=bound)
-        elif check == QualityCheck.BRIGHT:
-            limits["brightness"] = _with(limits["brightness"], maximum=bound)
+        default = limits.get(check)
+        if default is None:
+            continue
+        if default.minimum is not None:
+            limits[check] = dataclasses.replace(default, minimum=bound)
         else:
-            name = next((key for key, stored in _STORED_AS.items() if check in stored), None)
-            if name is None:
-                continue
-            default = limits[name]
-            limits[name] = _with(
-                default, **({"minimum": bound} if default.minimum is not None else {"maximum": bound})
-            )
+            limits[check] = dataclasses.replace(default, maximum=bound)
     return limits
 
 
-def _with(threshold: quality.Threshold, **bounds: float) -> quality.Threshold:
-    values = {"minimum": threshold.minimum, "maximum": threshold.maximum, **bounds}
-    return quality.Threshold(
-        threshold.measure, threshold.unit, minimum=values["minimum"], maximum=values["maximum"]
-    )
-
-
-def judge(results: list[quality.CheckResult]) -> list[Judged]:
-    """The diagnosis as stored checks; checks that could not be judged (no reference yet, one keyframe)
-    are left out."""
+def judge(results: Sequence[quality.CheckResult]) -> list[Judged]:
+    """The diagnosis as stored measurements; checks that could not be judged (no reference yet, one
+    keyframe, silenced by a root cause) are left out."""
     judged: list[Judged] = []
     for result in results:
-        if result.value is None or result.passed is None:
-            continue
         low, high = result.threshold.minimum, result.threshold.maximum
-        for check in _STORED_AS.get(result.check, ()):
-            if check == QualityCheck.BRIGHT:
-                if high is None:
-                    continue
-                judged.append(Judged(check, result.value, high, result.value <= high))
-            elif check == QualityCheck.DARK:
-                if low is None:
-                    continue
-                judged.append(Judged(check, result.value, low, result.value >= low))
-            else:
-                bound = low if low is not None else high
-                assert bound is not None
-                judged.append(Judged(check, result.value, bound, bool(result.passed)))
+        bound = low if low is not None else high
+        if result.value is None or result.passed is None or bound is None:
+            continue
+        judged.append(Judged(result.check, result.value, bound, result.passed))
     return judged
 
 
@@ -166,22 +132,29 @@ def check_camera(camera_id: int, now: datetime.datetime | None = None) -> ProbeR
         camera = Camera.objects.get(pk=camera_id)
         diagnose = quality_due(camera, now)
         result = _probe(camera, KEYFRAMES if diagnose else 1)
-        judged: list[Judged] = []
+        checks: list[quality.CheckResult] = []
         if diagnose and result.online and result.keyframes:
-            thresholds = thresholds_for(camera)
-            judged = judge(quality.diagnose(result.keyframes, _reference(camera), thresholds))
-        record(camera, result, judged, timezone.now())
+            checks = quality.diagnose(
+                result.keyframes,
+                _reference(camera),
+                thresholds_for(camera),
+                frame_times=result.keyframe_times,
+            )
+        record(camera, result, judge(checks), diagnosis.findings_for(result, checks), timezone.now())
         return result
     finally:
         release(camera_id)
 
 
-def record(camera: Camera, result: ProbeResult, judged: list[Judged], now: datetime.datetime) -> None:
+def record(
+    camera: Camera,
+    result: ProbeResult,
+    judged: list[Judged],
+    findings: Sequence[diagnosis.Finding],
+    now: datetime.datetime,
+) -> None:
     """Write one probe's outcome: the camera's latest health, the measurements, and the events."""
-    failing: dict[str, Judged | None] = {}
-    if not result.online:
-        failing[HealthEventKind.OFFLINE] = None
-    failing.update({j.check: j for j in judged if not j.passed})
+    failing = {finding.kind: finding for finding in findings}
     blur = next((j for j in judged if j.check == QualityCheck.BLUR), None)
     health: dict[str, object] = {"status": CameraStatus.ONLINE if result.online else CameraStatus.OFFLINE}
     health["last_probe_at"] = now
@@ -221,33 +194,43 @@ def record(camera: Camera, result: ProbeResult, judged: list[Judged], now: datet
 
 def _events(
     camera: Camera,
-    failing: dict[str, Judged | None],
+    failing: dict[str, diagnosis.Finding],
     result: ProbeResult,
     now: datetime.datetime,
     *,
     judged_any: bool,
 ) -> None:
     """Open an event for each problem that has none open; close the open ones that have passed. While a
-    camera is offline its picture cannot be judged, so its open picture events stay as they are."""
+    camera is offline its picture cannot be judged, so its open picture events stay as they are. An open
+    offline event follows its cause (a wrong password fixed, the camera now stalls)."""
     open_events = {e.kind: e for e in CameraHealthEvent.objects.filter(camera=camera, ended_at__isnull=True)}
     for kind, event in open_events.items():
-        if kind in failing:
+        finding = failing.get(kind)
+        if finding is not None:
+            if kind == HealthEventKind.OFFLINE and (event.cause, event.detail) != (
+                finding.cause,
+                finding.detail,
+            ):
+                event.cause, event.detail = finding.cause, finding.detail
+                event.save(update_fields=["cause", "detail", "updated_at"])
             continue
         if kind == HealthEventKind.OFFLINE or (result.online and judged_any):
             event.ended_at = now
             event.save(update_fields=["ended_at", "updated_at"])
-    for kind, judged in failing.items():
+    for kind, finding in failing.items():
         if kind in open_events:
             continue
-        detail = (result.message or str(result.error or ""))[:300] if kind == HealthEventKind.OFFLINE else ""
         try:
             with transaction.atomic():
                 CameraHealthEvent.objects.create(
                     camera=camera,
                     kind=kind,
                     started_at=now,
-                    value=judged.value if judged is not None else None,
-                    detail=detail,
+                    value=finding.value,
+                    threshold=finding.threshold,
+                    cause=finding.cause,
+                    decided_by=finding.decided_by,
+                    detail=finding.detail[:300],
                 )
         except IntegrityError:
             pass  # a concurrent probe opened it first (one open event per camera and kind)

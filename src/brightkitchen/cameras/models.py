@@ -73,6 +73,21 @@ class HealthEventKind(models.TextChoices):
     SIGNAL_LOSS = "signal_loss", _("Signal loss")
 
 
+class OfflineCause(models.TextChoices):
+    """Why an offline camera cannot be watched: each asks for something else at the school."""
+
+    UNREACHABLE = "unreachable", _("No route or no answer")
+    REFUSED = "refused", _("Connection refused")
+    STALLED = "stalled", _("Connected, no picture")
+    CREDENTIALS = "credentials", _("User name or password refused")
+    NOT_FOUND = "not_found", _("No stream at this address")
+    NOT_A_STREAM = "not_a_stream", _("Not a video stream")
+    UNSUPPORTED_CODEC = "unsupported_codec", _("Unsupported video encoding")
+    ENDED = "ended", _("Stream stopped")
+    POLICY = "policy", _("Address not allowed")
+    OTHER = "other", _("Other")
+
+
 def _rule(prefix: str) -> ScopeRule:
     return ScopeRule(
         region=f"{prefix}canteen__school__organisation__region__code",
@@ -166,6 +181,11 @@ class CameraHealthEvent(AuditedModel):
     started_at = models.DateTimeField(_("started at"))
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     value = models.FloatField(_("measured value"), null=True, blank=True)
+    threshold = models.FloatField(_("threshold"), null=True, blank=True)
+    # Offline: why (updated while the event is open, as the cause changes); a picture problem decided from
+    # several signals (occlusion, too dark, too bright): the signal that decided.
+    cause = models.CharField(_("cause"), max_length=20, choices=OfflineCause.choices, blank=True)
+    decided_by = models.CharField(_("decided by"), max_length=20, blank=True)
     detail = models.CharField(_("detail"), max_length=300, blank=True)
     # The rectification notice a regulator opened for this event (cameras.services.rectify_event).
     notice = models.ForeignKey(
@@ -195,6 +215,13 @@ class CameraHealthEvent(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.camera_id} {self.kind} {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def advice(self) -> str:
+        """What was found, with its value and threshold, and what the school should do."""
+        from brightkitchen.cameras.diagnosis import advice  # the texts live with the verdicts
+
+        return advice(self.kind, self.cause, self.value, self.threshold, self.decided_by)
 
 
 class QualityMeasurement(ScopedModel):

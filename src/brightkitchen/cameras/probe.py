@@ -21,13 +21,14 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from fractions import Fraction
-from typing import cast
+from typing import Any, cast
 from urllib.parse import SplitResult, urlsplit
 
 import av
 import av.error
 import numpy as np
 import numpy.typing as npt
+from av.video.codeccontext import VideoCodecContext
 
 from brightkitchen.core import netpolicy
 
@@ -38,17 +39,21 @@ MAX_WIDTH = 640  # decoded keyframes are scaled down to at most this width
 GREETING_S = 1.0  # how long the RTSP greeting waits for the first bytes of an answer
 READ_GAP_S = 1.0  # the longest silence tolerated between two packets of a live stream
 DEFAULT_MAX_PACKETS = 600  # 40 s of 15 fps video: a source sending no keyframe is not waited on forever
+# What cameras may send: H.264 (relayed to browsers as it comes) and H.265 (judged; the camera's page says
+# the browser view needs H.264). Anything else is refused with UNSUPPORTED_CODEC before decoding.
+SUPPORTED_CODECS = ("h264", "hevc")
 
 
 class ProbeError(enum.StrEnum):
     UNREACHABLE = "unreachable"  # host unknown, no route, or no TCP answer within the budget
     REFUSED = "refused"  # the host answers but nothing listens on the port
-    TIMEOUT = "timeout"  # connected, but the stream did not start or stalled within the budget
+    STALLED = "stalled"  # connected, but no picture came within the budget (started, then went silent)
     AUTH_FAILED = "auth_failed"  # missing or wrong credentials (401/403)
     NOT_FOUND = "not_found"  # the server has no such stream (404)
     MALFORMED_URL = "malformed_url"  # rejected before any network I/O
     NOT_A_STREAM = "not_a_stream"  # something answered, but not a media server (garbage, wrong protocol)
     NO_VIDEO = "no_video"  # a stream without a video track
+    UNSUPPORTED_CODEC = "unsupported_codec"  # video the platform cannot relay or judge (MJPEG, MPEG-4 …)
     STREAM_ENDED = "stream_ended"  # the source closed before a keyframe could be decoded
     REFUSED_BY_POLICY = "refused_by_policy"  # the address resolved to one the outbound policy forbids
     OTHER = "other"
@@ -157,7 +162,7 @@ def _classify(exc: BaseException) -> ProbeError:
     if isinstance(exc, ConnectionRefusedError):
         return ProbeError.REFUSED
     if isinstance(exc, av.error.ExitError | TimeoutError):
-        return ProbeError.TIMEOUT  # PyAV's deadline interrupted FFmpeg, or a socket timed out
+        return ProbeError.STALLED  # PyAV's deadline interrupted FFmpeg, or a socket timed out
     if isinstance(exc, av.error.InvalidDataError | av.error.HTTPClientError | av.error.HTTPServerError):
         return ProbeError.NOT_A_STREAM
     if isinstance(exc, av.error.ConnectionResetError | av.error.EOFError | av.error.BrokenPipeError):
@@ -169,6 +174,10 @@ def _classify(exc: BaseException) -> ProbeError:
 
 def _message(exc: BaseException) -> str:
     # FFmpeg errors repeat the URL as their filename; a source URL may carry credentials, so drop it.
+    if isinstance(exc, av.error.HTTPUnauthorizedError):
+        return "the camera refused the user name or password (401 Unauthorized)"
+    if isinstance(exc, av.error.HTTPForbiddenError):
+        return "the camera refused this account access to the stream (403 Forbidden)"
     if isinstance(exc, av.error.FFmpegError):
         return str(exc.strerror or type(exc).__name__)
     return f"{type(exc).__name__}: {exc}"
@@ -180,6 +189,24 @@ def _to_bgr(frame: av.VideoFrame) -> Frame:
         height = max(2, round(height * MAX_WIDTH / width / 2) * 2)
         width = MAX_WIDTH
     return cast(Frame, frame.reformat(width=width, height=height, format="bgr24").to_ndarray())
+
+
+def keyframes_only(context: VideoCodecContext) -> VideoCodecContext:
+    """Sets a decoder up to give whole keyframes however the stream is cut into packets.
+
+    The decoder skips the pictures that are not keyframes (cheap: it reads their headers and drops
+    them). It is told that a packet may hold part of a picture (CHUNKS): a camera that sends a picture in
+    several slices may have them come in several packets, of which only the first is flagged as a
+    keyframe; decoding that one alone, or each slice as a picture of its own, gives part of a picture
+    (the rest green or black), and every check would judge that."""
+    context.skip_frame = "NONKEY"
+    context.flags2 |= av.codec.context.Flags2.chunks
+    return context
+
+
+def _decoded(context: VideoCodecContext, packet: av.Packet[Any] | None) -> list[av.VideoFrame]:
+    """The whole pictures a packet completes (none while a picture's slices are still coming)."""
+    return context.decode(packet)
 
 
 def open_options(url: str, timeout_s: float) -> dict[str, str]:
@@ -231,7 +258,8 @@ def probe(
     read_gap = min(READ_GAP_S, timeout_s / 4)
     open_budget = deadline - time.monotonic()
     if open_budget <= read_gap:
-        return failed(ProbeError.TIMEOUT, "no time left to open the stream")
+        return failed(ProbeError.STALLED, "no time left to open the stream")
+    stalled = f"connected, but no picture within {timeout_s:.1f} s"
     options = open_options(url, open_budget)
 
     container: av.container.InputContainer | None = None
@@ -253,10 +281,14 @@ def probe(
         context = stream.codec_context
         codec = context.name
         width, height = context.width, context.height
+        if codec not in SUPPORTED_CODECS:
+            return failed(
+                ProbeError.UNSUPPORTED_CODEC,
+                f"the camera sends {codec or 'an unknown codec'}; set its video encoding to H.264",
+            )
         rate = stream.average_rate or stream.guessed_rate
         fps = float(rate) if rate else None
-        # Decode keyframes only; the packets in between are counted and dropped.
-        context.skip_frame = "NONKEY"
+        keyframes_only(context)
         time_base: Fraction = stream.time_base or Fraction(1, 90000)
         demux = container.demux(stream)
         while len(frames) < keyframes and packets < max_packets:
@@ -273,9 +305,8 @@ def probe(
                 moment = float(packet.pts * time_base)
                 first_time = moment if first_time is None else min(first_time, moment)
                 last_time = moment if last_time is None else max(last_time, moment)
-            if not packet.is_keyframe:
-                continue
-            for frame in context.decode(packet):
+            # Every packet goes to the decoder (see keyframes_only), not only those flagged as keyframes.
+            for frame in _decoded(context, packet):
                 frames.append(_to_bgr(frame))
                 frame_times.append(float(frame.time) if frame.time is not None else 0.0)
                 last_frame_at = datetime.now(UTC)
@@ -284,8 +315,10 @@ def probe(
         kind = _classify(exc)
         if time.monotonic() >= deadline - 0.05 and kind in (ProbeError.NOT_A_STREAM, ProbeError.OTHER):
             # FFmpeg interrupted by the deadline often reports bad data rather than an interruption.
-            kind = ProbeError.TIMEOUT
-        failure = (kind, _message(exc))
+            kind = ProbeError.STALLED
+        # The connection was made (checked above): silence until the deadline is a stalled source, said
+        # in those words rather than in whatever FFmpeg was doing when it was interrupted.
+        failure = (kind, stalled if kind is ProbeError.STALLED else _message(exc))
     finally:
         if container is not None:
             try:
@@ -319,11 +352,9 @@ def probe(
             )
         if packets >= max_packets:
             return dataclasses.replace(
-                found, error=ProbeError.TIMEOUT, message=f"no keyframe in the first {packets} packets"
+                found, error=ProbeError.STALLED, message=f"no keyframe in the first {packets} packets"
             )
-        return dataclasses.replace(
-            found, error=ProbeError.TIMEOUT, message=f"no keyframe within {timeout_s:.1f} s"
-        )
+        return dataclasses.replace(found, error=ProbeError.STALLED, message=stalled)
     if failure is not None or (ended and len(frames) < keyframes):
         # It was online, then stopped or broke: the frames seen are kept, and the error says it ended.
         message = failure[1] if failure is not None else "the source closed mid-stream"

@@ -60,7 +60,7 @@ exactly its own check and the good stream passes all.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
@@ -82,11 +82,19 @@ NOISE_GAIN = float(
     np.sqrt(1.0 - 2.0 * _kernel_2d[NOISE_KERNEL // 2, NOISE_KERNEL // 2] + (_kernel_2d**2).sum())
 )
 
+EDGE_BLOCK_SHARE = 0.01  # a block with edges on more than 1 % of its pixels shows something
+VISIBLE_MIN_SHARE = (
+    0.05  # the visible part's brightness is judged when at least 5 % of the blocks show something
+)
+FROZEN_MIN_SPAN_S = 1.5  # a picture is called frozen only when keyframes this far apart do not differ
+
+# The checks, in the order they are judged: a root cause first, so that it can silence its consequences.
 CHECKS = (
     "signal_loss",
     "occlusion",
-    "brightness",
-    "clarity",
+    "dark",
+    "bright",
+    "blur",
     "colour_cast",
     "noise",
     "frozen",
@@ -111,9 +119,10 @@ class Threshold:
 
 DEFAULT_THRESHOLDS: dict[str, Threshold] = {
     "signal_loss": Threshold("grey standard deviation", "grey level", minimum=3.0),
-    "occlusion": Threshold("share of near-uniform blocks", "share", maximum=0.6),
-    "brightness": Threshold("mean luma", "grey level", minimum=45.0, maximum=170.0),
-    "clarity": Threshold("Laplacian variance / grey variance", "ratio", minimum=0.01),
+    "occlusion": Threshold("share of blocks that are flat and have no edges", "share", maximum=0.6),
+    "dark": Threshold("mean luma", "grey level", minimum=45.0),
+    "bright": Threshold("mean luma", "grey level", maximum=170.0),
+    "blur": Threshold("Laplacian variance / grey variance", "ratio", minimum=0.01),
     "colour_cast": Threshold("mean chroma distance from neutral", "Lab a*b*", maximum=20.0),
     "noise": Threshold("noise sigma in the smoothest blocks", "grey level", maximum=3.0),
     "frozen": Threshold("largest share of changed pixels between keyframes", "%", minimum=0.4),
@@ -128,6 +137,10 @@ class CheckResult:
     threshold: Threshold
     passed: bool | None  # None: not judged (see note)
     note: str = ""
+    # For a failed check decided from several signals (occlusion, dark, bright): the signal that
+    # decided ("luminance", "edges") and the signals' values, so the event can say why.
+    decided_by: str = ""
+    signals: Mapping[str, float] = field(default_factory=dict)
 
 
 def _normalised(image: npt.NDArray[np.generic]) -> Image:
@@ -171,9 +184,54 @@ def measure_signal(image: Image) -> float:
     return float(_grey(image).std())
 
 
+def _blocks(values: npt.NDArray[np.generic], block: int) -> npt.NDArray[np.generic]:
+    """The picture cut into block × block tiles: (tiles, block, block)."""
+    height, width = (values.shape[0] // block) * block, (values.shape[1] // block) * block
+    tiles = values[:height, :width].reshape(height // block, block, width // block, block)
+    return tiles.transpose(0, 2, 1, 3).reshape(-1, block, block)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What the blocks of a picture show: the three signals that tell a covered lens from a dark room.
+
+    flat: share of blocks with (almost) no grey variation; edgeless: share with no edges once the
+    picture's contrast is stretched to the full range (a dim but real scene keeps its edges, a card or a
+    hand has none); featureless: share that are both, the occlusion measure; visible_luma: the mean luma
+    of the other blocks (what still shows), or of the whole picture when almost nothing shows."""
+
+    flat: float
+    edgeless: float
+    featureless: float
+    luma: float
+    visible_luma: float
+
+
+def measure_coverage(image: Image) -> Coverage:
+    grey = _grey(image)
+    flat = _block_std(grey, OCCLUSION_BLOCK) < UNIFORM_STD
+    low, high = np.percentile(grey, (2, 98))
+    stretched = np.clip((grey - low) * (255.0 / max(high - low, 1.0)), 0, 255).astype(np.uint8)
+    edges = cv2.Canny(stretched, 50, 150) > 0
+    edge_share = _blocks(edges, OCCLUSION_BLOCK).mean(axis=(1, 2))
+    edgeless = edge_share <= EDGE_BLOCK_SHARE
+    featureless = flat & edgeless
+    block_luma = _blocks(grey, OCCLUSION_BLOCK).mean(axis=(1, 2))
+    visible = ~featureless
+    luma = float(grey.mean())
+    visible_luma = float(block_luma[visible].mean()) if visible.mean() >= VISIBLE_MIN_SHARE else luma
+    return Coverage(
+        flat=float(flat.mean()),
+        edgeless=float(edgeless.mean()),
+        featureless=float(featureless.mean()),
+        luma=luma,
+        visible_luma=visible_luma,
+    )
+
+
 def measure_occlusion(image: Image) -> float:
-    """Share of blocks with (almost) no grey variation: a covered lens or a card in front of it."""
-    return float((_block_std(_grey(image), OCCLUSION_BLOCK) < UNIFORM_STD).mean())
+    """Share of blocks that are flat and have no edges: what a covered lens or a card in front shows."""
+    return measure_coverage(image).featureless
 
 
 def measure_brightness(image: Image) -> float:
@@ -221,30 +279,64 @@ def measure_similarity(image: Image, reference: Image) -> float:
 
 _PER_FRAME = {
     "signal_loss": measure_signal,
-    "occlusion": measure_occlusion,
-    "brightness": measure_brightness,
-    "clarity": measure_clarity,
+    "dark": measure_brightness,
+    "bright": measure_brightness,
+    "blur": measure_clarity,
     "colour_cast": measure_colour_cast,
     "noise": measure_noise,
 }
 
-# A failing root cause → the checks it makes meaningless.
+# A failing root cause → the checks it makes meaningless (a covered or black picture is neither blurred
+# nor frozen, and shows no scene to compare).
+_PICTURE_CHECKS = {"blur", "colour_cast", "noise", "frozen", "scene_change"}
 _SUPPRESSES = {
     "signal_loss": set(CHECKS) - {"signal_loss"},
-    "occlusion": {"brightness", "clarity", "colour_cast", "noise", "frozen"},
-    "brightness": {"clarity", "colour_cast", "noise"},
+    "occlusion": {"dark", "bright"} | _PICTURE_CHECKS,
+    "dark": {"bright"} | _PICTURE_CHECKS,
+    "bright": {"dark"} | _PICTURE_CHECKS,
 }
+
+
+def _median(values: Sequence[float]) -> float:
+    return float(np.median(values))
+
+
+def _exposure_or_cover(coverage: Coverage, limits: Mapping[str, Threshold]) -> tuple[str, str] | None:
+    """Which of occlusion, dark, bright fails, and the signal that decided; None when none does.
+
+    Many flat blocks alone do not mean a covered lens: the lights off and glare make flat pictures too.
+    So: when most blocks show nothing and what still shows is lit normally, something covers the lens
+    (decided by the edges: there are none where it covers); when the whole picture, the visible part
+    included, is too dark or too bright, it is the light (decided by the luminance)."""
+    dark_min = limits["dark"].minimum
+    bright_max = limits["bright"].maximum
+    too_dark = dark_min is not None and coverage.luma < dark_min
+    too_bright = bright_max is not None and coverage.luma > bright_max
+    if not limits["occlusion"].passes(coverage.featureless):
+        if too_dark and coverage.visible_luma < (dark_min or 0.0):
+            return "dark", "luminance"
+        if too_bright and coverage.visible_luma > (bright_max or 255.0):
+            return "bright", "luminance"
+        return "occlusion", "edges"
+    if too_dark:
+        return "dark", "luminance"
+    if too_bright:
+        return "bright", "luminance"
+    return None
 
 
 def diagnose(
     frames: Sequence[npt.NDArray[np.generic]],
     reference: npt.NDArray[np.generic] | None = None,
     thresholds: Mapping[str, Threshold] = DEFAULT_THRESHOLDS,
+    frame_times: Sequence[float] | None = None,
 ) -> list[CheckResult]:
     """Runs every check on the keyframes (oldest first), in the order of CHECKS.
 
-    `thresholds` may hold only the overridden checks; the others keep their defaults.
-    Raises ValueError only for arrays that are not images.
+    `thresholds` may hold only the overridden checks; the others keep their defaults. `frame_times` (the
+    keyframes' stream times, in seconds) lets the frozen check say over how long the picture did not
+    change, and refuse to judge keyframes closer than FROZEN_MIN_SPAN_S. Raises ValueError only for arrays
+    that are not images.
     """
     limits = {**DEFAULT_THRESHOLDS, **thresholds}
     images = [_normalised(frame) for frame in frames]
@@ -253,20 +345,46 @@ def diagnose(
     values: dict[str, float | None] = {}
     notes: dict[str, str] = {}
     for check, measure in _PER_FRAME.items():
-        values[check] = float(np.median([measure(image) for image in images])) if images else None
-    if len(images) >= 2:
-        values["frozen"] = max(measure_change(a, b) for a, b in zip(images, images[1:], strict=False))
+        values[check] = _median([measure(image) for image in images]) if images else None
+    coverages = [measure_coverage(image) for image in images]
+    coverage: Coverage | None = None
+    if coverages:
+        coverage = Coverage(
+            *(_median([getattr(c, name) for c in coverages]) for name in Coverage.__dataclass_fields__)
+        )
+        values["occlusion"] = coverage.featureless
     else:
+        values["occlusion"] = None
+    span = (frame_times[-1] - frame_times[0]) if frame_times and len(frame_times) >= 2 else None
+    if len(images) < 2:
         values["frozen"] = None
         notes["frozen"] = "needs two keyframes"
+    elif span is not None and span < FROZEN_MIN_SPAN_S:
+        values["frozen"] = None
+        notes["frozen"] = f"keyframes only {span:.1f} s apart (needs {FROZEN_MIN_SPAN_S:.1f} s)"
+    else:
+        values["frozen"] = max(measure_change(a, b) for a, b in zip(images, images[1:], strict=False))
+        if span is not None:
+            notes["frozen"] = f"over {span:.1f} s"
     if reference_image is not None and images:
-        values["scene_change"] = float(np.median([measure_similarity(i, reference_image) for i in images]))
+        values["scene_change"] = _median([measure_similarity(i, reference_image) for i in images])
     else:
         values["scene_change"] = None
         notes["scene_change"] = "no reference frame"
     if not images:
         values["signal_loss"] = 0.0  # no frame at all is the plainest signal loss
         notes["signal_loss"] = "no frame"
+
+    signal_ok = limits["signal_loss"].passes(values["signal_loss"] or 0.0)
+    exposure = _exposure_or_cover(coverage, limits) if coverage is not None and signal_ok else None
+    signals: dict[str, float] = {}
+    if coverage is not None:
+        signals = {
+            "luminance": coverage.luma,
+            "visible_luminance": coverage.visible_luma,
+            "flat_blocks": coverage.flat,
+            "edgeless_blocks": coverage.edgeless,
+        }
 
     results: dict[str, CheckResult] = {}
     suppressed: dict[str, str] = {}
@@ -278,8 +396,21 @@ def diagnose(
         if value is None:
             results[check] = CheckResult(check, None, limit, None, f"not judged: {notes.get(check, '')}")
             continue
-        passed = limit.passes(value)
-        results[check] = CheckResult(check, value, limit, passed, notes.get(check, ""))
+        if check == "occlusion" and exposure is not None and exposure[0] != check and not limit.passes(value):
+            # Flat all over, but the whole picture is dark or blown out: the light, not a cover.
+            note = f"not judged: {exposure[0]} failed (the whole picture, not a cover)"
+            results[check] = CheckResult(check, value, limit, None, note)
+            continue
+        if check in ("occlusion", "dark", "bright"):
+            failed = exposure is not None and exposure[0] == check
+            decided_by = exposure[1] if failed and exposure is not None else ""
+            results[check] = CheckResult(
+                check, value, limit, not failed, notes.get(check, ""), decided_by, signals if failed else {}
+            )
+            passed = not failed
+        else:
+            passed = limit.passes(value)
+            results[check] = CheckResult(check, value, limit, passed, notes.get(check, ""))
         if not passed:
             for other in _SUPPRESSES.get(check, set()):
                 suppressed.setdefault(other, f"{check} failed")

@@ -34,9 +34,11 @@ import sys
 sys.path = [p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(os.path.abspath(__file__))]
 
 import argparse  # noqa: E402
+import dataclasses  # noqa: E402
 import signal  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
 
 import gi  # type: ignore[import-not-found]  # noqa: E402
 
@@ -46,72 +48,170 @@ from gi.repository import GLib, Gst, GstRtspServer  # type: ignore[import-not-fo
 
 WIDTH, HEIGHT, FPS = 640, 360, 15
 
-_CAPS = f"video/x-raw,width={WIDTH},height={HEIGHT},framerate={FPS}/1"
+
+def _caps(width: int = WIDTH, height: int = HEIGHT) -> str:
+    return f"video/x-raw,width={width},height={height},framerate={FPS}/1"
 
 
-def _scene(modifier: str = "identity", overlays: str = "", *, live: bool = True) -> tuple[str, str]:
+_CAPS = _caps()
+
+
+def _scene(
+    modifier: str = "identity",
+    overlay: tuple[str, str] | None = None,
+    *,
+    live: bool = True,
+    size: tuple[int, int] = (WIDTH, HEIGHT),
+) -> tuple[str, str]:
     """The good picture with a modifier after it: still colour bars with a pinwheel blended over them
     (edges all over the frame, as a real kitchen has) and a bouncing ball in one corner (something
     moves, as cooks do, so consecutive keyframes differ). Not scrolling the whole picture keeps the scene
     the same for the scene change check; no fine texture keeps the encoder from re-drawing it differently
     at every keyframe. (A clock overlay would need GStreamer's pango plugin, which the system packages
-    do not include; the timestamp option uses a QR code instead.) `overlays` is one more compositor input
-    drawn on top: "PAD PROPERTIES|SOURCE"."""
-    ball = "sink_2::xpos=400 sink_2::ypos=180 sink_2::width=240 sink_2::height=180"
-    pads = overlays.split("|")[0] if overlays else ""
-    chain = f"compositor name=mix sink_1::alpha=0.35 {ball} {pads} ! {_CAPS} ! {modifier}"
+    do not include; the timestamp option uses a QR code instead.) `overlay` is one more compositor input
+    drawn on top: (its pad properties, its source)."""
+    width, height = size
+    caps = _caps(width, height)
+    bw, bh = width * 3 // 8, height // 2
+    ball = f"sink_2::xpos={width - bw} sink_2::ypos={height - bh} sink_2::width={bw} sink_2::height={bh}"
+    pads = overlay[0] if overlay else ""
+    chain = f"compositor name=mix sink_1::alpha=0.35 {ball} {pads} ! {caps} ! {modifier}"
     src = "videotestsrc is-live=true" if live else "videotestsrc num-buffers=1"
     branches = (
-        f"{src} pattern=smpte75 ! {_CAPS} ! mix.sink_0 "
-        f"{src} pattern=pinwheel ! {_CAPS} ! mix.sink_1 "
-        f"{src} pattern=ball ! video/x-raw,width=240,height=180,framerate={FPS}/1 ! mix.sink_2"
+        f"{src} pattern=smpte75 ! {caps} ! mix.sink_0 "
+        f"{src} pattern=pinwheel ! {caps} ! mix.sink_1 "
+        # The ball drawn at one size and scaled, so it covers the same share of any picture size.
+        f"{src} pattern=ball ! video/x-raw,width=240,height=180,framerate={FPS}/1 ! videoscale ! "
+        f"video/x-raw,width={bw},height={bh} ! mix.sink_2"
     )
-    if overlays:
-        branches += f" {overlays.split('|')[1]} ! {_CAPS} ! mix.sink_3"
+    if overlay:
+        branches += f" {overlay[1]} ! {caps} ! mix.sink_3"
     return chain, branches
 
 
-# Each preset is (the chain producing raw video, extra branches feeding it).
-PRESETS: dict[str, tuple[str, str]] = {
-    "good": _scene(),
-    # Out of focus: a strong Gaussian blur.
-    "blurred": _scene("videoconvert ! gaussianblur sigma=6 ! videoconvert"),
-    # Underexposed / overexposed; contrast is lowered too so the texture stays (a dim scene, not a cap).
-    "dark": _scene("videobalance brightness=-0.05 contrast=0.3"),
-    "bright": _scene("videobalance brightness=0.6 contrast=0.35"),
-    # A strong green tint over the picture, as with a failed white balance.
-    "colour_cast": _scene(
-        overlays="sink_3::alpha=0.5|videotestsrc is-live=true pattern=solid-color foreground-color=0xff20c040"
-    ),
-    # Snow blended over the picture: heavy sensor / transmission noise.
-    "noise": _scene(overlays="sink_3::alpha=0.6|videotestsrc is-live=true pattern=snow"),
-    # One frame repeated forever, still encoded live (a hung camera or encoder).
-    "frozen": (
-        _scene(f"imagefreeze is-live=true ! {_CAPS}", live=False)[0],
-        _scene(live=False)[1],
-    ),
-    # A mostly covered lens: a uniform grey card over 90 % of the picture, a strip still visible.
-    "occluded": _scene(
-        overlays=f"sink_3::width={WIDTH} sink_3::height={int(HEIGHT * 0.9)}"
-        "|videotestsrc is-live=true pattern=solid-color foreground-color=0xff6e6e6e"
-    ),
-    # No signal: the solid blue screen a DVR shows for a lost input.
-    "signal_loss": (f"videotestsrc is-live=true pattern=blue ! {_CAPS}", ""),
-    # The camera turned to face elsewhere (for the scene change check): a different picture.
-    "moved": (f"videotestsrc is-live=true pattern=pinwheel ! {_CAPS}", ""),
-}
+def _rescaled(size: tuple[int, int], factor: float) -> str:
+    """Out of focus by `factor`: the picture scaled down by it and back up to its size."""
+    small = f"video/x-raw,width={int(size[0] / factor) // 2 * 2},height={int(size[1] / factor) // 2 * 2}"
+    return f"videoscale method=bilinear ! {small} ! videoscale method=bilinear ! {_caps(*size)}"
+
+
+def _solid(colour: str) -> str:
+    return f"videotestsrc is-live=true pattern=solid-color foreground-color={colour}"
+
+
+def _card(share: float, colour: str, size: tuple[int, int]) -> tuple[str, str]:
+    """A uniform card over the top `share` of the picture (a lens partly or mostly covered)."""
+    return f"sink_3::width={size[0]} sink_3::height={int(size[1] * share)}", _solid(colour)
+
+
+def _preset_chain(preset: str, size: tuple[int, int]) -> tuple[str, str]:
+    """(the chain producing raw video, extra branches feeding it) of a preset at a picture size.
+
+    Defects come in two strengths: one clearly a fault (the name of the check it must fail) and one a
+    working camera still has (a dim room, a soft lens, some grain, a slight tint, a corner covered by a
+    hood), which must pass every check. `bench diagnosis` and the tests hold both to their verdict."""
+    caps = _caps(*size)
+    scenes: dict[str, tuple[str, str]] = {
+        "good": _scene(size=size),
+        # Out of focus: a strong Gaussian blur; "soft": a slightly soft lens.
+        # (Scaled down and up again: a blur that costs the server little at any size.)
+        "blurred": _scene(_rescaled(size, 12), size=size),
+        "soft": _scene(_rescaled(size, 1.5), size=size),
+        # Underexposed / overexposed; contrast is lowered too so the texture stays (a dim scene, not a cap).
+        "dark": _scene("videobalance brightness=-0.05 contrast=0.3", size=size),
+        "dim": _scene("videobalance brightness=-0.1 contrast=0.75", size=size),
+        "bright": _scene("videobalance brightness=0.6 contrast=0.35", size=size),
+        # The lights off (almost black, nothing to see) and a picture blown out by glare (almost white):
+        # flat pictures, but no covered lens: too dark and too bright, not occlusion.
+        "night": _scene("videobalance brightness=-0.5 contrast=0.08", size=size),
+        "glare": _scene("videobalance brightness=0.9 contrast=0.08", size=size),
+        "lit": _scene("videobalance brightness=0.12 contrast=0.85", size=size),
+        # A strong green tint over the picture, as with a failed white balance; "tint": a slight one.
+        "colour_cast": _scene(overlay=("sink_3::alpha=0.5", _solid("0xff20c040")), size=size),
+        "tint": _scene(overlay=("sink_3::alpha=0.08", _solid("0xff20c040")), size=size),
+        # Snow blended over the picture: heavy sensor / transmission noise; "grain": a little.
+        "noise": _scene(overlay=("sink_3::alpha=0.6", "videotestsrc is-live=true pattern=snow"), size=size),
+        "grain": _scene(overlay=("sink_3::alpha=0.04", "videotestsrc is-live=true pattern=snow"), size=size),
+        # One frame repeated forever, still encoded live (a hung camera or encoder).
+        "frozen": (
+            _scene(f"imagefreeze is-live=true ! {caps}", live=False, size=size)[0],
+            _scene(live=False, size=size)[1],
+        ),
+        # A mostly covered lens: a uniform grey card over 90 % of the picture, a strip still visible;
+        # "occluded_black": a black one (a hand or a cap: dark, but no edges at all, not a dim room);
+        # "corner": a hood over a fifth of the picture, as many kitchen cameras see.
+        "occluded": _scene(overlay=_card(0.9, "0xff6e6e6e", size), size=size),
+        "occluded_black": _scene(overlay=_card(0.9, "0xff080808", size), size=size),
+        "corner": _scene(overlay=_card(0.2, "0xff6e6e6e", size), size=size),
+        # No signal: the solid blue screen a DVR shows for a lost input.
+        "signal_loss": (f"videotestsrc is-live=true pattern=blue ! {caps}", ""),
+        # The camera turned to face elsewhere (for the scene change check): another view, still live.
+        "moved": _scene("videoflip video-direction=180", size=size),
+    }
+    return scenes[preset]
+
+
+PRESETS = (
+    "good",
+    "blurred",
+    "soft",
+    "dark",
+    "dim",
+    "bright",
+    "lit",
+    "night",
+    "glare",
+    "colour_cast",
+    "tint",
+    "noise",
+    "grain",
+    "frozen",
+    "occluded",
+    "occluded_black",
+    "corner",
+    "signal_loss",
+    "moved",
+)
+
+# How a mount encodes: H.264 as libx264 with tune=zerolatency sends it (one slice per thread: several
+# slices per picture, as many IP cameras), H.264 in one slice per picture, H.265, or Motion JPEG (which
+# some cameras are set to, and the platform does not take).
+CODECS = ("h264", "h264-single", "h265", "mjpeg")
+
+
+def _encoder(codec: str, gop: int = FPS) -> str:
+    raw = "videoconvert ! video/x-raw,format=I420 ! "
+    if codec == "h264":
+        return raw + (
+            "x264enc tune=zerolatency speed-preset=ultrafast sliced-threads=true threads=4 "
+            f"key-int-max={gop} bitrate=600"
+        )
+    if codec == "h264-single":
+        return raw + (
+            "x264enc tune=zerolatency speed-preset=ultrafast sliced-threads=false threads=1 "
+            f"key-int-max={gop} bitrate=600"
+        )
+    if codec == "h265":
+        return raw + (
+            "x265enc tune=zerolatency speed-preset=ultrafast "
+            f"key-int-max={gop} bitrate=600 ! video/x-h265,profile=main"
+        )
+    if codec == "mjpeg":
+        return raw + "jpegenc quality=70"
+    raise ValueError(codec)
+
+
+def _payloader(codec: str) -> str:
+    kind = {"h264": "rtph264pay", "h264-single": "rtph264pay", "h265": "rtph265pay", "mjpeg": "rtpjpegpay"}
+    interval = "" if codec == "mjpeg" else " config-interval=1"
+    return f"{kind[codec]} name=pay0 pt=96{interval}"
 
 
 def _x264(gop: int = FPS) -> str:
-    return (
-        f"videoconvert ! video/x-raw,format=I420 ! x264enc tune=zerolatency speed-preset=ultrafast "
-        f"key-int-max={gop} bitrate=600"
-    )
+    return _encoder("h264", gop)
 
 
-_X264 = _x264()
-_PAY = "rtph264pay name=pay0 pt=96 config-interval=1"
-_ENCODE = f"{_X264} ! {_PAY}"
+_PAY = _payloader("h264")
 _H264_FRAMES = "video/x-h264,stream-format=byte-stream,alignment=au"
 
 
@@ -135,15 +235,23 @@ def _stamp(timestamp: bool) -> str:
     )
 
 
-def launch_line(preset: str, *, stop_after: float | None = None, timestamp: bool = False) -> str:
+def launch_line(
+    preset: str,
+    *,
+    stop_after: float | None = None,
+    timestamp: bool = False,
+    codec: str = "h264",
+    size: tuple[int, int] = (WIDTH, HEIGHT),
+) -> str:
     """The gst-launch description of one mount's pipeline."""
-    chain, branches = PRESETS[preset]
-    return f"( {chain} ! {_stop(stop_after)}{_stamp(timestamp)}{_ENCODE} {branches} )"
+    chain, branches = _preset_chain(preset, size)
+    encode = f"{_encoder(codec)} ! {_payloader(codec)}"
+    return f"( {chain} ! {_stop(stop_after)}{_stamp(timestamp)}{encode} {branches} )"
 
 
 def encoder_line(preset: str, *, timestamp: bool = False, gop: int = FPS) -> str:
     """With --encode-once: a pipeline encoding a preset's picture for the clients of several mounts."""
-    chain, branches = PRESETS[preset]
+    chain, branches = _preset_chain(preset, (WIDTH, HEIGHT))
     sink = "appsink name=out emit-signals=true sync=false max-buffers=8 drop=true"
     return f"{chain} ! {_stamp(timestamp)}{_x264(gop)} ! {_H264_FRAMES} ! {sink} {branches}"
 
@@ -312,23 +420,46 @@ class MountAuth(GstRtspServer.RTSPAuth):  # type: ignore[misc]
         return allowed
 
 
-def parse_mount(text: str) -> tuple[str, str, float | None, bool]:
+@dataclass(frozen=True)
+class Mount:
+    name: str
+    preset: str
+    stop_after: float | None = None
+    timestamp: bool = False
+    codec: str = "h264"
+    size: tuple[int, int] = (WIDTH, HEIGHT)
+
+
+MOUNT_SYNTAX = "NAME=PRESET[:stop_after=S][:timestamp][:codec=CODEC][:size=WxH]"
+
+
+def parse_mount(text: str) -> Mount:
     name, _, rest = text.partition("=")
     preset, *options = rest.split(":")
     if not name or preset not in PRESETS:
-        raise SystemExit(
-            f"bad --mount {text!r}: NAME=PRESET[:stop_after=S][:timestamp], PRESET in {sorted(PRESETS)}"
-        )
-    stop_after: float | None = None
-    timestamp = False
+        raise SystemExit(f"bad --mount {text!r}: {MOUNT_SYNTAX}, PRESET in {sorted(PRESETS)}")
+    mount = Mount(name, preset)
     for option in options:
-        if option.startswith("stop_after="):
-            stop_after = float(option.removeprefix("stop_after="))
-        elif option == "timestamp":
-            timestamp = True
-        else:
-            raise SystemExit(f"bad mount option {option!r}")
-    return name, preset, stop_after, timestamp
+        key, _, value = option.partition("=")
+        try:
+            if key == "stop_after":
+                mount = dataclasses.replace(mount, stop_after=float(value))
+            elif key == "timestamp" and not value:
+                mount = dataclasses.replace(mount, timestamp=True)
+            elif key == "codec" and value in CODECS:
+                mount = dataclasses.replace(mount, codec=value)
+            elif key == "size":
+                width, height = (int(n) for n in value.split("x"))
+                mount = dataclasses.replace(mount, size=(width, height))
+            else:
+                raise ValueError(option)
+        except ValueError:
+            raise SystemExit(f"bad mount option {option!r}: {MOUNT_SYNTAX}, CODEC in {CODECS}") from None
+    return mount
+
+
+def mount_line(m: Mount) -> str:
+    return launch_line(m.preset, stop_after=m.stop_after, timestamp=m.timestamp, codec=m.codec, size=m.size)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -336,7 +467,7 @@ def main(argv: list[str] | None = None) -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--port", type=int, default=8554)
-    parser.add_argument("--mount", action="append", default=[], help="NAME=PRESET[:stop_after=S][:timestamp]")
+    parser.add_argument("--mount", action="append", default=[], help=MOUNT_SYNTAX)
     parser.add_argument("--auth", action="append", default=[], help="NAME=USER:PASS protects mount NAME")
     parser.add_argument(
         "--encode-once", action="store_true", help="encode each preset once for all clients (see above)"
@@ -344,7 +475,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--print-launch", action="store_true", help="print the pipelines and exit")
     args = parser.parse_args(argv)
 
-    mounts = [parse_mount(m) for m in args.mount] or [("good", "good", None, False)]
+    mounts = [parse_mount(m) for m in args.mount] or [Mount("good", "good")]
     credentials: dict[str, tuple[str, str]] = {}
     for item in args.auth:
         name, _, userpass = item.partition("=")
@@ -354,8 +485,11 @@ def main(argv: list[str] | None = None) -> None:
         credentials[name] = (user, password)
 
     if args.print_launch:
-        for name, preset, stop_after, timestamp in mounts:
-            print(name, launch_line(preset, stop_after=stop_after, timestamp=timestamp))  # noqa: T201
+        for m in mounts:
+            line = launch_line(
+                m.preset, stop_after=m.stop_after, timestamp=m.timestamp, codec=m.codec, size=m.size
+            )
+            print(m.name, line)  # noqa: T201
         return
 
     Gst.init(None)
@@ -374,15 +508,20 @@ def main(argv: list[str] | None = None) -> None:
     mount_points = server.get_mount_points()
     encoders: dict[tuple[str, bool, int], Encoder] = {}
     dealt: dict[tuple[str, bool], int] = {}
-    for name, preset, stop_after, timestamp in mounts:
+    for m in mounts:
         factory: GstRtspServer.RTSPMediaFactory
-        if args.encode_once:
-            n = dealt[preset, timestamp] = dealt.get((preset, timestamp), -1) + 1
+        if args.encode_once and (m.codec, m.size) == ("h264", (WIDTH, HEIGHT)):
+            n = dealt[m.preset, m.timestamp] = dealt.get((m.preset, m.timestamp), -1) + 1
             gop = GOPS[n % ENCODERS_PER_PRESET]
-            encoder = encoders.setdefault((preset, timestamp, gop), Encoder(preset, timestamp, gop))
-            factory = PackerFactory(encoder, stop_after)
+            key = (m.preset, m.timestamp, gop)
+            encoder = encoders.setdefault(key, Encoder(m.preset, m.timestamp, gop))
+            factory = PackerFactory(encoder, m.stop_after)
         else:
-            factory = Factory(launch_line(preset, stop_after=stop_after, timestamp=timestamp), timestamp)
+            line = launch_line(
+                m.preset, stop_after=m.stop_after, timestamp=m.timestamp, codec=m.codec, size=m.size
+            )
+            factory = Factory(line, m.timestamp)
+        name = m.name
         role = f"user-{name}" if name in credentials else "anonymous"
         permissions = GstRtspServer.RTSPPermissions()
         permissions.add_permission_for_role(role, "media.factory.access", True)

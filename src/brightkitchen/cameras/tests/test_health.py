@@ -9,7 +9,7 @@ import datetime
 from typing import Any
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from brightkitchen.cameras import credentials, health
 from brightkitchen.cameras.models import (
@@ -17,12 +17,14 @@ from brightkitchen.cameras.models import (
     CameraHealthEvent,
     CameraStatus,
     KeyPoint,
+    OfflineCause,
     QualityMeasurement,
     SourceKind,
 )
 from brightkitchen.cameras.tasks import check_camera_health
 from brightkitchen.conftest import World
 from brightkitchen.core.tests.test_browser import _region_tree_kept  # noqa: F401  (fixture)
+from brightkitchen.testbed.fixtures import USER
 from brightkitchen.testbed.streams import RtspTestServer, free_port
 
 pytestmark = pytest.mark.django_db
@@ -70,6 +72,9 @@ def test_a_dark_camera_opens_a_too_dark_event_with_its_value(
     health.check_camera(camera.pk)
     event = CameraHealthEvent.objects.get(camera=camera, ended_at__isnull=True)
     assert event.kind == "dark" and event.value is not None and event.value < 45
+    assert (event.threshold, event.decided_by) == (45.0, "luminance")
+    with translation.override("zh-hans"):
+        assert "太暗" in event.advice and "45.0" in event.advice, event.advice
     dark = QualityMeasurement.objects.get(camera=camera, check_key="dark")
     assert not dark.passed and dark.value == pytest.approx(event.value)
     # A threshold tuned for this kitchen: the same picture now passes and the event closes.
@@ -89,9 +94,16 @@ def test_offline_opens_and_closes_and_never_raises(world: World, rtsp_server: Rt
     camera.refresh_from_db()
     assert camera.status == CameraStatus.OFFLINE
     offline = CameraHealthEvent.objects.get(camera=camera, kind="offline")
-    assert offline.ended_at is None and offline.detail
+    assert offline.ended_at is None and offline.detail and offline.cause == OfflineCause.REFUSED
     health.check_camera(camera.pk)  # still offline: the same event stays open, no second one
     assert CameraHealthEvent.objects.filter(camera=camera, kind="offline").count() == 1
+    # Now the address answers, but the password is wrong: the same event, its cause follows.
+    wrong = rtsp_server.url("secure", user=USER, password="not-the-password")
+    Camera.objects.filter(pk=camera.pk).update(source_secret=credentials.encrypt(wrong))
+    health.check_camera(camera.pk)
+    offline.refresh_from_db()
+    assert (offline.ended_at, offline.cause) == (None, OfflineCause.CREDENTIALS)
+    assert "not-the-password" not in offline.detail
     # The camera is repaired (its address fixed): online again, the event closes.
     url = rtsp_server.url("good")
     Camera.objects.filter(pk=camera.pk).update(
