@@ -1,61 +1,83 @@
 """Video quality diagnosis (视频质量诊断) on sampled keyframes: classical OpenCV/NumPy measures.
 
 Each measure returns a number; `diagnose()` compares them with thresholds. Frames are BGR uint8 images
-(as `probe.probe()` returns them) and are first scaled to `WORK_WIDTH` pixels wide, so the values do not
-depend on the camera's resolution. Over several keyframes, the per-frame measures are combined by their
-median (one odd frame does not decide).
+(as `probe.probe()` returns them: whole keyframes, however the camera slices them) and are first scaled
+to `WORK_WIDTH` pixels wide, so the values do not depend on the camera's resolution. Over several
+keyframes, the per-frame measures are combined by their median (one odd frame does not decide). The check
+names are the stored checks and health event kinds (models.QualityCheck).
 
-=============  ====================================================  =======  ==========  ==============
-check          measure                                               unit     default     fails when
-=============  ====================================================  =======  ==========  ==============
-signal_loss    standard deviation of the grey picture (0: no frame)  grey     3.0         value < 3.0
-occlusion      share of 32×32 blocks whose grey std is below 2       share    0.6         value > 0.6
-brightness     mean luma (grey level)                                grey     45 – 170    outside range
-clarity        variance of the Laplacian of the grey picture         ratio    0.01        value < 0.01
-               divided by the picture's grey variance
-colour_cast    distance of the mean (a*, b*) from neutral in Lab     Lab      20          value > 20
-noise          25th percentile over 16×16 blocks of the std of the   grey     3.0         value > 3.0
-               high-pass residual (picture − Gaussian blur σ=1),
-               scaled so white noise of σ reads σ
-frozen         largest share of pixels changed by more than 12       %        0.4         value < 0.4
-               grey levels between consecutive keyframes
-scene_change   normalised cross-correlation with the reference       ncc      0.6         value < 0.6
-               frame on a blurred 64×36 grey thumbnail
-=============  ====================================================  =======  ==========  ==============
+============  ====================================================  =========  =========  ============
+check         measure                                               unit       default    fails when
+============  ====================================================  =========  =========  ============
+signal_loss   standard deviation of the grey picture (0: no frame)  grey       3.0        value < 3.0
+occlusion     share of 32×32 blocks that are flat (grey std < 2)    share      0.6        value > 0.6
+              and have no edges (Canny on the contrast-stretched                          and what shows
+              picture), while what still shows is lit normally                            is lit
+dark          mean luma                                             grey       45         value < 45
+bright        mean luma                                             grey       170        value > 170
+blur          variance of the Laplacian of the grey picture         ratio      0.01       value < 0.01
+              divided by the picture's grey variance
+colour_cast   distance of the mean (a*, b*) from neutral in Lab     Lab        20         value > 20
+noise         25th percentile over 16×16 blocks of the std of the   grey       3.0        value > 3.0
+              high-pass residual (picture − Gaussian blur σ=1),
+              scaled so white noise of σ reads σ
+frozen        largest share of pixels changed by more than 12       %          0.4        value < 0.4
+              grey levels between consecutive keyframes, over at
+              least FROZEN_MIN_SPAN_S (1.5 s) of stream time
+scene_change  normalised cross-correlation with the reference       ncc        0.6        value < 0.6
+              frame on a blurred 64×36 grey thumbnail
+============  ====================================================  =========  =========  ============
 
-Why these forms: clarity is divided by the picture's contrast so a dim or washed-out but sharp picture is
+Occlusion, too dark and too bright are decided together, from three signals: the luminance of the whole
+picture and of the part that still shows, the flatness of its blocks and their edges. Many flat blocks
+alone do not mean a covered lens: the lights off and glare make flat pictures too. When most blocks show
+nothing and what still shows is lit normally, something covers the lens ("decided by edges"); when the
+whole picture, the visible part included, is too dark or too bright, it is the light ("decided by
+luminance"). The failed check carries the signals and the one that decided.
+
+Why these forms: blur is divided by the picture's contrast so a dim or washed-out but sharp picture is
 not called blurred; noise looks at the smoothest quarter of the picture, where real detail is absent and
 only noise remains (edges and texture do not count as noise); frozen counts clearly changed pixels, not
 the mean difference, because an encoder re-encoding the same picture changes many pixels by a little.
 
 Root causes suppress their consequences (one alarm per fault, as VQD systems report): when the signal is
-lost nothing else is judged; an occluded picture is not judged for brightness, clarity, colour, noise or
-freezing; a too dark or too bright picture is not judged for clarity, colour or noise. Such checks are
-returned with `passed=None` and a note. `frozen` needs two keyframes and `scene_change` a reference.
+lost nothing else is judged; an occluded, too dark or too bright picture is not judged for blur, colour,
+noise, freezing or the scene. Such checks are returned with `passed=None` and a note. `frozen` needs two
+keyframes at least FROZEN_MIN_SPAN_S apart and `scene_change` a reference.
 
-Values measured on the test streams (testbed/gst_rtsp_server.py presets, 640×360 H.264 at 600 kbit/s,
-keyframes 1 s apart):
+Values measured on the corpus (testbed/corpus.py; H.264 from libx264 tune=zerolatency, four slices per
+picture, 640×360 at 600 kbit/s, three keyframes 1 s apart, reference: a keyframe of the good stream). The
+same presets in single-slice H.264, H.265 and 1280×720 give the same verdicts (tests/test_diagnosis.py;
+`brightkitchen bench diagnosis` prints the confusion matrix):
 
-=============  =====  =========  =====  =======  =====  =====  ======  =====
-preset         std    occlusion  mean   clarity  cast   noise  frozen  ncc¹
-=============  =====  =========  =====  =======  =====  =====  ======  =====
-good           68.6   0.17       101    0.037    8.2    0.11   1.19    0.94
-blurred        62.4   0.17       101    0.0023   8.3    0.58   2.11    0.94
-dark           17.6   0.24       28.5   0.037    3.1    0.03   1.01    0.84
-bright         22.2   0.20       206    0.027    11.4   0.04   1.06    0.92
-colour_cast    34.6   0.18       114    0.038    48.9   0.07   1.07    0.94
-noise          43.0   0.00       116    11.5     4.1    28.1   71.8    0.94
-frozen         68.7   0.17       101    0.037    8.2    0.11   0.11    1.00
-occluded       24.7   0.91       107    0.085    1.6    0.00   0.59    0.37
-signal_loss    0.0    1.00       29     0.0      134    0.00   0.00    0.00
-moved          122.5  0.05       127    0.080    0.0    0.83   4.28    0.41
-=============  =====  =========  =====  =======  =====  =====  ======  =====
+==============  =====  =========  ====  ======  ====  =====  ======  =====  ========================
+preset          std    occlusion  luma  blur    cast  noise  frozen  ncc    verdict
+==============  =====  =========  ====  ======  ====  =====  ======  =====  ========================
+good            68.6   0.17       101   0.0366  8.2   0.11   1.19    0.94   ok
+blurred         64.0   0.15       101   0.0038  10.4  0.68   1.81    0.94   blur
+soft            68.1   0.17       101   0.0170  8.2   0.12   1.16    0.94   ok (a slightly soft lens)
+dark            17.6   0.22       29    0.0371  3.1   0.04   1.01    0.84   dark (luminance)
+night           8.4    0.75       8     0.0277  5.2   0.00   0.00    0.03   dark (luminance)
+dim             39.7   0.18       57    0.0394  6.7   0.15   1.04    0.93   ok (a dim room)
+bright          22.2   0.20       207   0.0266  11.4  0.07   1.06    0.92   bright (luminance)
+glare           9.6    0.50       244   0.0258  10.1  0.00   0.00    -0.27  bright (luminance)
+lit             58.3   0.17       120   0.0380  9.3   0.12   1.10    0.94   ok
+colour_cast     34.6   0.18       114   0.0384  49.0  0.08   1.07    0.94   colour_cast
+tint            63.6   0.17       103   0.0373  13.1  0.13   1.11    0.94   ok (a slight tint)
+noise           39.2   0.00       116   9.89    3.6   17.3   62.2    0.93   noise
+grain           66.3   0.17       102   0.0432  8.0   0.21   1.76    0.94   ok (some grain)
+frozen          68.6   0.17       101   0.0367  8.1   0.12   0.11    1.00   frozen
+occluded        24.7   0.91       107   0.0850  1.6   0.00   0.59    0.37   occlusion (edges)
+occluded_black  33.9   0.93       14    0.0723  1.6   0.00   0.59    0.18   occlusion (edges)
+corner          64.4   0.34       100   0.0404  7.9   0.00   1.10    0.88   ok (a hood over a fifth)
+signal_loss     0.0    1.00       29    0.0     134   0.00   0.00    0.00   signal_loss
+moved           68.4   0.18       101   0.0367  8.2   0.10   1.19    -0.75  scene_change
+==============  =====  =========  ====  ======  ====  =====  ======  =====  ========================
 
-Medians over three keyframes; frozen is the largest change between consecutive ones. Values that a
-root cause makes "not judged" (e.g. signal_loss's brightness) are shown but not used.
-¹ against a keyframe of the good stream. The tests in tests/test_quality.py check that each preset fails
-exactly its own check and the good stream passes all.
+Medians over three keyframes; frozen is the largest change between consecutive ones. Values that a root
+cause makes "not judged" (night's frozen, signal_loss's luma) are shown but not used.
 """
+
 
 from __future__ import annotations
 
