@@ -4,6 +4,8 @@ in Jinzhong with one user per role in each county, used by the scoping tests of 
 from __future__ import annotations
 
 import datetime
+import os
+import shutil
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +19,13 @@ from brightkitchen.organisations.models import Organisation, OrganisationKind
 from brightkitchen.regions.models import Region
 from brightkitchen.schools.models import Canteen, OperationMode, School, SchoolType
 from brightkitchen.testbed.fixtures import rtsp_server_fixture  # noqa: F401  (the session's RTSP server)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Removes the data directory settings.py made for this run (none was given)."""
+    if os.environ.get("BRIGHTKITCHEN_DATA_DIR_OWNER") == str(os.getpid()):
+        shutil.rmtree(os.environ["BRIGHTKITCHEN_DATA_DIR"], ignore_errors=True)
+
 
 PASSWORD = "Correct-Horse-9-Battery"
 COUNTY_A, COUNTY_B, CITY, PROVINCE = "140702", "140703", "1407", "14"

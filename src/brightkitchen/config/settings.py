@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +22,6 @@ from django.utils.translation import gettext_lazy as _
 django_stubs_ext.monkeypatch()
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = Path(os.environ.get("BRIGHTKITCHEN_DATA_DIR", Path.cwd() / "var")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -30,6 +29,16 @@ def env_bool(name: str, default: bool = False) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+if "BRIGHTKITCHEN_DATA_DIR" not in os.environ and env_bool("BRIGHTKITCHEN_TESTING"):
+    # A test run without a data directory of its own gets a fresh one (its SQLite test database, file
+    # cache and media), so two runs in one checkout never share a database or a rate limit; the
+    # processes the tests start (workers, web servers) inherit it.
+    os.environ["BRIGHTKITCHEN_DATA_DIR"] = tempfile.mkdtemp(prefix="brightkitchen-test-")
+    os.environ["BRIGHTKITCHEN_DATA_DIR_OWNER"] = str(os.getpid())  # conftest removes it when done
+DATA_DIR = Path(os.environ.get("BRIGHTKITCHEN_DATA_DIR", Path.cwd() / "var")).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def env_list(name: str, default: str) -> list[str]:
