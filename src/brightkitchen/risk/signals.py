@@ -3,9 +3,9 @@ for a whole set of canteens at once (a few grouped queries, whatever the number:
 26,700 canteens), and each turned into points. The grade follows from the sum of the points.
 
 Apps add signals with `register_signal(RiskSignal(...))` from their AppConfig `ready()`; this app
-registers the built-in ones below. The video app will register proper camera offline-time and picture
-clarity signals through the same registry; until then camera problems count through the
-rectification notices of source "camera".
+registers the built-in ones below. Cameras count through the video app's signals (offline episodes and
+picture clarity, cameras/figures.py), once each: the rectification notices a regulator opens from a
+camera's health event (source "camera") are not counted again here.
 
 Points of the built-in signals (period: the last 12 months up to the assessment day):
 
@@ -13,7 +13,6 @@ Points of the built-in signals (period: the last 12 months up to the assessment 
 |---|---|---|
 | violations | notices of source patrol, inspection or AI capture | 2 each, at most 20 |
 | overdue_rectifications | notices escalated, or still open after their deadline | 5 each, at most 20 |
-| camera_problems | notices of source camera | 1 each, at most 10 |
 | missing_records | % of due retained samples and morning checks missed | ≥ 5 %: 3, ≥ 20 %: 8, ≥ 50 %: 15 |
 | expired_certificates | licence expired or missing on the last day (counts 1) | 10 |
 |  | and each active staff member without a valid health certificate | 3 each, at most 12 |
@@ -62,7 +61,6 @@ from brightkitchen.schools.tallies import (
 VIOLATION_SOURCES = (SourceKind.PATROL, SourceKind.INSPECTION, SourceKind.AI_CAPTURE)
 VIOLATION_POINTS, VIOLATION_MAX = 2, 20
 OVERDUE_POINTS, OVERDUE_MAX = 5, 20
-CAMERA_POINTS, CAMERA_MAX = 1, 10
 COMPLAINT_POINTS, COMPLAINT_MAX = 3, 15
 # (missed share in %, points), highest first: the first row the share reaches gives the points.
 MISSING_RECORD_POINTS: tuple[tuple[int, int], ...] = ((50, 15), (20, 8), (5, 3))
@@ -150,13 +148,6 @@ def overdue_rectifications(
 ) -> dict[int, SignalValue]:
     late = Q(escalated_at__isnull=False) | (~Q(state=NoticeState.CLOSED) & Q(deadline__lt=end))
     return _counted(_notices(canteens, start, end).filter(late), OVERDUE_POINTS, OVERDUE_MAX)
-
-
-def camera_problems(
-    canteens: QuerySet[Canteen], start: datetime.date, end: datetime.date
-) -> dict[int, SignalValue]:
-    rows = _notices(canteens, start, end).filter(source_kind=SourceKind.CAMERA)
-    return _counted(rows, CAMERA_POINTS, CAMERA_MAX)
 
 
 def complaints(
@@ -257,7 +248,6 @@ def register_builtin() -> None:
     for signal in (
         RiskSignal("violations", _("Violations found"), violations),
         RiskSignal("overdue_rectifications", _("Overdue rectifications"), overdue_rectifications),
-        RiskSignal("camera_problems", _("Camera problems"), camera_problems),
         RiskSignal("missing_records", _("Missing records (%)"), missing_records),
         RiskSignal(
             "expired_certificates", _("Expired licence and health certificates"), expired_certificates

@@ -250,3 +250,14 @@ def test_a_regulator_turns_a_health_event_into_one_rectification_notice(
     second = RectificationNotice.objects.exclude(pk=notice.pk).get()
     assert second.source_ref == f"camera-event:{offline.pk}"
     assert not RectificationPhoto.objects.filter(step__notice=second).exists()
+    # In the risk grade each problem counts once: the outage and the blur as camera signals, not again
+    # as the notices they were turned into.
+    from brightkitchen.risk.services import period_for
+    from brightkitchen.risk.signals import registered_signals
+    from brightkitchen.schools.models import Canteen
+
+    start, end = period_for(timezone.localdate())
+    canteens = Canteen.objects.filter(pk=world.canteens["a"].pk)
+    points = {s.key: s.compute(canteens, start, end) for s in registered_signals()}
+    counted = {key: found[world.canteens["a"].pk].points for key, found in points.items() if found}
+    assert counted == {"camera_offline": 2, "camera_clarity": 1}, counted

@@ -76,7 +76,6 @@ def test_builtin_signals_are_registered() -> None:
     assert {
         "violations",
         "overdue_rectifications",
-        "camera_problems",
         "missing_records",
         "expired_certificates",
         "complaints",
@@ -99,13 +98,13 @@ def test_violations_count_the_period_only_and_are_capped(world: World) -> None:
     assert signals.violations(_all(world), START, END)[world.canteens["a"].pk] == signals.SignalValue(11, 20)
 
 
-def test_complaints_and_camera(world: World) -> None:
+def test_complaints_count_and_camera_notices_do_not(world: World) -> None:
     for _ in range(6):
         _notice(world, SourceKind.COMPLAINT, END)
-    _notice(world, SourceKind.CAMERA, END)
+    _notice(world, SourceKind.CAMERA, END)  # counted by the camera signals, from its health event
     a = world.canteens["a"].pk
     assert signals.complaints(_all(world), START, END)[a] == signals.SignalValue(6, 15)
-    assert signals.camera_problems(_all(world), START, END)[a] == signals.SignalValue(1, 1)
+    assert signals.violations(_all(world), START, END) == {}
 
 
 def test_overdue_rectifications(world: World) -> None:
