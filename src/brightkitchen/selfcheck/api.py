@@ -152,7 +152,7 @@ class InspectionOut(Schema):
                     note=a.note,
                     has_photo=bool(a.photo),
                 )
-                for a in report.answers.select_related("item").all()
+                for a in report.answers.all()  # prefetched with their items (selectors.inspections_for)
             ],
         )
 
@@ -207,7 +207,8 @@ def create_inspection(request: HttpRequest, canteen_id: int, payload: Inspection
             summary=payload.summary,
             submission_key=payload.submission_key,
         )
-        return (201 if created else 200), InspectionOut.of(report)
+        qs = selectors.inspections_for(request.user)  # read back with its answers and their items
+        return (201 if created else 200), InspectionOut.of(qs.get(pk=report.pk))
 
     return idempotent(request, payload, create)
 
@@ -218,7 +219,7 @@ def create_inspection(request: HttpRequest, canteen_id: int, payload: Inspection
     summary="One report",
 )
 def get_inspection(request: HttpRequest, inspection_id: int) -> Any:
-    qs = SelfInspection.objects.select_related("canteen", "template", "signed_by")
+    qs = selectors.inspections_for(request.user)
     return InspectionOut.of(get_visible_or_404(qs, request.user, Action.VIEW, pk=inspection_id))
 
 
@@ -229,4 +230,5 @@ def get_inspection(request: HttpRequest, inspection_id: int) -> Any:
 )
 def sign_inspection(request: HttpRequest, inspection_id: int) -> Any:
     report = services.sign_monthly(request.user, inspection_id)
-    return InspectionOut.of(report)
+    qs = selectors.inspections_for(request.user)  # read back with its answers and their items
+    return InspectionOut.of(get_visible_or_404(qs, request.user, Action.VIEW, pk=report.pk))

@@ -8,13 +8,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from brightkitchen.core.scoping import Action, AnyUser
 from brightkitchen.regions.selectors import region_prefixes
 from brightkitchen.schools.models import Canteen
 from brightkitchen.schools.tallies import daily_counts
-from brightkitchen.selfcheck.models import CheckKind, ChecklistTemplate, SelfInspection
+from brightkitchen.selfcheck.models import CheckKind, ChecklistTemplate, InspectionAnswer, SelfInspection
 
 
 def template_for(canteen: Canteen, kind: str) -> ChecklistTemplate | None:
@@ -57,6 +57,7 @@ def inspections_for(
 ) -> QuerySet[SelfInspection]:
     f = filters or InspectionFilters()
     qs = SelfInspection.objects.visible_to(user, action).select_related("canteen", "template", "signed_by")
+    qs = qs.prefetch_related(Prefetch("answers", queryset=InspectionAnswer.objects.select_related("item")))
     if f.canteen is not None:
         qs = qs.filter(canteen_id=f.canteen)
     if f.kind:
