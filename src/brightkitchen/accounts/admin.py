@@ -9,6 +9,7 @@ from brightkitchen.accounts.models import ApiToken, User
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin[User]):
     list_display = ["username", "display_name", "role", "organisation", "is_active"]
+    list_select_related = ["organisation"]
     list_filter = ["role", "is_active", "is_staff"]
     search_fields = ["username", "display_name", "organisation__name"]
     autocomplete_fields = ["organisation", "canteen"]

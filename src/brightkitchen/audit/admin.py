@@ -17,6 +17,7 @@ class AuditLogEntryAdmin(admin.ModelAdmin[AuditLogEntry]):
         "region_code",
         "ip",
     ]
+    list_select_related = ["content_type"]
     list_filter = ["action", "source", "content_type"]
     search_fields = ["actor_username", "object_repr", "object_id", "request_id", "region_code"]
     date_hierarchy = "timestamp"

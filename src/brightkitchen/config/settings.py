@@ -217,6 +217,14 @@ TESTING = env_bool("BRIGHTKITCHEN_TESTING")
 if TESTING:
     # Argon2 is slow on purpose; the test suite creates hundreds of users.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+if TESTING and env_bool("BRIGHTKITCHEN_ZEAL", True):
+    # Every request a test makes fails on an N+1 query (django-zeal: a relation loaded one row at a time
+    # from the rows of one query), so each page and endpoint the tests call is guarded against them.
+    INSTALLED_APPS.append("zeal")
+    MIDDLEWARE.append("zeal.middleware.zeal_middleware")
+    ZEAL_RAISE = True
+    # get_for_model is cached per process; its first call for each model is not an N+1.
+    ZEAL_ALLOWLIST = [{"model": "contenttypes.ContentType"}]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"

@@ -200,7 +200,7 @@ def record_morning_check(
         if day > timezone.localdate():
             raise FieldError("date", _("A morning check cannot be recorded for a future day."))
         check = MorningCheck(
-            canteen_id=staff.canteen_id,
+            canteen=staff.canteen,  # loaded with the staff member: the audit anchor needs no query
             staff=staff,
             recorded_by=acting_user(user),
             date=day,
