@@ -20,10 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from brightkitchen.accounts.models import User
-from brightkitchen.accounts.roles import Role
 from brightkitchen.core.errors import Conflict, FieldError
 from brightkitchen.core.events import after_commit
 from brightkitchen.core.idempotency import create_once
+from brightkitchen.core.roles import Role
 from brightkitchen.core.scoping import Action, AnyUser, get_visible_or_404, scope_of
 from brightkitchen.core.uploads import StoredFile, delete_files, removed_on_error, store_document
 from brightkitchen.core.validation import acting_user, full_save
