@@ -7,6 +7,14 @@ from django.utils.translation import gettext_lazy as _
 class LoginForm(forms.Form):
     username = forms.CharField(label=_("User name"), max_length=150)
     password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput, max_length=200)
+    # Asked for only after repeated failed sign-ins on the account (accounts.captcha).
+    captcha_key = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
+    captcha = forms.CharField(
+        label=_("The sum in the picture"),
+        required=False,
+        max_length=8,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
 
 
 class TokenForm(forms.Form):

@@ -10,8 +10,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from brightkitchen.accounts.roles import CANTEEN_ROLES, REGION_ROLES, Role
 from brightkitchen.core.models import AuditedModel
+from brightkitchen.core.roles import CANTEEN_ROLES, REGION_ROLES, Role
 from brightkitchen.core.scoping import ScopedQuerySet, ScopeRule
 
 # Which kind of organisation each role acts for.
@@ -157,3 +157,43 @@ class ApiToken(AuditedModel):
         key_id = secrets.token_hex(6)
         secret = secrets.token_urlsafe(32)
         return key_id, secret, f"{TOKEN_PREFIX}{key_id}_{secret}"
+
+
+class SecurityNotice(AuditedModel):
+    """Something about their own account a user must hear of (repeated failed sign-ins), shown once at
+    their next sign-in. Only ever read by its own user."""
+
+    class Kind(models.TextChoices):
+        FAILED_SIGN_INS = "failed_sign_ins", _("Failed sign-ins")
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="security_notices"
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    failures = models.PositiveIntegerField(_("failures"), default=0)
+    address = models.CharField(_("address"), max_length=64, blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    scope_rule = ScopeRule(view_roles=frozenset(), change_roles=frozenset())
+
+    class Meta:
+        verbose_name = _("security notice")
+        verbose_name_plural = _("security notices")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.user_id}"
+
+    @property
+    def message(self) -> str:
+        return str(
+            _(
+                "%(count)s failed sign-ins to your account, the last from %(address)s, on %(when)s. If it "
+                "was not you, tell your administrator; a picture puzzle is asked for at sign-in for a while."
+            )
+            % {
+                "count": self.failures,
+                "address": self.address or "?",
+                "when": timezone.localtime(self.created_at).strftime("%Y-%m-%d %H:%M"),
+            }
+        )

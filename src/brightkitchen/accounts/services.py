@@ -12,31 +12,110 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from brightkitchen.accounts.models import TOKEN_PREFIX, ApiToken, User, hash_token_secret
+from brightkitchen.accounts.models import TOKEN_PREFIX, ApiToken, SecurityNotice, User, hash_token_secret
 from brightkitchen.core import ratelimit
 from brightkitchen.core.errors import FieldError
+from brightkitchen.core.events import after_commit
 from brightkitchen.core.middleware import client_ip
 
-LOGIN_BUCKET = "login-failures"
+# Failed sign-ins are counted three ways (core.ratelimit, shared cache, LOGIN_FAILURE_WINDOW_S):
+# - per (account, address) pair: after LOGIN_DELAY_AFTER failures each further try from that pair waits a
+#   delay that doubles per failure (LOGIN_DELAY_BASE_S, at most LOGIN_DELAY_MAX_S);
+# - per account, from any address: after LOGIN_CAPTCHA_AFTER failures the account asks for the offline
+#   CAPTCHA (accounts.captcha) with the password; the right password with the right answer still signs in,
+#   so nobody can lock another person out, and the owner is told (a notice, queued after commit);
+# - per address, over all accounts: LOGIN_MAX_FAILURES_PER_ADDRESS failures (password spraying) refuse
+#   that address only.
+PAIR_BUCKET = "login-pair"
+ACCOUNT_BUCKET = "login-account"
+ADDRESS_BUCKET = "login-address"
 
 
 class LoginThrottled(Exception):
-    pass
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(retry_after)
+        self.retry_after = max(1, retry_after)
 
 
-def sign_in(request: HttpRequest, username: str, password: str) -> User | None:
-    """Check a password, refusing early while this user name or client address has too many recent
-    failures (so guessing is slow whichever one an attacker varies)."""
-    idents = [f"user:{username.lower()}", f"ip:{client_ip(request)}"]
-    if ratelimit.exceeded(LOGIN_BUCKET, idents, settings.LOGIN_MAX_FAILURES):
-        raise LoginThrottled
+class CaptchaRequired(Exception):
+    """The account has had too many failed sign-ins: the CAPTCHA is missing or wrong."""
+
+
+def _account_ident(username: str) -> str:
+    return username.strip().lower()
+
+
+def captcha_needed(username: str) -> bool:
+    return ratelimit.hits(ACCOUNT_BUCKET, _account_ident(username)) >= settings.LOGIN_CAPTCHA_AFTER
+
+
+def pair_delay_s(failures: int) -> int:
+    """How long the pair waits after its `failures`-th failure (0 while under LOGIN_DELAY_AFTER)."""
+    over = failures - settings.LOGIN_DELAY_AFTER
+    if over < 0:
+        return 0
+    return int(min(settings.LOGIN_DELAY_MAX_S, settings.LOGIN_DELAY_BASE_S * 2 ** min(over, 30)))
+
+
+def sign_in(request: HttpRequest, username: str, password: str, captcha_ok: bool = False) -> User | None:
+    """Check a password. Raises LoginThrottled while this account-and-address pair (or this address) must
+    wait, CaptchaRequired when the account asks for the CAPTCHA and `captcha_ok` is false."""
+    address = client_ip(request) or "unknown"
+    account = _account_ident(username)
+    pair = f"{account}|{address}"
+    wait = ratelimit.blocked_for(PAIR_BUCKET, pair)
+    if wait:
+        raise LoginThrottled(wait)
+    if ratelimit.exceeded(ADDRESS_BUCKET, [address], settings.LOGIN_MAX_FAILURES_PER_ADDRESS):
+        raise LoginThrottled(settings.LOGIN_FAILURE_WINDOW_S)
+    if captcha_needed(username) and not captcha_ok:
+        raise CaptchaRequired
     user = authenticate(request, username=username, password=password)
     if user is None:
-        for ident in idents:
-            ratelimit.hit(LOGIN_BUCKET, ident, settings.LOGIN_FAILURE_WINDOW_S)
+        window = settings.LOGIN_FAILURE_WINDOW_S
+        ratelimit.hit(ADDRESS_BUCKET, address, window)
+        delay = pair_delay_s(ratelimit.hit(PAIR_BUCKET, pair, window))
+        if delay:
+            ratelimit.block(PAIR_BUCKET, pair, delay)
+        if ratelimit.hit(ACCOUNT_BUCKET, account, window) == settings.LOGIN_CAPTCHA_AFTER:
+            _warn_owner(account, address)
         return None
-    ratelimit.reset(LOGIN_BUCKET, idents[0])
+    ratelimit.reset(PAIR_BUCKET, pair)
     return user if isinstance(user, User) else None
+
+
+def _warn_owner(account: str, address: str) -> None:
+    """Tell the account's owner (once per window, when the CAPTCHA starts being asked for)."""
+    from brightkitchen.accounts import tasks
+
+    owner = User.objects.filter(username__iexact=account, is_active=True).values_list("pk", flat=True).first()
+    if owner is not None:
+        after_commit(tasks.warn_of_failed_sign_ins.delay, owner, settings.LOGIN_CAPTCHA_AFTER, address)
+
+
+def record_failed_sign_ins(user_id: int, failures: int, address: str) -> SecurityNotice | None:
+    """The notice the owner sees at the next sign-in (and any account channel sends). Idempotent per
+    window: a retried task adds no second notice."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return None
+    since = timezone.now() - datetime.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_S)
+    existing = SecurityNotice.objects.filter(
+        user=user, kind=SecurityNotice.Kind.FAILED_SIGN_INS, created_at__gte=since
+    ).first()
+    if existing is not None:
+        return existing
+    return SecurityNotice.objects.create(
+        user=user, kind=SecurityNotice.Kind.FAILED_SIGN_INS, failures=failures, address=address
+    )
+
+
+def take_unread_notices(user: User) -> list[SecurityNotice]:
+    """The user's unread security notices, marked read (shown once, after sign-in)."""
+    notices = list(SecurityNotice.objects.filter(user=user, read_at__isnull=True).order_by("created_at"))
+    if notices:
+        SecurityNotice.objects.filter(pk__in=[n.pk for n in notices]).update(read_at=timezone.now())
+    return notices
 
 
 def signed_in_user(request: HttpRequest) -> User:

@@ -5,6 +5,7 @@ from brightkitchen.accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("login/", views.login_view, name="login"),
+    path("captcha/<str:key>.png", views.captcha_view, name="captcha"),
     path("logout/", views.logout_view, name="logout"),
     path("tokens/", views.tokens_view, name="tokens"),
     path("tokens/<str:key_id>/revoke/", views.revoke_token_view, name="revoke_token"),

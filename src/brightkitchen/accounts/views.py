@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -11,9 +11,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
 
-from brightkitchen.accounts import services
+from brightkitchen.accounts import captcha, services
 from brightkitchen.accounts.forms import LoginForm, TokenForm
 from brightkitchen.core.errors import FieldError
+from brightkitchen.core.forms import show_field_error
 
 
 @login_not_required
@@ -27,21 +28,66 @@ def login_view(request: HttpRequest) -> HttpResponse:
         next_url = ""
     form = LoginForm(request.POST or None)
     status = 200
+    retry_after = 0
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        asked = bool(data["captcha_key"])
+        captcha_ok = asked and captcha.check(data["captcha_key"], data["captcha"])
         try:
-            user = services.sign_in(request, form.cleaned_data["username"], form.cleaned_data["password"])
-        except services.LoginThrottled:
-            form.add_error(None, _("Too many failed attempts. Wait a quarter of an hour and try again."))
+            user = services.sign_in(request, data["username"], data["password"], captcha_ok=captcha_ok)
+        except services.LoginThrottled as exc:
+            retry_after = exc.retry_after
+            form.add_error(
+                None,
+                _("Too many failed attempts from here. Wait %(seconds)s seconds and try again.")
+                % {"seconds": retry_after},
+            )
             status = 429
+        except services.CaptchaRequired:
+            form.add_error(
+                "captcha",
+                _("The answer is wrong; try the new picture.")
+                if asked
+                else _("This account had several failed sign-ins: enter the sum in the picture as well."),
+            )
+            status = 400
         else:
             if user is not None:
                 login(request, user)
+                for notice in services.take_unread_notices(user):
+                    messages.warning(request, notice.message)
                 return redirect(next_url or resolve_url("core:home"))
             form.add_error(None, _("The user name or password is wrong."))
             status = 400
     elif request.method == "POST":
         status = 400
-    return render(request, "accounts/login.html", {"form": form, "next": next_url}, status=status)
+    captcha_key = ""
+    username = form.data.get("username", "") if form.is_bound else ""
+    if username and services.captcha_needed(str(username)):
+        captcha_key = captcha.new_challenge()
+        shown = request.POST.copy()  # the new picture's key, and no stale answer
+        shown["captcha_key"] = captcha_key
+        shown["captcha"] = ""
+        form.data = shown
+    response = render(
+        request,
+        "accounts/login.html",
+        {"form": form, "next": next_url, "captcha_key": captcha_key},
+        status=status,
+    )
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+@login_not_required
+@never_cache
+def captcha_view(request: HttpRequest, key: str) -> HttpResponse:
+    """The picture of a sign-in CAPTCHA challenge (404 once used or expired)."""
+    png = captcha.render(key)
+    if png is None:
+        raise Http404
+    return HttpResponse(png, content_type="image/png")
 
 
 @require_POST
@@ -61,7 +107,7 @@ def tokens_view(request: HttpRequest) -> HttpResponse:
                 form.cleaned_data["expires_in_days"],
             )
         except FieldError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            show_field_error(form, exc)
         else:
             form = TokenForm()
     return render(

@@ -228,8 +228,14 @@ if TESTING and env_bool("BRIGHTKITCHEN_ZEAL", True):
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
-# Login rate limiting: failures allowed per (username) and per (client address) within the window.
-LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
+# Sign-in throttle (accounts.services.sign_in): growing delays per account-and-address pair, the offline
+# CAPTCHA on an account after repeated failures from anywhere (never a lockout of the right password),
+# and a limit per address over all accounts.
+LOGIN_DELAY_AFTER = int(os.environ.get("LOGIN_DELAY_AFTER", "3"))
+LOGIN_DELAY_BASE_S = int(os.environ.get("LOGIN_DELAY_BASE_S", "1"))
+LOGIN_DELAY_MAX_S = int(os.environ.get("LOGIN_DELAY_MAX_S", "900"))
+LOGIN_CAPTCHA_AFTER = int(os.environ.get("LOGIN_CAPTCHA_AFTER", "5"))
+LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_MAX_FAILURES_PER_ADDRESS", "100"))
 LOGIN_FAILURE_WINDOW_S = int(os.environ.get("LOGIN_FAILURE_WINDOW_S", "900"))
 
 SESSION_COOKIE_HTTPONLY = True

@@ -1,17 +1,29 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
-from django.http import HttpRequest
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from brightkitchen.accounts.roles import Role
+from brightkitchen.core.roles import Role
 
 
 class OperatorAdminSite(admin.AdminSite):
     site_header = _("BrightKitchen administration")
     site_title = _("BrightKitchen")
     index_title = _("Platform operation")
+
+    def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        """No sign-in form of the admin's own: it would check passwords outside the sign-in throttle
+        and CAPTCHA (accounts.services.sign_in). The platform's sign-in page is the one way in."""
+        from django.contrib.auth.views import redirect_to_login  # needs the apps loaded
+
+        target = request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index", current_app=self.name)
+        return redirect_to_login(target, login_url=reverse("accounts:login"))
 
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user

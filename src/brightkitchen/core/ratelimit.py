@@ -1,9 +1,12 @@
 """Fixed-window counters in the shared cache (Redis in production, files in the embedded run), so
-every web process sees the same counts. Used for sign-in failures and, later, public forms."""
+every web process sees the same counts. Used for sign-in failures (per address, per account and
+per account-and-address pair, with growing delays), display-link guesses and public forms."""
 
 from __future__ import annotations
 
 import hashlib
+import math
+import time
 
 from django.core.cache import cache
 
@@ -34,3 +37,16 @@ def reset(bucket: str, ident: str) -> None:
 
 def exceeded(bucket: str, idents: list[str], limit: int) -> bool:
     return any(hits(bucket, ident) >= limit for ident in idents)
+
+
+def block(bucket: str, ident: str, seconds: int) -> None:
+    """Refuse `ident` for the next `seconds` (a growing delay: the caller decides how long)."""
+    cache.set(_key("until:" + bucket, ident), time.time() + seconds, timeout=seconds + 1)
+
+
+def blocked_for(bucket: str, ident: str) -> int:
+    """Whole seconds left of a block set with `block` (0 when none)."""
+    until = cache.get(_key("until:" + bucket, ident))
+    if until is None:
+        return 0
+    return max(0, math.ceil(float(until) - time.time()))

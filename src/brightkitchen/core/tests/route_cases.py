@@ -32,12 +32,33 @@ class RouteCase:
     right_status: int = 200
     follow: bool = False
     multipart: bool = False  # an API route taking form fields and files, not JSON
+    # Users of county A whose role also may use the route (exempt from `test_wrong_role`).
+    also_allowed: tuple[str, ...] = ()
     # What proves county A's data is in an answer (default: A's school, canteen and licence number).
     markers: Callable[[World], list[str]] = field(default=lambda w: w.markers("a"))
 
     @property
     def is_api(self) -> bool:
         return self.route.startswith("api ")
+
+    def wrong_roles(self) -> list[str]:
+        """Users of county A (the right jurisdiction) whose role is wrong for this route: canteen staff
+        on a regulator's or a bureau's route, a parent (public user) and a supplier anywhere, the
+        education bureau on market-regulation writes, canteen staff on a principal's writes."""
+        if self.kind in (Kind.SELF, Kind.PUBLIC):
+            return []
+        wrong = ["public", "supplier_a"]
+        if self.kind != Kind.LIST:  # a list may rightly show staff their own canteen
+            if self.right in REGULATORS or self.right == "edu_a":
+                wrong.append("staff_a")
+            if self.right in REGULATORS and self.kind == Kind.WRITE:
+                wrong.append("edu_a")
+            if self.right == "principal_a" and self.kind == Kind.WRITE:
+                wrong.append("staff_a")
+        return [w for w in wrong if w != self.right and w not in self.also_allowed]
+
+
+REGULATORS = frozenset({"regulator_a", "city_regulator", "province_regulator"})
 
 
 def _region_a(w: World) -> list[str]:
@@ -46,6 +67,12 @@ def _region_a(w: World) -> list[str]:
 
 def _token_a(w: World) -> list[str]:
     return ["甲的令牌"]
+
+
+def _captcha() -> str:
+    from brightkitchen.accounts import captcha
+
+    return captcha.new_challenge()
 
 
 def A_SCHOOL(w: World) -> int:
@@ -70,6 +97,7 @@ CASES: list[RouteCase] = [
     RouteCase("page core:healthz", Kind.PUBLIC, lambda w: "/healthz"),
     RouteCase("page core:metrics", Kind.PUBLIC, lambda w: "/metrics"),
     RouteCase("page accounts:login", Kind.PUBLIC, lambda w: "/accounts/login/"),
+    RouteCase("page accounts:captcha", Kind.PUBLIC, lambda w: f"/accounts/captcha/{_captcha()}.png"),
     RouteCase(
         "page accounts:logout", Kind.SELF, lambda w: "/accounts/logout/", method="POST", right_status=302
     ),
