@@ -13,10 +13,11 @@ Region codes are hierarchical (44 → 4401 → 440103), so "inside my jurisdicti
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar, cast
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
 from django.http import Http404
 
@@ -87,11 +88,21 @@ def _compute_scope(user: Any) -> Scope:
     return Scope(role=role)
 
 
+def region_and_above(region_code: str) -> list[str]:
+    """The region and its ancestors' codes, nearest first (440103 → 440103, 4401, 44)."""
+    lengths = [n for n in (12, 9, 6, 4, 2) if n <= len(region_code)]
+    return [region_code[:n] for n in lengths]
+
+
 @dataclass(frozen=True)
 class ScopeRule:
     """How a model reaches each kind of jurisdiction anchor, and who may act on it.
 
     A path left as None means holders of that kind of anchor never see the model's rows.
+
+    `applies_below`: a row belongs to the bureau of the region its `region` path names and applies in
+    every region below it (a province's checklist is used in each county). A region anchor then sees
+    the rows of its jurisdiction and those of the regions above it, and changes only its own region's.
     """
 
     region: str | None = None
@@ -100,6 +111,7 @@ class ScopeRule:
     supplier: str | None = None
     view_roles: frozenset[Role] = STAFF_ROLES
     change_roles: frozenset[Role] = frozenset({Role.OPERATOR})
+    applies_below: bool = False
 
     def allows(self, role: Role | None, action: Action) -> bool:
         if role is None:
@@ -107,12 +119,17 @@ class ScopeRule:
         roles = self.view_roles if action == Action.VIEW else self.change_roles
         return role in roles or role == Role.OPERATOR
 
-    def filter_for(self, scope: Scope) -> models.Q | None:
+    def filter_for(self, scope: Scope, action: Action = Action.VIEW) -> models.Q | None:
         """The row filter for a scope, or None when the scope reaches no rows of this model."""
         if scope.everything:
             return models.Q()
         if scope.region_prefix and self.region:
-            return models.Q(**{f"{self.region}__startswith": scope.region_prefix})
+            if self.applies_below and action == Action.CHANGE:
+                return models.Q(**{self.region: scope.region_prefix})
+            below = models.Q(**{f"{self.region}__startswith": scope.region_prefix})
+            if self.applies_below:
+                return below | models.Q(**{f"{self.region}__in": region_and_above(scope.region_prefix)})
+            return below
         if scope.school_id is not None and self.school:
             return models.Q(**{self.school: scope.school_id})
         if scope.canteen_id is not None and self.canteen:
@@ -121,20 +138,62 @@ class ScopeRule:
             return models.Q(**{self.supplier: scope.supplier_id})
         return None
 
+    def paths(self) -> list[str]:
+        return [p for p in (self.region, self.school, self.canteen, self.supplier) if p]
+
+
+_MANY_PATHS: dict[tuple[type[models.Model], str], bool] = {}
+
+
+def _crosses_many(model: type[models.Model], path: str) -> bool:
+    """Whether a lookup path runs through a one-to-many or many-to-many relation (one row can then match
+    several times, so the scope selects by key instead of joining)."""
+    key = (model, path)
+    if key not in _MANY_PATHS:
+        many, current = False, model
+        for name in path.split("__"):
+            try:
+                f = current._meta.get_field(name)
+            except Exception:  # a lookup or transform, not a field: the path ends here
+                break
+            if f.one_to_many or f.many_to_many:
+                many = True
+            if not f.is_relation or f.related_model is None:
+                break
+            current = f.related_model
+        _MANY_PATHS[key] = many
+    return _MANY_PATHS[key]
+
 
 _M = TypeVar("_M", bound=models.Model)
 
 
 class ScopedQuerySet(models.QuerySet[_M], Generic[_M]):
+    # The (scope, action) this queryset was narrowed to by `visible_to`; None until then. Carried
+    # through every clone, so `get_visible_or_404` can refuse a queryset that was never scoped.
+    _bk_scoped_for: tuple[Scope, Action] | None = None
+
+    def _clone(self) -> Self:
+        clone = super()._clone()  # type: ignore[misc]
+        clone._bk_scoped_for = self._bk_scoped_for
+        return cast(Self, clone)
+
     def visible_to(self, user: AnyUser | None, action: Action = Action.VIEW) -> Self:
         rule: ScopeRule = self.model.scope_rule  # type: ignore[attr-defined]
         scope = scope_of(user)
         if not rule.allows(scope.role, action):
-            return self.none()
-        condition = rule.filter_for(scope)
-        if condition is None:
-            return self.none()
-        return self.filter(condition)
+            scoped = self.none()
+        else:
+            condition = rule.filter_for(scope, action)
+            if condition is None:
+                scoped = self.none()
+            elif any(_crosses_many(self.model, p) for p in rule.paths()):
+                keys = self.model._default_manager.filter(condition).values("pk")
+                scoped = self.filter(pk__in=keys)
+            else:
+                scoped = self.filter(condition)
+        scoped._bk_scoped_for = (scope, action)
+        return scoped
 
 
 class ScopedManager(models.Manager[_M], Generic[_M]):
@@ -155,17 +214,47 @@ class ScopedModel(models.Model):
 
 
 def get_visible_or_404(
-    queryset: models.QuerySet[_M], user: AnyUser | None, action: Action = Action.VIEW, **lookup: Any
+    source: type[_M] | ScopedQuerySet[_M],
+    user: AnyUser | None,
+    action: Action = Action.VIEW,
+    *,
+    related: Sequence[str] = (),
+    prefetch: Sequence[str] = (),
+    **lookup: Any,
 ) -> _M:
     """One row the user may act on. Outside the jurisdiction: 404 (existence is not revealed);
-    visible but not changeable: 403. `queryset` must come from a `ScopedManager`."""
+    visible but not changeable: 403.
+
+    `source` is the model (the usual case; `related` / `prefetch` load what the caller reads), or a
+    queryset a selector built from `visible_to(user)` (with its annotations). A queryset that was
+    never scoped for this user (`Model.objects.all()`, `Model.objects.select_related(...)`) is
+    refused with `ImproperlyConfigured`: nothing reaches a row except through the model's scope."""
+    if isinstance(source, type):
+        manager: ScopedManager[_M] = source._default_manager  # type: ignore[assignment]
+        base: ScopedQuerySet[_M] = manager.get_queryset()
+    else:
+        base = source
+        scoped_for = getattr(base, "_bk_scoped_for", None)
+        if scoped_for is None or scoped_for[0] != scope_of(user):
+            raise ImproperlyConfigured(
+                "get_visible_or_404 takes the model, or a queryset built from visible_to(user) for "
+                f"the same user; got an unscoped queryset of {base.model.__name__}"
+            )
+    if related:
+        base = base.select_related(*related)
+    if prefetch:
+        base = base.prefetch_related(*prefetch)
     if any(isinstance(v, int) and not 0 < v < 2**63 for v in lookup.values()):
         raise Http404  # no row has such a key, and the database could not even compare it
-    scoped = cast(ScopedQuerySet[_M], queryset)
-    row = scoped.visible_to(user, action).filter(**lookup).first()
+    scope = scope_of(user)
+    rows = base if base._bk_scoped_for == (scope, action) else base.visible_to(user, action)
+    row = rows.filter(**lookup).first()
     if row is not None:
         return row
-    if action != Action.VIEW and scoped.visible_to(user, Action.VIEW).filter(**lookup).exists():
+    if action == Action.VIEW:
+        raise Http404
+    viewable = base if base._bk_scoped_for == (scope, Action.VIEW) else base.visible_to(user, Action.VIEW)
+    if viewable.filter(**lookup).exists():
         raise PermissionDenied
     raise Http404
 
