@@ -8,7 +8,7 @@ from ninja.pagination import paginate
 
 from brightkitchen.alerts import selectors, services
 from brightkitchen.alerts.models import Alert, ClosedReason, SeverityChoice
-from brightkitchen.core.api import ERRORS, ErrorOut, InputSchema, MappedQuerySet, Pagination
+from brightkitchen.core.api import ERRORS, ErrorOut, InputSchema, MappedQuerySet, Pagination, id_field
 from brightkitchen.core.scoping import Action, get_visible_or_404
 
 router = Router(tags=["alerts"])
@@ -63,7 +63,7 @@ class AlertFilterIn(Schema):
     state: AlertState = Field(AlertState.OPEN, description="open (default), closed or all")
     kind: str = Field("", max_length=64, pattern=r"^[a-z0-9_.:-]*$", description="The rule's key")
     severity: SeverityChoice | None = None
-    canteen: int | None = Field(None, ge=1, le=2**62)
+    canteen: int | None = id_field(None)
     unread: bool | None = Field(None, description="Only unread (true) or only read (false) alerts")
 
 

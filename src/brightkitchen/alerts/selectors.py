@@ -63,7 +63,7 @@ def inbox_for(user: AnyUser, filters: AlertFilters | None = None) -> ScopedQuery
     incident report must not sink below a page of missing certificates), then newest first; each
     annotated with `read_at` (null: unread) for this user."""
     f = filters or AlertFilters()
-    qs = with_read_at(user).visible_to(user, Action.VIEW).filter(_concern_q(scope_of(user)))
+    qs = with_read_at(user).filter(_concern_q(scope_of(user)))
     if f.state == State.OPEN:
         qs = qs.filter(closed_at__isnull=True)
     elif f.state == State.CLOSED:
@@ -90,10 +90,10 @@ _SEVERITY_RANK = Case(
 
 
 def with_read_at(user: AnyUser) -> ScopedQuerySet[Alert]:
-    """Alerts (not yet scoped) with what a page shows of them, and `read_at`: when this user read it."""
+    """The alerts the user may see, with what a page shows of them, and `read_at`: when this user read it."""
     receipts = AlertReceipt.objects.filter(alert=OuterRef("pk"), user_id=user_pk(user))
     qs = (
-        Alert.objects.get_queryset()
+        Alert.objects.visible_to(user)
         .select_related("canteen", "canteen__school", "canteen__school__organisation")
         .annotate(read_at=Subquery(receipts.values("read_at")[:1]))
     )

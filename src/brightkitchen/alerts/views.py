@@ -44,7 +44,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def read(request: HttpRequest, alert_id: int) -> HttpResponse:
-    alert = get_visible_or_404(Alert.objects.all(), request.user, Action.VIEW, pk=alert_id)
+    alert = get_visible_or_404(Alert, request.user, Action.VIEW, pk=alert_id)
     services.mark_read(request.user, alert)
     return _back(request)
 

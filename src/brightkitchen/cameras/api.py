@@ -23,13 +23,19 @@ from brightkitchen.cameras.models import (
     QualityMeasurement,
     SourceKind,
 )
-from brightkitchen.core.api import ERRORS, ErrorOut, InputSchema, MappedQuerySet, Pagination, idempotent
+from brightkitchen.core.api import (
+    ERRORS,
+    ErrorOut,
+    InputSchema,
+    MappedQuerySet,
+    Pagination,
+    id_field,
+    idempotent,
+)
 from brightkitchen.core.errors import FieldError
 from brightkitchen.core.scoping import Action, get_visible_or_404
 
 router = Router(tags=["cameras"])
-
-ID = Field(None, ge=1, le=2**62)
 
 
 class EventOut(Schema):
@@ -131,7 +137,7 @@ class CameraOut(Schema):
 
 
 class CameraFilterIn(Schema):
-    canteen: int | None = ID
+    canteen: int | None = id_field(None)
     status: CameraStatus | None = None
     key_point: KeyPoint | None = None
     enabled: bool | None = None
@@ -146,7 +152,7 @@ class CameraFilterIn(Schema):
 
 
 class CameraIn(InputSchema):
-    canteen_id: int = Field(ge=1, le=2**62)
+    canteen_id: int = id_field()
     name: str = Field(min_length=1, max_length=60)
     key_point: KeyPoint
     source_kind: SourceKind

@@ -157,7 +157,7 @@ def add_camera(
     now: datetime.datetime | None = None,
 ) -> tuple[Camera, bool]:
     """(camera, created). A resubmit with the same submission_key returns the first camera."""
-    canteen = get_visible_or_404(Canteen.objects.all(), user, Action.VIEW, pk=canteen_id)
+    canteen = get_visible_or_404(Canteen, user, Action.VIEW, pk=canteen_id)
     _require_manager(user)
     if submission_key is not None:
         previous = Camera.objects.filter(submission_key=submission_key).first()
@@ -186,7 +186,7 @@ def add_camera(
 
 
 def _locked(user: AnyUser, camera_id: int) -> Camera:
-    get_visible_or_404(Camera.objects.all(), user, Action.CHANGE, pk=camera_id)
+    get_visible_or_404(Camera, user, Action.CHANGE, pk=camera_id)
     return Camera.objects.select_for_update().get(pk=camera_id)
 
 
@@ -261,7 +261,7 @@ def delete_camera(user: AnyUser, camera_id: int) -> None:
 
 def create_display_token(user: AnyUser, canteen_id: int, *, label: str) -> DisplayToken:
     """A new dining-hall display link for a canteen (its managers, its principal, its regulators)."""
-    canteen = get_visible_or_404(Canteen.objects.all(), user, Action.VIEW, pk=canteen_id)
+    canteen = get_visible_or_404(Canteen, user, Action.VIEW, pk=canteen_id)
     _require_manager(user)
     label = clean_text("label", label, 60)
     token = DisplayToken(canteen=canteen, label=label, token=secrets.token_urlsafe(32))
@@ -270,7 +270,7 @@ def create_display_token(user: AnyUser, canteen_id: int, *, label: str) -> Displ
 
 
 def revoke_display_token(user: AnyUser, token_id: int, now: datetime.datetime | None = None) -> DisplayToken:
-    token = get_visible_or_404(DisplayToken.objects.all(), user, Action.CHANGE, pk=token_id)
+    token = get_visible_or_404(DisplayToken, user, Action.CHANGE, pk=token_id)
     _require_manager(user)
     if token.revoked_at is None:
         token.revoked_at = now or timezone.now()
@@ -289,8 +289,9 @@ def rectify_event(
     failing picture check), with the camera's stored snapshot as evidence when one was taken while the
     problem was there. Issued by a bureau of the canteen's jurisdiction (issue_notice checks who); a
     second request for the same event gives the same notice."""
-    qs = CameraHealthEvent.objects.select_related("camera", "notice")
-    event = get_visible_or_404(qs, user, Action.VIEW, pk=event_id)
+    event = get_visible_or_404(
+        CameraHealthEvent, user, Action.VIEW, related=("camera", "notice"), pk=event_id
+    )
     if event.notice is not None:
         return event.notice, False
     camera = event.camera

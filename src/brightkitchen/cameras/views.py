@@ -65,8 +65,9 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def canteen(request: HttpRequest, canteen_id: int) -> HttpResponse:
-    qs = Canteen.objects.select_related("school", "school__organisation")
-    place = get_visible_or_404(qs, request.user, Action.VIEW, pk=canteen_id)
+    place = get_visible_or_404(
+        Canteen, request.user, Action.VIEW, related=("school", "school__organisation"), pk=canteen_id
+    )
     form = AddCameraForm()
     status = 200
     if request.method == "POST":
@@ -215,7 +216,7 @@ def snapshot(request: HttpRequest, camera_id: int) -> HttpResponse:
     camera must be in the user's jurisdiction, or public and within its public hours (for anyone, signed
     in or not). No picture yet: 202 with a placeholder; none to be had: 503; too many requests: 429."""
     if request.user.is_authenticated and not scope_of(request.user).is_empty:
-        camera = get_visible_or_404(Camera.objects.all(), request.user, Action.VIEW, pk=camera_id)
+        camera = get_visible_or_404(Camera, request.user, Action.VIEW, pk=camera_id)
     else:
         found = selectors.public_cameras_now().filter(pk=camera_id).first()
         if found is None:  # not public now: signing in may show it
@@ -306,7 +307,7 @@ def rectify_event(request: HttpRequest, event_id: int) -> HttpResponse:
         notice, created = services.rectify_event(request.user, event_id)
     except FieldError as exc:
         messages.error(request, exc.message)
-        event = get_visible_or_404(CameraHealthEvent.objects.all(), request.user, Action.VIEW, pk=event_id)
+        event = get_visible_or_404(CameraHealthEvent, request.user, Action.VIEW, pk=event_id)
         return redirect("cameras:detail", camera_id=event.camera_id)
     if created:
         messages.success(request, _("Rectification notice issued."))

@@ -45,9 +45,8 @@ def tasks_for(user: AnyUser, box: str = Box.ALL, action: Action = Action.VIEW) -
     """Tasks the user may see, newest first, each annotated with counts of the assignments the user may
     see (`n_total`, `n_awaiting`, `n_answered`, `n_closed`) and `my_state`: the state of the user's own
     organisation's assignment (None when it is not a recipient)."""
-    # The scope path runs through the recipients, so one task can match several times: select by key.
-    visible = DispatchTask.objects.visible_to(user, action).values("pk")
-    qs = DispatchTask.objects.filter(pk__in=visible).select_related("sender", "parent_assignment__task")
+    # The scope path runs through the recipients; visible_to then selects by key (no duplicate rows).
+    qs = DispatchTask.objects.visible_to(user, action).select_related("sender", "parent_assignment__task")
     org = _org_id(user)
     if box == Box.INBOX:
         qs = qs.filter(assignments__recipient_id=org)  # one assignment per recipient: no duplicates

@@ -190,7 +190,7 @@ def create_task(
 
 
 def _locked(user: AnyUser, assignment_id: int) -> DispatchAssignment:
-    get_visible_or_404(DispatchAssignment.objects.all(), user, Action.CHANGE, pk=assignment_id)
+    get_visible_or_404(DispatchAssignment, user, Action.CHANGE, pk=assignment_id)
     return (
         DispatchAssignment.objects.select_for_update(of=("self",))
         .select_related("task", "task__sender", "recipient")

@@ -114,8 +114,13 @@ def new(request: HttpRequest) -> HttpResponse:
 
 
 def _assignment(request: HttpRequest, assignment_id: int) -> DispatchAssignment:
-    qs = DispatchAssignment.objects.select_related("task", "task__sender", "recipient")
-    return get_visible_or_404(qs, request.user, Action.VIEW, pk=assignment_id)
+    return get_visible_or_404(
+        DispatchAssignment,
+        request.user,
+        Action.VIEW,
+        related=("task", "task__sender", "recipient"),
+        pk=assignment_id,
+    )
 
 
 @require_http_methods(["GET", "POST"])

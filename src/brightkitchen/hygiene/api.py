@@ -12,7 +12,16 @@ from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 from ninja.pagination import paginate
 
 from brightkitchen.core import uploads
-from brightkitchen.core.api import ERRORS, Day, ErrorOut, InputSchema, MappedQuerySet, Pagination, idempotent
+from brightkitchen.core.api import (
+    ERRORS,
+    Day,
+    ErrorOut,
+    InputSchema,
+    MappedQuerySet,
+    Pagination,
+    id_field,
+    idempotent,
+)
 from brightkitchen.core.scoping import Action, get_visible_or_404
 from brightkitchen.hygiene import selectors, services
 from brightkitchen.hygiene.models import CleaningTarget, HygieneKind, HygieneRecord
@@ -68,7 +77,7 @@ class HygieneOut(Schema):
 
 
 class HygieneFilterIn(Schema):
-    canteen: int | None = Field(None, ge=1, le=2**62)
+    canteen: int | None = id_field(None)
     kind: HygieneKind | None = None
     date_from: Day | None = None
     date_to: Day | None = None
@@ -126,8 +135,9 @@ def create_record(
     summary="One hygiene record",
 )
 def get_record(request: HttpRequest, record_id: int) -> Any:
-    qs = HygieneRecord.objects.select_related("canteen")
-    return HygieneOut.of(get_visible_or_404(qs, request.user, Action.VIEW, pk=record_id))
+    return HygieneOut.of(
+        get_visible_or_404(HygieneRecord, request.user, Action.VIEW, related=("canteen",), pk=record_id)
+    )
 
 
 @router.get(
@@ -136,5 +146,5 @@ def get_record(request: HttpRequest, record_id: int) -> Any:
     summary="The record's photo (JPEG); ?thumbnail=true for the small one",
 )
 def record_photo(request: HttpRequest, record_id: int, thumbnail: bool = False) -> HttpResponseBase:
-    record = get_visible_or_404(HygieneRecord.objects.all(), request.user, Action.VIEW, pk=record_id)
+    record = get_visible_or_404(HygieneRecord, request.user, Action.VIEW, pk=record_id)
     return uploads.serve(record.photo_thumbnail if thumbnail and record.photo_thumbnail else record.photo)

@@ -33,8 +33,9 @@ def index(request: HttpRequest) -> HttpResponseBase:
 
 @require_http_methods(["GET", "POST"])
 def ledger(request: HttpRequest, canteen_id: int) -> HttpResponse:
-    qs = Canteen.objects.select_related("school", "school__organisation")
-    canteen = get_visible_or_404(qs, request.user, Action.VIEW, pk=canteen_id)
+    canteen = get_visible_or_404(
+        Canteen, request.user, Action.VIEW, related=("school", "school__organisation"), pk=canteen_id
+    )
     kind = request.POST.get("kind") or request.GET.get("kind") or HygieneKind.CLEANING
     if kind not in HygieneKind.values:
         kind = HygieneKind.CLEANING
@@ -67,6 +68,6 @@ def ledger(request: HttpRequest, canteen_id: int) -> HttpResponse:
 
 @require_GET
 def photo(request: HttpRequest, record_id: int) -> HttpResponseBase:
-    record = get_visible_or_404(HygieneRecord.objects.all(), request.user, Action.VIEW, pk=record_id)
+    record = get_visible_or_404(HygieneRecord, request.user, Action.VIEW, pk=record_id)
     thumbnail = request.GET.get("thumbnail") and record.photo_thumbnail
     return uploads.serve(record.photo_thumbnail if thumbnail else record.photo)

@@ -9,14 +9,21 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from brightkitchen.core.api import ERRORS, ErrorOut, InputSchema, MappedQuerySet, Pagination, idempotent
+from brightkitchen.core.api import (
+    ERRORS,
+    ErrorOut,
+    InputSchema,
+    MappedQuerySet,
+    Pagination,
+    id_field,
+    idempotent,
+)
 from brightkitchen.core.scoping import Action, get_visible_or_404
 from brightkitchen.incidents import selectors, services
 from brightkitchen.incidents.models import IncidentProgress, IncidentReport, IncidentStatus
 
 router = Router(tags=["incidents"])
 
-ID = Field(ge=1, le=2**62)
 PEOPLE = Field(ge=0, le=services.MAX_PEOPLE)
 
 
@@ -89,7 +96,7 @@ class IncidentOut(Schema):
 
 
 class IncidentFilterIn(Schema):
-    canteen: int | None = Field(None, ge=1, le=2**62)
+    canteen: int | None = id_field(None)
     status: IncidentStatus | None = None
 
     def filters(self) -> selectors.IncidentFilters:
@@ -97,7 +104,7 @@ class IncidentFilterIn(Schema):
 
 
 class IncidentIn(InputSchema):
-    canteen_id: int = ID
+    canteen_id: int = id_field()
     onset_at: datetime.datetime
     place: str = Field(min_length=1, max_length=100)
     affected: int = Field(ge=1, le=services.MAX_PEOPLE)
@@ -122,8 +129,16 @@ class CloseIn(InputSchema):
 
 
 def _one(request: HttpRequest, incident_id: int) -> IncidentOut:
-    qs = IncidentReport.objects.select_related("canteen").prefetch_related("progress__recorded_by")
-    return IncidentOut.of(get_visible_or_404(qs, request.user, Action.VIEW, pk=incident_id))
+    return IncidentOut.of(
+        get_visible_or_404(
+            IncidentReport,
+            request.user,
+            Action.VIEW,
+            related=("canteen",),
+            prefetch=("progress__recorded_by",),
+            pk=incident_id,
+        )
+    )
 
 
 @router.get("/incidents", response=list[IncidentOut], summary="Incident reports (open ones first)")

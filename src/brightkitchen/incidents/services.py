@@ -16,7 +16,8 @@ from brightkitchen.core.idempotency import create_once
 from brightkitchen.core.scoping import Action, AnyUser, get_visible_or_404
 from brightkitchen.core.validation import acting_user, clean_text
 from brightkitchen.incidents.models import IncidentProgress, IncidentReport, IncidentStatus
-from brightkitchen.records.services import CLOCK_SKEW, canteen_for_recording
+from brightkitchen.records.services import CLOCK_SKEW
+from brightkitchen.schools.services import canteen_for_recording
 
 MAX_PEOPLE = 100_000
 # A report may be filed for symptoms that began up to this long ago (older is a typing error).
@@ -113,7 +114,7 @@ def create_incident(
 
 
 def _open_for_change(user: AnyUser, incident_id: int, field: str) -> IncidentReport:
-    get_visible_or_404(IncidentReport.objects.all(), user, Action.CHANGE, pk=incident_id)
+    get_visible_or_404(IncidentReport, user, Action.CHANGE, pk=incident_id)
     report = IncidentReport.objects.select_for_update().get(pk=incident_id)
     if report.status != IncidentStatus.OPEN:
         raise Conflict(field, _("This incident is closed."))

@@ -34,8 +34,9 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def new(request: HttpRequest, canteen_id: int) -> HttpResponse:
-    qs = Canteen.objects.select_related("school", "school__organisation")
-    canteen = get_visible_or_404(qs, request.user, Action.VIEW, pk=canteen_id)
+    canteen = get_visible_or_404(
+        Canteen, request.user, Action.VIEW, related=("school", "school__organisation"), pk=canteen_id
+    )
     if not _may_change(request):
         raise PermissionDenied
     now = timezone.localtime()
@@ -62,8 +63,13 @@ def new(request: HttpRequest, canteen_id: int) -> HttpResponse:
 
 @require_GET
 def detail(request: HttpRequest, incident_id: int) -> HttpResponse:
-    qs = IncidentReport.objects.select_related("canteen", "canteen__school__organisation")
-    report = get_visible_or_404(qs, request.user, Action.VIEW, pk=incident_id)
+    report = get_visible_or_404(
+        IncidentReport,
+        request.user,
+        Action.VIEW,
+        related=("canteen", "canteen__school__organisation"),
+        pk=incident_id,
+    )
     context = {
         "report": report,
         "progress": selectors.progress_of(request.user, report).select_related("recorded_by"),
@@ -76,7 +82,7 @@ def detail(request: HttpRequest, incident_id: int) -> HttpResponse:
 
 @require_POST
 def add_progress(request: HttpRequest, incident_id: int) -> HttpResponse:
-    get_visible_or_404(IncidentReport.objects.all(), request.user, Action.VIEW, pk=incident_id)
+    get_visible_or_404(IncidentReport, request.user, Action.VIEW, pk=incident_id)
     form = ProgressForm(request.POST)
     if form.is_valid():
         try:
@@ -92,7 +98,7 @@ def add_progress(request: HttpRequest, incident_id: int) -> HttpResponse:
 
 @require_POST
 def close(request: HttpRequest, incident_id: int) -> HttpResponse:
-    get_visible_or_404(IncidentReport.objects.all(), request.user, Action.VIEW, pk=incident_id)
+    get_visible_or_404(IncidentReport, request.user, Action.VIEW, pk=incident_id)
     form = CloseForm(request.POST)
     if form.is_valid():
         try:

@@ -20,7 +20,16 @@ from pydantic import TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
 from brightkitchen.core import uploads
-from brightkitchen.core.api import ERRORS, Day, ErrorOut, InputSchema, MappedQuerySet, Pagination, idempotent
+from brightkitchen.core.api import (
+    ERRORS,
+    Day,
+    ErrorOut,
+    InputSchema,
+    MappedQuerySet,
+    Pagination,
+    id_field,
+    idempotent,
+)
 from brightkitchen.core.errors import FieldError
 from brightkitchen.core.scoping import Action, get_visible_or_404
 from brightkitchen.inspections import selectors, services
@@ -233,7 +242,7 @@ class ResultIn(InputSchema):
 
 
 class InspectionIn(InputSchema):
-    version_id: int = Field(ge=1, le=2**62)
+    version_id: int = id_field()
     inspected_on: Day
     note: str = Field("", max_length=2000)
     results: str = Field(
@@ -244,7 +253,7 @@ class InspectionIn(InputSchema):
 
 
 class InspectionFilterIn(Schema):
-    canteen: int | None = Field(None, ge=1, le=2**62)
+    canteen: int | None = id_field(None)
     year: int | None = Field(None, ge=2000, le=2099)
 
 
@@ -455,5 +464,5 @@ def get_inspection(request: HttpRequest, inspection_id: int) -> Any:
     summary="An evidence photo (JPEG); ?thumbnail=true for the small one",
 )
 def photo(request: HttpRequest, photo_id: int, thumbnail: bool = False) -> HttpResponseBase:
-    item = get_visible_or_404(InspectionPhoto.objects.all(), request.user, Action.VIEW, pk=photo_id)
+    item = get_visible_or_404(InspectionPhoto, request.user, Action.VIEW, pk=photo_id)
     return uploads.serve(item.thumbnail if thumbnail and item.thumbnail else item.photo)

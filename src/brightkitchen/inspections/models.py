@@ -8,7 +8,7 @@ made against."""
 
 from __future__ import annotations
 
-from typing import ClassVar, Generic, Self, TypeVar
+from typing import ClassVar, TypeVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -17,8 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from brightkitchen.accounts.roles import Role
 from brightkitchen.core.models import AuditedModel
-from brightkitchen.core.scoping import Action, AnyUser, ScopedManager, ScopedQuerySet, ScopeRule, scope_of
-from brightkitchen.regions.selectors import region_prefixes
+from brightkitchen.core.scoping import ScopedManager, ScopeRule
 from brightkitchen.schools.models import DynamicGrade
 
 _M = TypeVar("_M", bound=models.Model)
@@ -40,35 +39,17 @@ class Outcome(models.TextChoices):
     NOT_APPLICABLE = "na", _("Not applicable")
 
 
-class TemplateQuerySet(ScopedQuerySet[_M], Generic[_M]):
-    """Templates (and their versions and items) are scoped by the owning bureau's region, in both
-    directions: a regulator sees the templates of its own region and below (its jurisdiction) and those
-    of the bureaus above it (a province template applies in every county). Only regulators of the owning
-    region change a template. Each model names its path to the owning bureau in `owner_path`."""
-
-    def visible_to(self, user: AnyUser | None, action: Action = Action.VIEW) -> Self:
-        rule: ScopeRule = self.model.scope_rule  # type: ignore[attr-defined]
-        scope = scope_of(user)
-        if not rule.allows(scope.role, action):
-            return self.none()
-        if scope.everything:
-            return self.all()
-        if not scope.region_prefix:
-            return self.none()
-        region = f"{self.model.owner_path}region_id"  # type: ignore[attr-defined]
-        if action == Action.CHANGE:
-            return self.filter(**{region: scope.region_prefix})
-        below = models.Q(**{f"{self.model.owner_path}region__code__startswith": scope.region_prefix})  # type: ignore[attr-defined]
-        above = models.Q(**{f"{region}__in": region_prefixes(scope.region_prefix)})
-        return self.filter(below | above)
-
-
-class TemplateManager(ScopedManager[_M], Generic[_M]):
-    def get_queryset(self) -> TemplateQuerySet[_M]:
-        return TemplateQuerySet(self.model, using=self._db)
-
-
-_TEMPLATE_RULE = ScopeRule(view_roles=INSPECTOR_ROLES, change_roles=INSPECTOR_ROLES)
+def _template_rule(owner_path: str) -> ScopeRule:
+    """Templates (and their versions and items) belong to the owning bureau's region and apply below
+    it: a regulator sees the templates of its own region and below (its jurisdiction) and those of the
+    bureaus above it (a province template applies in every county); only regulators of the owning
+    region change one."""
+    return ScopeRule(
+        region=f"{owner_path}region__code",
+        view_roles=INSPECTOR_ROLES,
+        change_roles=INSPECTOR_ROLES,
+        applies_below=True,
+    )
 
 
 class ChecklistTemplate(AuditedModel):
@@ -83,9 +64,8 @@ class ChecklistTemplate(AuditedModel):
     )
     submission_key = models.UUIDField(_("submission key"), unique=True, null=True, blank=True, editable=False)
 
-    objects: ClassVar[TemplateManager[ChecklistTemplate]] = TemplateManager()  # type: ignore[assignment]
-    owner_path: ClassVar[str] = "owner__"
-    scope_rule = _TEMPLATE_RULE
+    objects: ClassVar[ScopedManager[ChecklistTemplate]] = ScopedManager()  # type: ignore[assignment]
+    scope_rule = _template_rule("owner__")
 
     class Meta:
         verbose_name = _("inspection checklist")
@@ -105,9 +85,8 @@ class TemplateVersion(AuditedModel):
     number = models.PositiveIntegerField(_("version"))
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
 
-    objects: ClassVar[TemplateManager[TemplateVersion]] = TemplateManager()  # type: ignore[assignment]
-    owner_path: ClassVar[str] = "template__owner__"
-    scope_rule = _TEMPLATE_RULE
+    objects: ClassVar[ScopedManager[TemplateVersion]] = ScopedManager()  # type: ignore[assignment]
+    scope_rule = _template_rule("template__owner__")
 
     class Meta:
         verbose_name = _("checklist version")
@@ -144,9 +123,8 @@ class TemplateItem(AuditedModel):
         _("weight (points)"), default=1, validators=[MinValueValidator(1), MaxValueValidator(MAX_WEIGHT)]
     )
 
-    objects: ClassVar[TemplateManager[TemplateItem]] = TemplateManager()  # type: ignore[assignment]
-    owner_path: ClassVar[str] = "version__template__owner__"
-    scope_rule = _TEMPLATE_RULE
+    objects: ClassVar[ScopedManager[TemplateItem]] = ScopedManager()  # type: ignore[assignment]
+    scope_rule = _template_rule("version__template__owner__")
 
     class Meta:
         verbose_name = _("checklist item")

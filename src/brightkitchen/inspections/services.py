@@ -100,7 +100,7 @@ def _draft_locked(template: ChecklistTemplate) -> tuple[TemplateVersion, bool]:
 def draft_of(user: AnyUser, template_id: int) -> tuple[TemplateVersion, bool]:
     """(draft, created). The version to edit: the template's draft, or a new one copied from its latest
     published version (which stays frozen)."""
-    template = get_visible_or_404(ChecklistTemplate.objects.all(), user, Action.CHANGE, pk=template_id)
+    template = get_visible_or_404(ChecklistTemplate, user, Action.CHANGE, pk=template_id)
     with transaction.atomic():
         return _draft_locked(template)
 
@@ -138,9 +138,7 @@ def add_item(
     order: int | None = None,
 ) -> TemplateItem:
     """Add an item to a draft; on a published (frozen) version the item goes to the next draft."""
-    version = get_visible_or_404(
-        TemplateVersion.objects.select_related("template"), user, Action.CHANGE, pk=version_id
-    )
+    version = get_visible_or_404(TemplateVersion, user, Action.CHANGE, related=("template",), pk=version_id)
     code = _code(code)
     text = clean_text("text", text, 300)
     weight = _weight(weight)
@@ -170,9 +168,7 @@ class ItemChanges:
 
 def _item_in_draft(user: AnyUser, item_id: int) -> TemplateItem:
     """The item to edit: itself in a draft, else its copy (same code) in the template's draft."""
-    item = get_visible_or_404(
-        TemplateItem.objects.select_related("version__template"), user, Action.CHANGE, pk=item_id
-    )
+    item = get_visible_or_404(TemplateItem, user, Action.CHANGE, related=("version__template",), pk=item_id)
     target = _editable(item.version)
     if target.pk == item.version_id:
         return item
@@ -212,7 +208,7 @@ def remove_item(user: AnyUser, item_id: int) -> TemplateVersion:
 def publish(user: AnyUser, version_id: int, now: datetime.datetime | None = None) -> TemplateVersion:
     """Publish a draft: inspections may use it from now on, and it is frozen."""
     with transaction.atomic():
-        get_visible_or_404(TemplateVersion.objects.all(), user, Action.CHANGE, pk=version_id)
+        get_visible_or_404(TemplateVersion, user, Action.CHANGE, pk=version_id)
         version = TemplateVersion.objects.select_for_update().get(pk=version_id)
         if not version.is_draft:
             raise Conflict("version", _("This version is already published."))
@@ -295,8 +291,9 @@ def submit_inspection(
     published version of a checklist it may see: every item's outcome, notes and photos (keyed by item
     code). In the same transaction the canteen's grades are written and each failed item opens a
     rectification notice with that item's photos."""
-    qs = Canteen.objects.select_related("school", "school__organisation")
-    canteen = get_visible_or_404(qs, user, Action.VIEW, pk=canteen_id)
+    canteen = get_visible_or_404(
+        Canteen, user, Action.VIEW, related=("school", "school__organisation"), pk=canteen_id
+    )
     person = _inspector(user)
     if submission_key is not None:
         previous = Inspection.objects.filter(submission_key=submission_key).first()

@@ -133,8 +133,9 @@ def add_item(request: HttpRequest, version_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def edit_item(request: HttpRequest, item_id: int) -> HttpResponse:
-    qs = TemplateItem.objects.select_related("version", "version__template")
-    item = get_visible_or_404(qs, request.user, Action.CHANGE, pk=item_id)
+    item = get_visible_or_404(
+        TemplateItem, request.user, Action.CHANGE, related=("version", "version__template"), pk=item_id
+    )
     initial = {
         "code": item.code,
         "text": item.text,
@@ -167,7 +168,7 @@ def remove_item(request: HttpRequest, item_id: int) -> HttpResponse:
         draft = services.remove_item(request.user, item_id)
     except FieldError as exc:
         messages.error(request, exc.message)
-        item = get_visible_or_404(TemplateItem.objects.all(), request.user, Action.VIEW, pk=item_id)
+        item = get_visible_or_404(TemplateItem, request.user, Action.VIEW, pk=item_id)
         return redirect("inspections:version", item.version_id)
     messages.success(request, _("Item removed."))
     return redirect("inspections:version", draft.pk)
@@ -189,8 +190,9 @@ def publish(request: HttpRequest, version_id: int) -> HttpResponse:
 
 
 def _canteen_to_inspect(request: HttpRequest, canteen_id: int) -> Canteen:
-    qs = Canteen.objects.select_related("school", "school__organisation")
-    canteen = get_visible_or_404(qs, request.user, Action.VIEW, pk=canteen_id)
+    canteen = get_visible_or_404(
+        Canteen, request.user, Action.VIEW, related=("school", "school__organisation"), pk=canteen_id
+    )
     if not _is_inspector(request.user):
         raise PermissionDenied
     return canteen
@@ -254,5 +256,5 @@ def detail(request: HttpRequest, inspection_id: int) -> HttpResponse:
 
 @require_GET
 def photo(request: HttpRequest, photo_id: int) -> HttpResponseBase:
-    item = get_visible_or_404(InspectionPhoto.objects.all(), request.user, Action.VIEW, pk=photo_id)
+    item = get_visible_or_404(InspectionPhoto, request.user, Action.VIEW, pk=photo_id)
     return uploads.serve(item.thumbnail if request.GET.get("thumbnail") and item.thumbnail else item.photo)

@@ -10,7 +10,16 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from brightkitchen.core.api import ERRORS, Day, ErrorOut, InputSchema, MappedQuerySet, Pagination, idempotent
+from brightkitchen.core.api import (
+    ERRORS,
+    Day,
+    ErrorOut,
+    InputSchema,
+    MappedQuerySet,
+    Pagination,
+    id_field,
+    idempotent,
+)
 from brightkitchen.core.scoping import Action, get_visible_or_404
 from brightkitchen.menus import selectors, services
 from brightkitchen.menus.models import MAX_PORTION_G, MenuItem, WeeklyMenu
@@ -76,14 +85,15 @@ class MenuItemIn(InputSchema):
 
 
 class MenuFilterIn(Schema):
-    canteen: int | None = Field(None, ge=1, le=2**62)
+    canteen: int | None = id_field(None)
     week_start: Day | None = None
     published: bool | None = None
 
 
 def _menu(request: HttpRequest, menu_id: int) -> WeeklyMenu:
-    qs = WeeklyMenu.objects.select_related("canteen").prefetch_related("items")
-    return get_visible_or_404(qs, request.user, Action.VIEW, pk=menu_id)
+    return get_visible_or_404(
+        WeeklyMenu, request.user, Action.VIEW, related=("canteen",), prefetch=("items",), pk=menu_id
+    )
 
 
 @router.get("/menus/menus", response=list[MenuOut], summary="Weekly menus")

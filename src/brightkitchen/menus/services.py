@@ -16,7 +16,8 @@ from brightkitchen.core.idempotency import create_once
 from brightkitchen.core.scoping import Action, AnyUser, get_visible_or_404
 from brightkitchen.core.validation import acting_user, clean_text
 from brightkitchen.menus.models import MAX_ITEMS_PER_MENU, MAX_PORTION_G, MAX_PRICE, MenuItem, WeeklyMenu
-from brightkitchen.records.services import canteen_for_recording, meal_field
+from brightkitchen.records.services import meal_field
+from brightkitchen.schools.services import canteen_for_recording
 
 
 def monday_of(day: datetime.date) -> datetime.date:
@@ -76,7 +77,7 @@ def add_item(
     price: Decimal | str | float | int,
     submission_key: uuid.UUID | None = None,
 ) -> tuple[MenuItem, bool]:
-    menu = get_visible_or_404(WeeklyMenu.objects.select_related("canteen"), user, Action.CHANGE, pk=menu_id)
+    menu = get_visible_or_404(WeeklyMenu, user, Action.CHANGE, related=("canteen",), pk=menu_id)
     meal_value = meal_field(meal).value
     dish = clean_text("dish", dish, 60)
     if isinstance(quantity_g, bool) or not isinstance(quantity_g, int):
@@ -102,7 +103,7 @@ def add_item(
 
 
 def remove_item(user: AnyUser, item_id: int) -> WeeklyMenu:
-    item = get_visible_or_404(MenuItem.objects.select_related("menu"), user, Action.CHANGE, pk=item_id)
+    item = get_visible_or_404(MenuItem, user, Action.CHANGE, related=("menu",), pk=item_id)
     menu = item.menu
     with transaction.atomic():
         item.delete()
@@ -111,7 +112,7 @@ def remove_item(user: AnyUser, item_id: int) -> WeeklyMenu:
 
 def publish_menu(user: AnyUser, menu_id: int, *, now: datetime.datetime | None = None) -> WeeklyMenu:
     """Publishing is idempotent: a second publish keeps the first time."""
-    menu = get_visible_or_404(WeeklyMenu.objects.select_related("canteen"), user, Action.CHANGE, pk=menu_id)
+    menu = get_visible_or_404(WeeklyMenu, user, Action.CHANGE, related=("canteen",), pk=menu_id)
     if menu.published:
         return menu
     if not MenuItem.objects.filter(menu=menu).exists():

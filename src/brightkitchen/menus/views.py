@@ -33,8 +33,9 @@ def _url(canteen_id: int, week: datetime.date) -> str:
 
 @require_http_methods(["GET", "POST"])
 def editor(request: HttpRequest, canteen_id: int) -> HttpResponse:
-    qs = Canteen.objects.select_related("school", "school__organisation")
-    canteen = get_visible_or_404(qs, request.user, Action.VIEW, pk=canteen_id)
+    canteen = get_visible_or_404(
+        Canteen, request.user, Action.VIEW, related=("school", "school__organisation"), pk=canteen_id
+    )
     week = _week(request)
     today = timezone.localdate()
     form = MenuItemForm(
@@ -76,7 +77,7 @@ def editor(request: HttpRequest, canteen_id: int) -> HttpResponse:
 
 @require_POST
 def publish(request: HttpRequest, menu_id: int) -> HttpResponse:
-    menu = get_visible_or_404(WeeklyMenu.objects.all(), request.user, Action.VIEW, pk=menu_id)
+    menu = get_visible_or_404(WeeklyMenu, request.user, Action.VIEW, pk=menu_id)
     try:
         services.publish_menu(request.user, menu_id)
     except FieldError as exc:
@@ -88,7 +89,7 @@ def publish(request: HttpRequest, menu_id: int) -> HttpResponse:
 
 @require_POST
 def remove_item(request: HttpRequest, item_id: int) -> HttpResponse:
-    item = get_visible_or_404(MenuItem.objects.select_related("menu"), request.user, Action.VIEW, pk=item_id)
+    item = get_visible_or_404(MenuItem, request.user, Action.VIEW, related=("menu",), pk=item_id)
     menu = services.remove_item(request.user, item_id)
     messages.success(request, _("Dish removed."))
     return redirect(_url(menu.canteen_id, item.menu.week_start))

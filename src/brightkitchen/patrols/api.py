@@ -17,7 +17,16 @@ from pydantic import TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
 from brightkitchen.core import uploads
-from brightkitchen.core.api import ERRORS, Day, ErrorOut, InputSchema, MappedQuerySet, Pagination, idempotent
+from brightkitchen.core.api import (
+    ERRORS,
+    Day,
+    ErrorOut,
+    InputSchema,
+    MappedQuerySet,
+    Pagination,
+    id_field,
+    idempotent,
+)
 from brightkitchen.core.errors import FieldError
 from brightkitchen.core.scoping import Action, get_visible_or_404
 from brightkitchen.patrols import selectors, services
@@ -31,8 +40,6 @@ from brightkitchen.patrols.models import (
 from brightkitchen.rectifications.models import DEFAULT_WORKING_DAYS, MAX_WORKING_DAYS
 
 router = Router(tags=["patrols"])
-
-ID = Field(None, ge=1, le=2**62)
 
 
 class QuotaOut(Schema):
@@ -168,7 +175,7 @@ class PlanIn(InputSchema):
 
 
 class AssignmentFilterIn(Schema):
-    plan: int | None = ID
+    plan: int | None = id_field(None)
     state: AssignmentState | None = None
     county: str = Field("", max_length=12)
 
@@ -299,5 +306,5 @@ def submit_patrol(request: HttpRequest, assignment_id: int, payload: Form[Patrol
     summary="A finding's snapshot (JPEG); ?thumbnail=true for the small one",
 )
 def snapshot(request: HttpRequest, finding_id: int, thumbnail: bool = False) -> HttpResponseBase:
-    item = get_visible_or_404(PatrolFinding.objects.all(), request.user, Action.VIEW, pk=finding_id)
+    item = get_visible_or_404(PatrolFinding, request.user, Action.VIEW, pk=finding_id)
     return uploads.serve(item.thumbnail if thumbnail and item.thumbnail else item.photo)

@@ -189,7 +189,7 @@ def draw(user: AnyUser, plan_id: int, *, now: datetime.datetime | None = None) -
     weighted by risk grade, without replacement, with `random.Random(f"{seed}:{county}")` over the
     county's canteens in id order, so the plan's seed always gives the same canteens. A plan is drawn
     once; drawing again returns it unchanged. One query for the canteens, one bulk insert."""
-    plan = get_visible_or_404(PatrolPlan.objects.all(), user, Action.CHANGE, pk=plan_id)
+    plan = get_visible_or_404(PatrolPlan, user, Action.CHANGE, pk=plan_id)
     actor = acting_user(user)
     if scope_of(user).role != Role.OPERATOR and (
         actor is None or actor.organisation_id != plan.organisation_id
@@ -288,7 +288,7 @@ def submit_patrol(
     finding keeps its snapshot, and each finding with `open_notice` opens a rectification notice to the
     canteen (the snapshot as its evidence) in the same transaction. A resubmit with the same
     submission_key returns the first record and changes nothing."""
-    get_visible_or_404(PatrolAssignment.objects.all(), user, Action.CHANGE, pk=assignment_id)
+    get_visible_or_404(PatrolAssignment, user, Action.CHANGE, pk=assignment_id)
     if scope_of(user).role != Role.REGULATOR:
         raise PermissionDenied  # notices are issued by a bureau; an operator has none
     key = submission_key or uuid.uuid4()

@@ -152,5 +152,5 @@ def assignment(request: HttpRequest, assignment_id: int) -> HttpResponse:
 
 @require_GET
 def snapshot(request: HttpRequest, finding_id: int) -> HttpResponseBase:
-    item = get_visible_or_404(PatrolFinding.objects.all(), request.user, Action.VIEW, pk=finding_id)
+    item = get_visible_or_404(PatrolFinding, request.user, Action.VIEW, pk=finding_id)
     return uploads.serve(item.thumbnail if request.GET.get("thumbnail") and item.thumbnail else item.photo)

@@ -22,8 +22,10 @@ from brightkitchen.core.api import (
     MappedQuerySet,
     Pagination,
     apply_nulls,
+    id_field,
     idempotent,
 )
+from brightkitchen.core.days import today
 from brightkitchen.core.scoping import Action, get_visible_or_404
 from brightkitchen.purchases import selectors, services
 from brightkitchen.purchases.models import (
@@ -35,8 +37,6 @@ from brightkitchen.purchases.models import (
 )
 
 router = Router(tags=["purchases"])
-
-USER_ID = Field(None, ge=1, le=2**62)
 
 
 class CertificateOut(Schema):
@@ -119,7 +119,7 @@ class InspectionOut(Schema):
 
 
 class InspectionFilterIn(Schema):
-    canteen: int | None = Field(None, ge=1, le=2**62)
+    canteen: int | None = id_field(None)
     date_from: Day | None = None
     date_to: Day | None = None
     missing_certificate: bool | None = None
@@ -137,9 +137,9 @@ class InspectionIn(InputSchema):
     shelf_life_days: int | None = Field(None, ge=1, le=3650)
     bulk_staple: bool = False
     acceptor_name: str = Field("", max_length=40, description="The acting user when left out")
-    acceptor_id: int | None = USER_ID
+    acceptor_id: int | None = id_field(None)
     second_acceptor_name: str = Field("", max_length=40)
-    second_acceptor_id: int | None = USER_ID
+    second_acceptor_id: int | None = id_field(None)
     decision: Decision = Decision.ACCEPTED
     rejection_reason: str = Field("", max_length=200)
     rejection_handling: RejectionHandling | None = None
@@ -159,9 +159,9 @@ class InspectionPatch(InputSchema):
     shelf_life_days: int | None = Field(None, ge=1, le=3650)
     bulk_staple: bool | None = None
     acceptor_name: str | None = Field(None, max_length=40)
-    acceptor_id: int | None = USER_ID
+    acceptor_id: int | None = id_field(None)
     second_acceptor_name: str | None = Field(None, max_length=40)
-    second_acceptor_id: int | None = USER_ID
+    second_acceptor_id: int | None = id_field(None)
     decision: Decision | None = None
     rejection_reason: str | None = Field(None, max_length=200)
     rejection_handling: RejectionHandling | None = None
@@ -281,6 +281,5 @@ def add_certificate(
     summary="A certificate's photo (JPEG) or PDF; ?thumbnail=true for a photo's small one",
 )
 def certificate_file(request: HttpRequest, certificate_id: int, thumbnail: bool = False) -> HttpResponseBase:
-    qs = PurchaseCertificate.objects.all()
-    certificate = get_visible_or_404(qs, request.user, Action.VIEW, pk=certificate_id)
+    certificate = get_visible_or_404(PurchaseCertificate, request.user, Action.VIEW, pk=certificate_id)
     return uploads.serve(certificate.thumbnail if thumbnail and certificate.thumbnail else certificate.file)

@@ -35,8 +35,8 @@ from brightkitchen.purchases.models import (
     PurchaseInspection,
     RejectionHandling,
 )
-from brightkitchen.records.services import canteen_for_recording
 from brightkitchen.schools.models import Canteen
+from brightkitchen.schools.services import canteen_for_recording
 
 MAX_CERTIFICATES_PER_UPLOAD = 10
 MAX_QUANTITY = Decimal("99999999.99")
@@ -238,8 +238,13 @@ def correct_inspection(
 ) -> PurchaseInspection:
     """Correct a record's fields (an explicit null clears an optional one). Every rule is checked again
     on the corrected record; the audit log keeps the values before and after."""
-    qs = PurchaseInspection.objects.select_related("canteen", "acceptor", "second_acceptor")
-    record = get_visible_or_404(qs, user, Action.CHANGE, pk=record_id)
+    record = get_visible_or_404(
+        PurchaseInspection,
+        user,
+        Action.CHANGE,
+        related=("canteen", "acceptor", "second_acceptor"),
+        pk=record_id,
+    )
     for name, value in changes.items():
         if name not in CORRECTABLE:
             raise FieldError(name, _("This field cannot be changed."), code="unknown_field")
@@ -256,7 +261,7 @@ def correct_inspection(
 
 def delete_inspection(user: AnyUser, record_id: int, *, today: datetime.date | None = None) -> None:
     """Delete a record whose retention is over, with its certificate files. Before then: Conflict."""
-    record = get_visible_or_404(PurchaseInspection.objects.all(), user, Action.CHANGE, pk=record_id)
+    record = get_visible_or_404(PurchaseInspection, user, Action.CHANGE, pk=record_id)
     if scope_of(user).role not in DELETE_ROLES:
         raise PermissionDenied
     today = today or timezone.localdate()
@@ -314,9 +319,7 @@ def add_certificate(
     submission_key: uuid.UUID | None = None,
 ) -> tuple[PurchaseCertificate, bool]:
     """Add a photo or PDF to a delivery (a quarantine certificate that came later, a clearer photo)."""
-    record = get_visible_or_404(
-        PurchaseInspection.objects.select_related("canteen"), user, Action.CHANGE, pk=record_id
-    )
+    record = get_visible_or_404(PurchaseInspection, user, Action.CHANGE, related=("canteen",), pk=record_id)
     certificate_kind = _kind(kind)
     stored: list[StoredFile] = []
 

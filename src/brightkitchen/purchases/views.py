@@ -36,8 +36,9 @@ def index(request: HttpRequest) -> HttpResponseBase:
 
 @require_http_methods(["GET", "POST"])
 def deliveries(request: HttpRequest, canteen_id: int) -> HttpResponse:
-    qs = Canteen.objects.select_related("school", "school__organisation")
-    canteen = get_visible_or_404(qs, request.user, Action.VIEW, pk=canteen_id)
+    canteen = get_visible_or_404(
+        Canteen, request.user, Action.VIEW, related=("school", "school__organisation"), pk=canteen_id
+    )
     form = DeliveryForm(initial={"delivered_on": selectors.today(), "acceptor_name": str(request.user)})
     if request.method == "POST":
         form = DeliveryForm(request.POST, request.FILES)
@@ -73,7 +74,6 @@ def deliveries(request: HttpRequest, canteen_id: int) -> HttpResponse:
 
 @require_GET
 def certificate_file(request: HttpRequest, certificate_id: int) -> HttpResponseBase:
-    qs = PurchaseCertificate.objects.all()
-    certificate = get_visible_or_404(qs, request.user, Action.VIEW, pk=certificate_id)
+    certificate = get_visible_or_404(PurchaseCertificate, request.user, Action.VIEW, pk=certificate_id)
     thumbnail = request.GET.get("thumbnail") and certificate.thumbnail
     return uploads.serve(certificate.thumbnail if thumbnail else certificate.file)

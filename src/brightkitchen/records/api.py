@@ -12,7 +12,16 @@ from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 from ninja.pagination import paginate
 
 from brightkitchen.core import uploads
-from brightkitchen.core.api import ERRORS, Day, ErrorOut, InputSchema, MappedQuerySet, Pagination, idempotent
+from brightkitchen.core.api import (
+    ERRORS,
+    Day,
+    ErrorOut,
+    InputSchema,
+    MappedQuerySet,
+    Pagination,
+    id_field,
+    idempotent,
+)
 from brightkitchen.core.scoping import Action, get_visible_or_404
 from brightkitchen.records import selectors, services
 from brightkitchen.records.models import AccompaniedMeal, CompanionKind, SampleRetention
@@ -20,11 +29,9 @@ from brightkitchen.schedule.models import Meal
 
 router = Router(tags=["records"])
 
-ID = Field(ge=1, le=2**62)
-
 
 class RecordFilterIn(Schema):
-    canteen: int | None = Field(None, ge=1, le=2**62)
+    canteen: int | None = id_field(None)
     date_from: Day | None = None
     date_to: Day | None = None
     meal: Meal | None = None
@@ -117,8 +124,9 @@ def create_sample(
     summary="One sample",
 )
 def get_sample(request: HttpRequest, sample_id: int) -> Any:
-    qs = SampleRetention.objects.select_related("canteen")
-    return SampleOut.of(get_visible_or_404(qs, request.user, Action.VIEW, pk=sample_id))
+    return SampleOut.of(
+        get_visible_or_404(SampleRetention, request.user, Action.VIEW, related=("canteen",), pk=sample_id)
+    )
 
 
 @router.post(
@@ -138,7 +146,7 @@ def discard_sample(request: HttpRequest, sample_id: int) -> Any:
     summary="The sample's photo (JPEG); ?thumbnail=true for the small one",
 )
 def sample_photo(request: HttpRequest, sample_id: int, thumbnail: bool = False) -> HttpResponseBase:
-    sample = get_visible_or_404(SampleRetention.objects.all(), request.user, Action.VIEW, pk=sample_id)
+    sample = get_visible_or_404(SampleRetention, request.user, Action.VIEW, pk=sample_id)
     return uploads.serve(sample.photo_thumbnail if thumbnail and sample.photo_thumbnail else sample.photo)
 
 
@@ -180,7 +188,7 @@ class AccompaniedMealOut(Schema):
 
 
 class AccompaniedMealIn(InputSchema):
-    canteen_id: int = ID
+    canteen_id: int = id_field()
     date: Day
     meal: Meal
     companion_name: str = Field(min_length=1, max_length=40)

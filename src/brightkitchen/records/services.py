@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 import uuid
 
-from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -28,7 +27,7 @@ from brightkitchen.records.models import (
 )
 from brightkitchen.records.models.samples import MAX_SAMPLE_WEIGHT_G
 from brightkitchen.schedule.models import Meal
-from brightkitchen.schools.models import Canteen, CanteenRecord
+from brightkitchen.schools.services import canteen_for_recording
 
 # A phone's clock may run a little ahead of the server's.
 CLOCK_SKEW = datetime.timedelta(minutes=5)
@@ -36,17 +35,6 @@ CLOCK_SKEW = datetime.timedelta(minutes=5)
 ANSWER_ROLES = frozenset({Role.OPERATOR, Role.PRINCIPAL, Role.CANTEEN_MANAGER})
 
 # --- Shared ----------------------------------------------------------------------------------------------
-
-
-def canteen_for_recording(user: AnyUser, canteen_id: int, model: type[CanteenRecord]) -> Canteen:
-    """The canteen a user files a record for: 404 outside the jurisdiction, 403 when the user sees the
-    canteen but the record type's rule does not let the role change it (a regulator reads records but does
-    not keep them; canteen staff keep them without being able to change the canteen itself)."""
-    qs = Canteen.objects.select_related("school", "school__organisation")
-    canteen = get_visible_or_404(qs, user, Action.VIEW, pk=canteen_id)
-    if not model.scope_rule.allows(scope_of(user).role, Action.CHANGE):
-        raise PermissionDenied
-    return canteen
 
 
 def meal_field(value: str) -> Meal:
@@ -131,7 +119,7 @@ def create_sample(
 
 def discard_sample(user: AnyUser, sample_id: int, *, now: datetime.datetime | None = None) -> SampleRetention:
     """Mark a sample discarded; refused before its 48 hours are over."""
-    sample = get_visible_or_404(SampleRetention.objects.all(), user, Action.CHANGE, pk=sample_id)
+    sample = get_visible_or_404(SampleRetention, user, Action.CHANGE, pk=sample_id)
     now = now or timezone.now()
     if sample.discarded_at is not None:
         raise Conflict("discarded_at", _("This sample was already discarded."))
@@ -198,7 +186,7 @@ def answer_accompanied_meal(
 ) -> AccompaniedMeal:
     """The school's answer to what the companion found: by the principal or the canteen manager. A later
     answer replaces the earlier one (the audit log keeps both)."""
-    record = get_visible_or_404(AccompaniedMeal.objects.all(), user, Action.CHANGE, pk=record_id)
+    record = get_visible_or_404(AccompaniedMeal, user, Action.CHANGE, pk=record_id)
     if scope_of(user).role not in ANSWER_ROLES:
         raise FieldPermissionDenied("answer", _("The principal or the canteen manager answers."))
     record.answer = clean_text("answer", answer, 2000)

@@ -29,8 +29,9 @@ from brightkitchen.schools.selectors import canteens_for
 
 
 def _canteen(request: HttpRequest, canteen_id: int) -> Canteen:
-    qs = Canteen.objects.select_related("school", "school__organisation")
-    return get_visible_or_404(qs, request.user, Action.VIEW, pk=canteen_id)
+    return get_visible_or_404(
+        Canteen, request.user, Action.VIEW, related=("school", "school__organisation"), pk=canteen_id
+    )
 
 
 def _day(request: HttpRequest) -> datetime.date:
@@ -105,7 +106,7 @@ def samples(request: HttpRequest, canteen_id: int) -> HttpResponse:
 
 @require_POST
 def discard_sample(request: HttpRequest, sample_id: int) -> HttpResponse:
-    sample = get_visible_or_404(SampleRetention.objects.all(), request.user, Action.VIEW, pk=sample_id)
+    sample = get_visible_or_404(SampleRetention, request.user, Action.VIEW, pk=sample_id)
     try:
         services.discard_sample(request.user, sample_id)
     except FieldError as exc:
@@ -117,7 +118,7 @@ def discard_sample(request: HttpRequest, sample_id: int) -> HttpResponse:
 
 @require_GET
 def sample_photo(request: HttpRequest, sample_id: int) -> HttpResponseBase:
-    sample = get_visible_or_404(SampleRetention.objects.all(), request.user, Action.VIEW, pk=sample_id)
+    sample = get_visible_or_404(SampleRetention, request.user, Action.VIEW, pk=sample_id)
     thumbnail = request.GET.get("thumbnail") and sample.photo_thumbnail
     return uploads.serve(sample.photo_thumbnail if thumbnail else sample.photo)
 
@@ -154,7 +155,7 @@ def accompanied_meals(request: HttpRequest, canteen_id: int) -> HttpResponse:
 
 @require_POST
 def answer_meal(request: HttpRequest, record_id: int) -> HttpResponse:
-    record = get_visible_or_404(AccompaniedMeal.objects.all(), request.user, Action.VIEW, pk=record_id)
+    record = get_visible_or_404(AccompaniedMeal, request.user, Action.VIEW, pk=record_id)
     form = AnswerForm(request.POST)
     if form.is_valid():
         try:

@@ -19,6 +19,7 @@ from brightkitchen.core.api import (
     InputSchema,
     MappedQuerySet,
     Pagination,
+    id_field,
     idempotent,
 )
 from brightkitchen.core.scoping import Action, get_visible_or_404
@@ -36,8 +37,6 @@ from brightkitchen.rectifications.models import (
 )
 
 router = Router(tags=["rectifications"])
-
-ID = Field(None, ge=1, le=2**62)
 
 
 class PhotoOut(Schema):
@@ -118,7 +117,7 @@ class NoticeOut(Schema):
 
 
 class NoticeFilterIn(Schema):
-    canteen: int | None = ID
+    canteen: int | None = id_field(None)
     state: NoticeState | None = None
     due_by: Day | None = Field(None, description="Only notices whose deadline is on or before this day")
     escalated: bool | None = None
@@ -228,5 +227,5 @@ def review(request: HttpRequest, notice_id: int, payload: ReviewIn) -> Any:
     summary="An evidence photo (JPEG); ?thumbnail=true for the small one",
 )
 def photo(request: HttpRequest, photo_id: int, thumbnail: bool = False) -> HttpResponseBase:
-    item = get_visible_or_404(RectificationPhoto.objects.all(), request.user, Action.VIEW, pk=photo_id)
+    item = get_visible_or_404(RectificationPhoto, request.user, Action.VIEW, pk=photo_id)
     return uploads.serve(item.thumbnail if thumbnail and item.thumbnail else item.photo)

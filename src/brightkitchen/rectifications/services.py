@@ -123,8 +123,9 @@ def issue_notice(
     """(notice, created). A bureau (market supervision or education, any level) issues a notice to a
     canteen of its jurisdiction; the deadline is `working_days` working days after today in the
     canteen's region (weekends and public holidays skipped, make-up working days counted)."""
-    qs = Canteen.objects.select_related("school", "school__organisation")
-    canteen = get_visible_or_404(qs, user, Action.VIEW, pk=canteen_id)
+    canteen = get_visible_or_404(
+        Canteen, user, Action.VIEW, related=("school", "school__organisation"), pk=canteen_id
+    )
     if scope_of(user).role not in ISSUER_ROLES:
         raise PermissionDenied
     issuer = acting_user(user)
@@ -166,7 +167,7 @@ def issue_notice(
 
 
 def _locked(user: AnyUser, notice_id: int) -> RectificationNotice:
-    get_visible_or_404(RectificationNotice.objects.all(), user, Action.CHANGE, pk=notice_id)
+    get_visible_or_404(RectificationNotice, user, Action.CHANGE, pk=notice_id)
     return RectificationNotice.objects.select_for_update().get(pk=notice_id)
 
 

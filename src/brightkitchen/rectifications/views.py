@@ -89,8 +89,9 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def new(request: HttpRequest, canteen_id: int) -> HttpResponse:
-    qs = Canteen.objects.select_related("school", "school__organisation")
-    canteen = get_visible_or_404(qs, request.user, Action.VIEW, pk=canteen_id)
+    canteen = get_visible_or_404(
+        Canteen, request.user, Action.VIEW, related=("school", "school__organisation"), pk=canteen_id
+    )
     if not _is_issuer(request.user):
         raise PermissionDenied
     form = NoticeForm()
@@ -173,5 +174,5 @@ def review(request: HttpRequest, notice_id: int) -> HttpResponse:
 
 @require_GET
 def photo(request: HttpRequest, photo_id: int) -> HttpResponseBase:
-    item = get_visible_or_404(RectificationPhoto.objects.all(), request.user, Action.VIEW, pk=photo_id)
+    item = get_visible_or_404(RectificationPhoto, request.user, Action.VIEW, pk=photo_id)
     return uploads.serve(item.thumbnail if request.GET.get("thumbnail") and item.thumbnail else item.photo)

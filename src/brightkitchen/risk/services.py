@@ -116,12 +116,12 @@ def _grade(value: str) -> str:
 def _locked(user: AnyUser, canteen_id: int, today: datetime.date) -> RiskAssessment:
     """The canteen's assessment, locked for a change (assessed first if it never was). Outside the
     jurisdiction: 404; a user who may see it but not override it: 403."""
-    get_visible_or_404(Canteen.objects.all(), user, Action.VIEW, pk=canteen_id)
+    get_visible_or_404(Canteen, user, Action.VIEW, pk=canteen_id)
     if scope_of(user).role not in {*OVERRIDE_ROLES, Role.OPERATOR}:
         raise FieldPermissionDenied("grade", _("Only market-supervision regulators override risk grades."))
     if not RiskAssessment.objects.filter(canteen_id=canteen_id).exists():
         assess(Canteen.objects.filter(pk=canteen_id), today)
-    get_visible_or_404(RiskAssessment.objects.all(), user, Action.CHANGE, canteen_id=canteen_id)
+    get_visible_or_404(RiskAssessment, user, Action.CHANGE, canteen_id=canteen_id)
     return RiskAssessment.objects.select_for_update().get(canteen_id=canteen_id)
 
 

@@ -14,8 +14,10 @@ from brightkitchen.core.api import (
     MappedQuerySet,
     Pagination,
     apply_nulls,
+    id_field,
     idempotent,
 )
+from brightkitchen.core.days import today
 from brightkitchen.core.errors import FieldError
 from brightkitchen.core.scoping import Action, get_visible_or_404, scope_of
 from brightkitchen.regions.models import Region
@@ -130,8 +132,9 @@ def patch_school(request: HttpRequest, school_id: int, payload: SchoolPatch) -> 
 
 
 def _school(request: HttpRequest, school_id: int, action: Action) -> School:
-    qs = School.objects.select_related("organisation", "organisation__region")
-    return get_visible_or_404(qs, request.user, action, pk=school_id)
+    return get_visible_or_404(
+        School, request.user, action, related=("organisation", "organisation__region"), pk=school_id
+    )
 
 
 class CanteenOut(Schema):
@@ -184,14 +187,14 @@ class CanteenOut(Schema):
 class CanteenFilterIn(Schema):
     q: str = Field("", max_length=100, description="Search in canteen name, school name or licence number")
     region: str = Field("", pattern=r"^\d{0,12}$", description="Region code prefix")
-    school: int | None = Field(None, ge=1, le=2**62)
+    school: int | None = id_field(None)
     operation_mode: OperationMode | None = None
     risk_grade: RiskGrade | None = None
     licence_status: LicenceStatus | None = None
 
 
 class CanteenIn(InputSchema):
-    school_id: int = Field(ge=1, le=2**62)
+    school_id: int = id_field()
     name: str = Field(min_length=2, max_length=120)
     operation_mode: OperationMode
     contractor: str = Field("", max_length=120)
@@ -267,8 +270,13 @@ def patch_canteen(request: HttpRequest, canteen_id: int, payload: CanteenPatch) 
 
 
 def _canteen(request: HttpRequest, canteen_id: int, action: Action) -> Canteen:
-    qs = Canteen.objects.select_related("school", "school__organisation", "school__organisation__region")
-    return get_visible_or_404(qs, request.user, action, pk=canteen_id)
+    return get_visible_or_404(
+        Canteen,
+        request.user,
+        action,
+        related=("school", "school__organisation", "school__organisation__region"),
+        pk=canteen_id,
+    )
 
 
 class CompletenessIn(Schema):

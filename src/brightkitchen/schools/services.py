@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from brightkitchen.accounts.roles import Role
 from brightkitchen.core.errors import Conflict, FieldError, FieldPermissionDenied
-from brightkitchen.core.scoping import AnyUser, scope_of
+from brightkitchen.core.roles import Role
+from brightkitchen.core.scoping import Action, AnyUser, get_visible_or_404, scope_of
 from brightkitchen.organisations.models import Organisation, OrganisationKind
 from brightkitchen.regions.models import Region, RegionLevel
-from brightkitchen.schools.models import Canteen, School
+from brightkitchen.schools.models import Canteen, CanteenRecord, School
 
 SCHOOL_FIELDS = frozenset(
     {"school_type", "address", "principal_name", "principal_phone", "students", "boarding"}
@@ -123,4 +123,19 @@ def update_canteen(user: AnyUser, canteen: Canteen, changes: dict[str, Any]) -> 
     for name, value in changes.items():
         setattr(canteen, name, value)
     _save(canteen)
+    return canteen
+
+
+# --- Canteen records ---------------------------------------------------------------------------------
+
+
+def canteen_for_recording(user: AnyUser, canteen_id: int, model: type[CanteenRecord]) -> Canteen:
+    """The canteen a user files a record for: 404 outside the jurisdiction, 403 when the user sees the
+    canteen but the record type's rule does not let the role change it (a regulator reads records but does
+    not keep them; canteen staff keep them without being able to change the canteen itself)."""
+    canteen = get_visible_or_404(
+        Canteen, user, Action.VIEW, related=("school", "school__organisation"), pk=canteen_id
+    )
+    if not model.scope_rule.allows(scope_of(user).role, Action.CHANGE):
+        raise PermissionDenied
     return canteen

@@ -35,8 +35,9 @@ def school_list(request: HttpRequest) -> HttpResponse:
 
 
 def school_file(request: HttpRequest, school_id: int) -> HttpResponse:
-    qs = School.objects.select_related("organisation", "organisation__region")
-    school = get_visible_or_404(qs, request.user, pk=school_id)
+    school = get_visible_or_404(
+        School, request.user, related=("organisation", "organisation__region"), pk=school_id
+    )
     canteens: list[Canteen] = list(canteens_for(request.user).filter(school=school))
     return render(
         request,

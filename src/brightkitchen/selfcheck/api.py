@@ -10,7 +10,16 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from brightkitchen.core.api import ERRORS, Day, ErrorOut, InputSchema, MappedQuerySet, Pagination, idempotent
+from brightkitchen.core.api import (
+    ERRORS,
+    Day,
+    ErrorOut,
+    InputSchema,
+    MappedQuerySet,
+    Pagination,
+    id_field,
+    idempotent,
+)
 from brightkitchen.core.errors import FieldError
 from brightkitchen.core.scoping import Action, get_visible_or_404
 from brightkitchen.schools.models import Canteen
@@ -94,8 +103,9 @@ def save_template(request: HttpRequest, payload: TemplateIn) -> Any:
     summary="The checklist a canteen uses (inherited from the nearest region that has one)",
 )
 def canteen_template(request: HttpRequest, canteen_id: int, kind: CheckKind = CheckKind.DAILY) -> Any:
-    qs = Canteen.objects.select_related("school__organisation")
-    canteen = get_visible_or_404(qs, request.user, Action.VIEW, pk=canteen_id)
+    canteen = get_visible_or_404(
+        Canteen, request.user, Action.VIEW, related=("school__organisation",), pk=canteen_id
+    )
     template = selectors.template_for(canteen, kind)
     if template is None:
         raise FieldError("kind", _("No checklist of this kind applies to this canteen."), "not_found", 404)
@@ -158,7 +168,7 @@ class InspectionOut(Schema):
 
 
 class AnswerIn(InputSchema):
-    item_id: int = Field(ge=1, le=2**62)
+    item_id: int = id_field()
     ok: bool = True
     note: str = Field("", max_length=500)
 
@@ -172,7 +182,7 @@ class InspectionIn(InputSchema):
 
 
 class InspectionFilterIn(Schema):
-    canteen: int | None = Field(None, ge=1, le=2**62)
+    canteen: int | None = id_field(None)
     kind: CheckKind | None = None
     period_from: Day | None = None
     period_to: Day | None = None

@@ -21,8 +21,8 @@ from brightkitchen.core.idempotency import create_once
 from brightkitchen.core.scoping import Action, AnyUser, get_visible_or_404, require_role, scope_of
 from brightkitchen.core.uploads import StoredFile, removed_on_error, store_photo
 from brightkitchen.core.validation import acting_user, clean_text
-from brightkitchen.records.services import canteen_for_recording
 from brightkitchen.regions.models import Region
+from brightkitchen.schools.services import canteen_for_recording
 from brightkitchen.selfcheck.models import (
     MAX_ITEMS,
     CheckKind,
@@ -187,7 +187,7 @@ def sign_monthly(
     user: AnyUser, inspection_id: int, *, now: datetime.datetime | None = None
 ) -> SelfInspection:
     """The principal signs the monthly review (月调度); until then it is pending."""
-    report = get_visible_or_404(SelfInspection.objects.all(), user, Action.CHANGE, pk=inspection_id)
+    report = get_visible_or_404(SelfInspection, user, Action.CHANGE, pk=inspection_id)
     if scope_of(user).role not in SIGN_ROLES:
         raise FieldPermissionDenied("signed_by", _("Only the principal signs the monthly review."))
     if report.kind != CheckKind.MONTHLY:

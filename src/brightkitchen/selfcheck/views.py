@@ -48,8 +48,9 @@ def _uuid(value: str) -> uuid.UUID | None:
 
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest, canteen_id: int) -> HttpResponse:
-    qs = Canteen.objects.select_related("school", "school__organisation")
-    canteen = get_visible_or_404(qs, request.user, Action.VIEW, pk=canteen_id)
+    canteen = get_visible_or_404(
+        Canteen, request.user, Action.VIEW, related=("school", "school__organisation"), pk=canteen_id
+    )
     kind = _kind(request)
     period = period_start(kind, timezone.localdate())
     template = selectors.template_for(canteen, kind)
@@ -109,7 +110,7 @@ def report(request: HttpRequest, canteen_id: int) -> HttpResponse:
 
 @require_POST
 def sign(request: HttpRequest, inspection_id: int) -> HttpResponse:
-    record = get_visible_or_404(SelfInspection.objects.all(), request.user, Action.VIEW, pk=inspection_id)
+    record = get_visible_or_404(SelfInspection, request.user, Action.VIEW, pk=inspection_id)
     try:
         services.sign_monthly(request.user, inspection_id)
     except FieldError as exc:
@@ -121,7 +122,7 @@ def sign(request: HttpRequest, inspection_id: int) -> HttpResponse:
 
 @require_GET
 def answer_photo(request: HttpRequest, answer_id: int) -> HttpResponseBase:
-    answer = get_visible_or_404(InspectionAnswer.objects.all(), request.user, Action.VIEW, pk=answer_id)
+    answer = get_visible_or_404(InspectionAnswer, request.user, Action.VIEW, pk=answer_id)
     thumbnail = request.GET.get("thumbnail") and answer.photo_thumbnail
     return uploads.serve(answer.photo_thumbnail if thumbnail else answer.photo)
 

@@ -22,8 +22,10 @@ from brightkitchen.core.api import (
     MappedQuerySet,
     Pagination,
     apply_nulls,
+    id_field,
     idempotent,
 )
+from brightkitchen.core.days import today
 from brightkitchen.core.scoping import Action, get_visible_or_404
 from brightkitchen.core.uploads import MAX_PDF_BYTES, MAX_PHOTO_BYTES, serve
 from brightkitchen.staff import selectors, services
@@ -42,7 +44,6 @@ from brightkitchen.staff.models import (
 
 router = Router(tags=["staff"])
 
-ID = Field(ge=1, le=2**62)
 _In = TypeVar("_In", bound=InputSchema)
 
 
@@ -86,14 +87,14 @@ class StaffOut(Schema):
 
 
 class StaffFilterIn(Schema):
-    canteen_id: int | None = Field(None, ge=1, le=2**62)
+    canteen_id: int | None = id_field(None)
     active: bool | None = None
     certificate_status: CertificateStatus | None = None
     q: str = Field("", max_length=40, description="Search in names")
 
 
 class StaffIn(InputSchema):
-    canteen_id: int | None = Field(None, ge=1, le=2**62, description="Canteen users may leave it out")
+    canteen_id: int | None = id_field(None, description="Canteen users may leave it out")
     name: str = Field(min_length=1, max_length=40)
     position: Position = Position.COOK
     phone: str = Field("", max_length=32)
@@ -139,9 +140,7 @@ def create_staff(request: HttpRequest, payload: StaffIn) -> Any:
 
 @router.patch("/staff/{staff_id}", response={200: StaffOut, **ERRORS}, summary="Change a staff member")
 def patch_staff(request: HttpRequest, staff_id: int, payload: StaffPatch) -> Any:
-    staff = get_visible_or_404(
-        StaffMember.objects.select_related("canteen"), request.user, Action.CHANGE, pk=staff_id
-    )
+    staff = get_visible_or_404(StaffMember, request.user, Action.CHANGE, related=("canteen",), pk=staff_id)
     changes = apply_nulls(StaffMember, payload.model_dump(exclude_unset=True))
     return StaffOut.of(services.update_staff(request.user, staff, changes))
 
@@ -178,14 +177,14 @@ class CertificateOut(Schema):
 
 
 class CertificateFilterIn(Schema):
-    staff_id: int | None = Field(None, ge=1, le=2**62)
-    canteen_id: int | None = Field(None, ge=1, le=2**62)
+    staff_id: int | None = id_field(None)
+    canteen_id: int | None = id_field(None)
 
 
 class CertificateForm(Schema):
     """The multipart form fields (all checked again by CertificateIn)."""
 
-    staff_id: int | None = Field(None, ge=1, le=2**62)
+    staff_id: int | None = id_field(None)
     number: str | None = Field(None, max_length=40)
     issued_on: Day | None = None
     expires_on: Day | None = Field(None, description="One year after issue if left out")
@@ -193,7 +192,7 @@ class CertificateForm(Schema):
 
 
 class CertificateIn(InputSchema):
-    staff_id: int = Field(ge=1, le=2**62)
+    staff_id: int = id_field()
     number: str = Field(min_length=1, max_length=40)
     issued_on: Day
     expires_on: Day | None = None
@@ -292,7 +291,7 @@ def create_certificate(
     summary="The certificate's photo or scan (thumbnail=true for the small one)",
 )
 def certificate_photo(request: HttpRequest, certificate_id: int, thumbnail: bool = False) -> Any:
-    cert = get_visible_or_404(HealthCertificate.objects.all(), request.user, Action.VIEW, pk=certificate_id)
+    cert = get_visible_or_404(HealthCertificate, request.user, Action.VIEW, pk=certificate_id)
     return serve(cert.thumbnail if thumbnail and cert.thumbnail else cert.photo)
 
 
@@ -334,15 +333,15 @@ class MorningCheckOut(Schema):
 
 
 class MorningCheckFilterIn(Schema):
-    canteen_id: int | None = Field(None, ge=1, le=2**62)
-    staff_id: int | None = Field(None, ge=1, le=2**62)
+    canteen_id: int | None = id_field(None)
+    staff_id: int | None = id_field(None)
     date_from: Day | None = None
     date_to: Day | None = None
     result: CheckResult | None = None
 
 
 class MorningCheckIn(InputSchema):
-    staff_id: int = Field(ge=1, le=2**62)
+    staff_id: int = id_field()
     date: Day | None = Field(None, description="Today if left out")
     temperature: Decimal = Field(ge=TEMPERATURE_MIN, le=TEMPERATURE_MAX, decimal_places=1, max_digits=3)
     fever: bool = False
@@ -412,8 +411,8 @@ class TrainingOut(Schema):
 
 
 class TrainingFilterIn(Schema):
-    staff_id: int | None = Field(None, ge=1, le=2**62)
-    canteen_id: int | None = Field(None, ge=1, le=2**62)
+    staff_id: int | None = id_field(None)
+    canteen_id: int | None = id_field(None)
     date_from: Day | None = None
     date_to: Day | None = None
 
@@ -421,7 +420,7 @@ class TrainingFilterIn(Schema):
 class TrainingForm(Schema):
     """The multipart form fields (all checked again by TrainingIn)."""
 
-    staff_id: int | None = Field(None, ge=1, le=2**62)
+    staff_id: int | None = id_field(None)
     title: str | None = Field(None, max_length=120)
     date: Day | None = None
     hours: Decimal | None = Field(None, max_digits=4, decimal_places=1)
@@ -429,7 +428,7 @@ class TrainingForm(Schema):
 
 
 class TrainingIn(InputSchema):
-    staff_id: int = Field(ge=1, le=2**62)
+    staff_id: int = id_field()
     title: str = Field(min_length=1, max_length=120)
     date: Day
     hours: Decimal = Field(ge=Decimal("0.5"), le=Decimal("200"), max_digits=4, decimal_places=1)
@@ -492,5 +491,5 @@ def create_training(
     summary="The training certificate's photo (thumbnail=true for the small one)",
 )
 def training_photo(request: HttpRequest, record_id: int, thumbnail: bool = False) -> Any:
-    record = get_visible_or_404(TrainingRecord.objects.all(), request.user, Action.VIEW, pk=record_id)
+    record = get_visible_or_404(TrainingRecord, request.user, Action.VIEW, pk=record_id)
     return serve(record.thumbnail if thumbnail and record.thumbnail else record.photo)

@@ -42,9 +42,7 @@ def canteen_for_change(user: AnyUser, canteen_id: int | None, model: type[Any]) 
         canteen_id = scope.canteen_id
         if canteen_id is None:
             raise FieldError("canteen_id", _("Choose a canteen."), code="missing")
-    canteen = get_visible_or_404(
-        Canteen.objects.select_related("school__organisation"), user, Action.VIEW, pk=canteen_id
-    )
+    canteen = get_visible_or_404(Canteen, user, Action.VIEW, related=("school__organisation",), pk=canteen_id)
     if not model.scope_rule.allows(scope.role, Action.CHANGE):
         raise PermissionDenied
     return canteen
@@ -52,7 +50,7 @@ def canteen_for_change(user: AnyUser, canteen_id: int | None, model: type[Any]) 
 
 def staff_for_change(user: AnyUser, staff_id: int, model: type[Any] = StaffMember) -> StaffMember:
     """A staff member the user may see, for a change to `model` records: 404 / 403 as usual."""
-    staff = get_visible_or_404(StaffMember.objects.select_related("canteen"), user, Action.VIEW, pk=staff_id)
+    staff = get_visible_or_404(StaffMember, user, Action.VIEW, related=("canteen",), pk=staff_id)
     if not model.scope_rule.allows(scope_of(user).role, Action.CHANGE):
         raise PermissionDenied
     return staff

@@ -125,7 +125,7 @@ def add_certificate(request: HttpRequest, staff_id: int) -> HttpResponse:
 
 
 def certificate_photo(request: HttpRequest, certificate_id: int) -> HttpResponseBase:
-    cert = get_visible_or_404(HealthCertificate.objects.all(), request.user, Action.VIEW, pk=certificate_id)
+    cert = get_visible_or_404(HealthCertificate, request.user, Action.VIEW, pk=certificate_id)
     return serve(cert.thumbnail if request.GET.get("thumb") and cert.thumbnail else cert.photo)
 
 
@@ -159,7 +159,7 @@ def add_training(request: HttpRequest, staff_id: int) -> HttpResponse:
 
 
 def training_photo(request: HttpRequest, record_id: int) -> HttpResponseBase:
-    record = get_visible_or_404(TrainingRecord.objects.all(), request.user, Action.VIEW, pk=record_id)
+    record = get_visible_or_404(TrainingRecord, request.user, Action.VIEW, pk=record_id)
     return serve(record.thumbnail if request.GET.get("thumb") and record.thumbnail else record.photo)
 
 
@@ -184,7 +184,7 @@ def morning_check(request: HttpRequest, canteen_id: int) -> HttpResponse:
     """Today's morning check: one row per active staff member, filled in as they line up; one submit
     saves every row that has a temperature. Each row carries its own submission key."""
     canteen = get_visible_or_404(
-        Canteen.objects.select_related("school__organisation"), request.user, Action.VIEW, pk=canteen_id
+        Canteen, request.user, Action.VIEW, related=("school__organisation",), pk=canteen_id
     )
     may_record = _may_change(request, MorningCheck)
     on = selectors.today()
