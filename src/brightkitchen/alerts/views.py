@@ -13,6 +13,7 @@ from brightkitchen.alerts import selectors, services
 from brightkitchen.alerts.forms import DismissForm, InboxFilterForm
 from brightkitchen.alerts.models import Alert
 from brightkitchen.core.errors import FieldError
+from brightkitchen.core.forms import show_field_error
 from brightkitchen.core.scoping import Action, get_visible_or_404
 
 
@@ -60,7 +61,7 @@ def dismiss(request: HttpRequest, alert_id: int) -> HttpResponse:
         try:
             services.dismiss(request.user, alert, form.cleaned_data["note"])
         except FieldError as exc:
-            form.add_error("note" if exc.field == "note" else None, exc.message)
+            show_field_error(form, exc)
         else:
             messages.success(request, _("The alert was dismissed."))
             return _back(request)

@@ -18,12 +18,13 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Sum
 
 from brightkitchen.cameras.probe import Frame
+from brightkitchen.core.days import today
 from brightkitchen.core.scoping import AnyUser
 from brightkitchen.regions.models import Region
 from brightkitchen.regions.selectors import children_of
 from brightkitchen.schools.api import CanteenOut
 from brightkitchen.schools.models import Canteen, LicenceStatus, RiskGrade
-from brightkitchen.schools.selectors import licence_status_q, today
+from brightkitchen.schools.selectors import licence_status_q
 
 
 def canteen_page(user: AnyUser, *, risk_grade: str, region: str, limit: int, offset: int) -> dict[str, Any]:

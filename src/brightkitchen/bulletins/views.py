@@ -8,11 +8,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from brightkitchen.bulletins.documents import FontMissing, bulletin, render_pdf, render_xlsx
+from brightkitchen.core.days import today
 from brightkitchen.core.errors import FieldError
 from brightkitchen.dashboards import selectors
 from brightkitchen.dashboards.periods import parse_period
 from brightkitchen.regions.selectors import children_of
-from brightkitchen.schools.selectors import today
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -7,7 +7,6 @@ import re
 from typing import Any
 from urllib.parse import quote
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
@@ -26,6 +25,7 @@ from brightkitchen.cameras.models import MANAGER_ROLES, Camera, CameraHealthEven
 from brightkitchen.core import ratelimit
 from brightkitchen.core.errors import FieldError
 from brightkitchen.core.events import after_commit
+from brightkitchen.core.forms import show_field_error
 from brightkitchen.core.middleware import client_ip
 from brightkitchen.core.scoping import Action, AnyUser, get_visible_or_404, scope_of
 from brightkitchen.rectifications.models import ISSUER_ROLES
@@ -36,11 +36,6 @@ _REGION = re.compile(r"^\d{1,12}$")
 
 def may_manage(user: AnyUser) -> bool:
     return scope_of(user).role in MANAGER_ROLES
-
-
-def _show_error(form: forms.Form, exc: FieldError) -> None:
-    field = exc.field.split(".")[0]  # "quality_thresholds.blur" belongs to the thresholds field
-    form.add_error(field if field in form.fields else None, exc.message)
 
 
 @require_GET
@@ -76,7 +71,7 @@ def canteen(request: HttpRequest, canteen_id: int) -> HttpResponse:
             try:
                 _camera, created = services.add_camera(request.user, place.pk, **form.cleaned_data)
             except FieldError as exc:
-                _show_error(form, exc)
+                show_field_error(form, exc)
             else:
                 if created:
                     messages.success(request, _("Camera added."))
@@ -131,7 +126,7 @@ def edit(request: HttpRequest, camera_id: int) -> HttpResponse:
         try:
             services.change_camera(request.user, camera.pk, changes)
         except FieldError as exc:
-            _show_error(form, exc)
+            show_field_error(form, exc)
         else:
             messages.success(request, _("Camera saved."))
             return redirect("cameras:detail", camera.pk)

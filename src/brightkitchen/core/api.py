@@ -64,6 +64,16 @@ class InputSchema(Schema):
 # overflow, and a typo such as 0001-01-01 or 9999-12-31 gets a 422 naming the field instead of a 500.
 EARLIEST_DAY = datetime.date(2000, 1, 1)
 LATEST_DAY = datetime.date(2099, 12, 31)
+
+# The largest id a request may name: well inside a signed 64-bit key, so no lookup overflows a database.
+MAX_ID = 2**62
+
+
+def id_field(default: Any = ..., **kwargs: Any) -> Any:
+    """An id in a request's query or body: a whole number from 1 to MAX_ID, else a 422 naming the field."""
+    return Field(default, ge=1, le=MAX_ID, **kwargs)
+
+
 Day = Annotated[datetime.date, Field(ge=EARLIEST_DAY, le=LATEST_DAY)]
 
 

@@ -1,4 +1,4 @@
-"""Local days as instants, for queries on timestamps."""
+"""The platform's calendar day, and local days as instants for queries on timestamps."""
 
 from __future__ import annotations
 
@@ -14,3 +14,9 @@ def day_edges(start: datetime.date, end: datetime.date) -> tuple[datetime.dateti
     first = timezone.make_aware(datetime.datetime.combine(start, datetime.time()))
     after = timezone.make_aware(datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time()))
     return first, after
+
+
+def today() -> datetime.date:
+    """Today in the platform's time zone (settings.TIME_ZONE, Asia/Shanghai unless configured): the day
+    every "due", "missing" and "expires" is counted from, whoever asks and whatever zone is active."""
+    return timezone.localdate(timezone=timezone.get_default_timezone())

@@ -1,4 +1,4 @@
-"""Form fields shared by every page form."""
+"""Form fields shared by every page form, and how a service's FieldError is shown on one."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.http import HttpRequest
 
 from brightkitchen.core.api import EARLIEST_DAY, LATEST_DAY
+from brightkitchen.core.errors import FieldError
 
 
 class DateInput(forms.DateInput):
@@ -42,3 +43,32 @@ def day_from_query(request: HttpRequest, name: str) -> datetime.date | None:
     except ValueError:
         return None
     return day if EARLIEST_DAY <= day <= LATEST_DAY else None
+
+
+def show_field_error(form: forms.Form, exc: FieldError, field: str | None = None) -> None:
+    """Show a service's FieldError beside the field it names, or above the form when the form has no such
+    field. A dotted name belongs to its first part ("photos.2" is the third file of "photos",
+    "quality_thresholds.blur" one key of the thresholds field); `field` overrides the name."""
+    name = field if field is not None else exc.field.split(".")[0]
+    form.add_error(name if name in form.fields else None, exc.message)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (photos, documents); cleans to a list, empty when none was chosen. The
+    default input takes pictures (opening the phone's camera) and PDF documents."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": "image/*,application/pdf", "capture": "environment"})
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []

@@ -5,10 +5,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.i18n import set_language
 
+from brightkitchen.core.days import today
 from brightkitchen.core.scoping import scope_of
 from brightkitchen.regions.models import Region
 from brightkitchen.schools.models import LicenceStatus
-from brightkitchen.schools.selectors import canteens_for, licence_status_q, region_summary, today
+from brightkitchen.schools.selectors import canteens_for, licence_status_q, region_summary
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -10,10 +10,10 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from brightkitchen.core.api import ERRORS, InputSchema
+from brightkitchen.core.days import today
 from brightkitchen.dashboards import selectors
 from brightkitchen.dashboards.periods import parse_period
 from brightkitchen.schools.metrics import Ratio
-from brightkitchen.schools.selectors import today
 
 router = Router(tags=["dashboards"])
 

@@ -11,10 +11,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from brightkitchen.core.days import today
 from brightkitchen.core.errors import FieldError
 from brightkitchen.dashboards import selectors
 from brightkitchen.dashboards.periods import parse_period
-from brightkitchen.schools.selectors import today
 
 
 def _chart_data(board: selectors.Dashboard) -> dict[str, Any]:

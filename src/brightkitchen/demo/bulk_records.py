@@ -50,9 +50,8 @@ from brightkitchen.purchases.models import CertificateKind, Decision, PurchaseCe
 from brightkitchen.records import demo_data as records_demo
 from brightkitchen.records.models import AccompaniedMeal, CompanionKind, SampleRetention
 from brightkitchen.records.rules import CHINA, MEAL_CUTOFFS
-from brightkitchen.records.selectors import calendars_for
 from brightkitchen.schedule.models import Meal, MealPlan
-from brightkitchen.schedule.selectors import CanteenCalendar
+from brightkitchen.schedule.selectors import CanteenCalendar, calendars_for
 from brightkitchen.schools.models import Canteen, CanteenMonth, SchoolType
 from brightkitchen.schools.tallies import refresh_tallies
 from brightkitchen.selfcheck import demo_data as selfcheck_demo

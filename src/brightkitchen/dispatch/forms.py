@@ -9,10 +9,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from brightkitchen.core.forms import DayField
+from brightkitchen.core.forms import DayField, MultipleFileField, MultipleFileInput
 from brightkitchen.dispatch.models import Decision
 from brightkitchen.organisations.models import Organisation
-from brightkitchen.purchases.forms import MultipleFileField, MultipleFileInput
 
 
 def _attachments() -> MultipleFileField:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from brightkitchen.core import uploads
 from brightkitchen.core.errors import FieldError
+from brightkitchen.core.forms import show_field_error
 from brightkitchen.core.scoping import Action, AnyUser, get_visible_or_404
 from brightkitchen.dispatch import rules, selectors, services
 from brightkitchen.dispatch.forms import AnswerForm, ReviewForm, TaskForm
@@ -41,8 +42,7 @@ def _submit(
     try:
         result, created = change(form.cleaned_data)
     except FieldError as exc:
-        field = exc.field.split(".")[0]  # "attachments.2" is the third file of "attachments"
-        form.add_error(field if field in form.fields else None, exc.message)
+        show_field_error(form, exc)
         return None, exc.status
     if created:
         messages.success(request, message)

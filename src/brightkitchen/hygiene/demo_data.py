@@ -15,7 +15,7 @@ from PIL import Image, ImageDraw
 from brightkitchen.core.uploads import StoredFile, store_photo
 from brightkitchen.hygiene.models import HygieneKind, HygieneRecord
 from brightkitchen.records.rules import CHINA
-from brightkitchen.records.selectors import calendars_for
+from brightkitchen.schedule.selectors import calendars_for
 from brightkitchen.schools.models import Canteen
 from brightkitchen.schools.tallies import refresh_tallies
 

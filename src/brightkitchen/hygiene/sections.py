@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from brightkitchen.core.days import today
 from brightkitchen.hygiene import selectors
 from brightkitchen.hygiene.models import HygieneKind
 from brightkitchen.schools.models import Canteen, School
@@ -19,7 +20,7 @@ DAYS = 7
 def _ledgers(request: HttpRequest, school: School, canteens: list[Canteen]) -> dict[str, Any] | None:
     if not canteens:
         return None
-    end = selectors.today()
+    end = today()
     start = end - datetime.timedelta(days=DAYS - 1)
     records = list(
         selectors.records_for(request.user, selectors.HygieneFilters(date_from=start, date_to=end)).filter(

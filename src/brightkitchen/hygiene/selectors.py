@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from brightkitchen.core.scoping import Action, AnyUser
 from brightkitchen.hygiene.models import CleaningTarget, HygieneKind, HygieneRecord
@@ -51,7 +50,3 @@ def tableware_disinfection_days(
             target=CleaningTarget.TABLEWARE,
         )
     )
-
-
-def today() -> datetime.date:
-    return timezone.localdate()

@@ -19,7 +19,8 @@ from brightkitchen.core.scoping import AnyUser
 from brightkitchen.core.uploads import StoredFile, removed_on_error, store_photo
 from brightkitchen.core.validation import acting_user, clean_text
 from brightkitchen.hygiene.models import CleaningTarget, DisinfectionMethod, HygieneKind, HygieneRecord
-from brightkitchen.records.services import CLOCK_SKEW, canteen_for_recording
+from brightkitchen.records.services import CLOCK_SKEW
+from brightkitchen.schools.services import canteen_for_recording
 
 MAX_AGE = datetime.timedelta(days=31)  # a ledger is kept as it happens; older is a typing error
 MAX_WASTE_KG = decimal.Decimal(5000)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from brightkitchen.accounts.roles import CANTEEN_ROLES
 from brightkitchen.core import uploads
 from brightkitchen.core.errors import FieldError
+from brightkitchen.core.forms import show_field_error
 from brightkitchen.core.scoping import Action, get_visible_or_404, scope_of
 from brightkitchen.hygiene import selectors, services
 from brightkitchen.hygiene.forms import HygieneForm
@@ -47,7 +48,7 @@ def ledger(request: HttpRequest, canteen_id: int) -> HttpResponse:
             try:
                 record, created = services.create_record(request.user, canteen.pk, **data)
             except FieldError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                show_field_error(form, exc)
             else:
                 if created:
                     messages.success(request, _("Record saved."))

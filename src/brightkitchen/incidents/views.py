@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from brightkitchen.core.errors import FieldError
+from brightkitchen.core.forms import show_field_error
 from brightkitchen.core.scoping import Action, get_visible_or_404, scope_of
 from brightkitchen.incidents import selectors, services
 from brightkitchen.incidents.forms import CloseForm, IncidentForm, ProgressForm
@@ -49,7 +50,7 @@ def new(request: HttpRequest, canteen_id: int) -> HttpResponse:
             try:
                 report, created = services.create_incident(request.user, canteen.pk, **form.cleaned_data)
             except FieldError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                show_field_error(form, exc)
             else:
                 if created:
                     messages.success(

@@ -12,9 +12,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from brightkitchen.core.forms import DayField
+from brightkitchen.core.forms import DayField, MultipleFileField, MultipleFileInput
 from brightkitchen.inspections.models import MAX_WEIGHT, Outcome, TemplateItem
-from brightkitchen.purchases.forms import MultipleFileField, MultipleFileInput
 
 
 class TemplateForm(forms.Form):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from brightkitchen.core import uploads
 from brightkitchen.core.errors import FieldError
+from brightkitchen.core.forms import show_field_error
 from brightkitchen.core.scoping import Action, AnyUser, can, get_visible_or_404, scope_of
 from brightkitchen.inspections import selectors, services
 from brightkitchen.inspections.forms import (
@@ -37,11 +37,6 @@ from brightkitchen.schools.selectors import canteens_for
 
 def _is_inspector(user: AnyUser) -> bool:
     return scope_of(user).role in INSPECTOR_ROLES
-
-
-def _show_error(form: forms.Form, exc: FieldError, field: str | None = None) -> None:
-    name = field if field is not None else exc.field.split(".")[0]
-    form.add_error(name if name in form.fields else None, exc.message)
 
 
 def _year(request: HttpRequest) -> int:
@@ -82,7 +77,7 @@ def templates(request: HttpRequest) -> HttpResponse:
             try:
                 template, created = services.create_template(request.user, **form.cleaned_data)
             except FieldError as exc:
-                _show_error(form, exc)
+                show_field_error(form, exc)
             else:
                 if created:
                     messages.success(request, _("Checklist created: add its items, then publish it."))
@@ -124,7 +119,7 @@ def add_item(request: HttpRequest, version_id: int) -> HttpResponse:
         try:
             item = services.add_item(request.user, current.pk, **form.cleaned_data)
         except FieldError as exc:
-            _show_error(form, exc)
+            show_field_error(form, exc)
         else:
             messages.success(request, _("Item added."))
             return redirect("inspections:version", item.version_id)
@@ -154,7 +149,7 @@ def edit_item(request: HttpRequest, item_id: int) -> HttpResponse:
             try:
                 changed = services.update_item(request.user, item.pk, changes)
             except FieldError as exc:
-                _show_error(form, exc)
+                show_field_error(form, exc)
             else:
                 messages.success(request, _("Item saved."))
                 return redirect("inspections:version", changed.version_id)
@@ -236,7 +231,7 @@ def new(request: HttpRequest, canteen_id: int, version_id: int) -> HttpResponse:
                     submission_key=data["submission_key"],
                 )
             except FieldError as exc:
-                _show_error(form, exc, form.field_for(exc.field))
+                show_field_error(form, exc, form.field_for(exc.field))
             else:
                 if created:
                     messages.success(request, _("Inspection recorded."))

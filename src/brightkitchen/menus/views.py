@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from brightkitchen.core.errors import FieldError
-from brightkitchen.core.forms import day_from_query
+from brightkitchen.core.forms import day_from_query, show_field_error
 from brightkitchen.core.scoping import Action, get_visible_or_404, scope_of
 from brightkitchen.menus import selectors, services
 from brightkitchen.menus.forms import MenuItemForm
@@ -49,7 +49,7 @@ def editor(request: HttpRequest, canteen_id: int) -> HttpResponse:
                 week_menu = services.menu_for_week(request.user, canteen.pk, week)
                 created = services.add_item(request.user, week_menu.pk, **data)[1]
             except FieldError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                show_field_error(form, exc)
             else:
                 if created:
                     messages.success(request, _("Dish added."))

@@ -19,6 +19,7 @@ from brightkitchen.accounts.roles import Role
 from brightkitchen.cameras.live_views import canteen_live_tiles
 from brightkitchen.core import uploads
 from brightkitchen.core.errors import FieldError, FieldPermissionDenied
+from brightkitchen.core.forms import show_field_error
 from brightkitchen.core.scoping import Action, AnyUser, get_visible_or_404, scope_of
 from brightkitchen.patrols import selectors, services
 from brightkitchen.patrols.checklist import CHECKLIST
@@ -42,7 +43,7 @@ def index(request: HttpRequest) -> HttpResponse:
             try:
                 plan, created = services.create_plan(request.user, **form.cleaned_data)
             except FieldError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                show_field_error(form, exc)
             else:
                 if created:
                     messages.success(request, _("Patrol plan made."))
@@ -143,7 +144,7 @@ def assignment(request: HttpRequest, assignment_id: int) -> HttpResponse:
         raise PermissionDenied from None
     except FieldError as exc:
         if exc.field in form.fields:
-            form.add_error(exc.field, exc.message)
+            show_field_error(form, exc)
         return _screen(request, found, form, error=exc, status=exc.status)
     if created:
         messages.success(request, _("Patrol recorded."))

@@ -113,7 +113,7 @@ class InspectionOut(Schema):
             if record.rejection_handling
             else None,
             retain_until=record.retain_until,
-            may_delete=record.may_delete(selectors.today()),
+            may_delete=record.may_delete(today()),
             certificates=[CertificateOut.of(c) for c in record.certificates.all()],
         )
 

@@ -17,7 +17,7 @@ from PIL import Image, ImageDraw
 
 from brightkitchen.core.uploads import StoredFile, store_photo
 from brightkitchen.purchases.models import PurchaseCertificate, PurchaseInspection
-from brightkitchen.records.selectors import calendars_for
+from brightkitchen.schedule.selectors import calendars_for
 from brightkitchen.schools.models import Canteen
 from brightkitchen.schools.tallies import refresh_tallies
 

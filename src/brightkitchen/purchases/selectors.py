@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
-from django.utils import timezone
 
 from brightkitchen.core.scoping import Action, AnyUser
 from brightkitchen.purchases.models import Decision, PurchaseCertificate, PurchaseInspection
@@ -73,7 +72,3 @@ def certified_delivery_days(
 ) -> Iterable[tuple[int, datetime.date, int]]:
     """(canteen, day, accepted deliveries with at least one certificate): the marks of their tally."""
     return daily_counts(accepted_deliveries(canteens, start, end).filter(certified()), day="delivered_on")
-
-
-def today() -> datetime.date:
-    return timezone.localdate()

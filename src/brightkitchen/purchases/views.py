@@ -14,7 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from brightkitchen.accounts.roles import CANTEEN_ROLES
 from brightkitchen.core import uploads
+from brightkitchen.core.days import today
 from brightkitchen.core.errors import FieldError
+from brightkitchen.core.forms import show_field_error
 from brightkitchen.core.scoping import Action, get_visible_or_404, scope_of
 from brightkitchen.purchases import selectors, services
 from brightkitchen.purchases.forms import DeliveryForm
@@ -39,7 +41,7 @@ def deliveries(request: HttpRequest, canteen_id: int) -> HttpResponse:
     canteen = get_visible_or_404(
         Canteen, request.user, Action.VIEW, related=("school", "school__organisation"), pk=canteen_id
     )
-    form = DeliveryForm(initial={"delivered_on": selectors.today(), "acceptor_name": str(request.user)})
+    form = DeliveryForm(initial={"delivered_on": today(), "acceptor_name": str(request.user)})
     if request.method == "POST":
         form = DeliveryForm(request.POST, request.FILES)
         if form.is_valid():
@@ -53,8 +55,7 @@ def deliveries(request: HttpRequest, canteen_id: int) -> HttpResponse:
                     submission_key=form.cleaned_data["submission_key"],
                 )
             except FieldError as exc:
-                field = exc.field.split(".")[0]
-                form.add_error(field if field in form.fields else None, exc.message)
+                show_field_error(form, exc)
             else:
                 if created:
                     messages.success(request, _("Delivery recorded."))
@@ -65,7 +66,7 @@ def deliveries(request: HttpRequest, canteen_id: int) -> HttpResponse:
         "deliveries": list(recent),
         "form": form,
         "may_record": PurchaseInspection.scope_rule.allows(scope_of(request.user).role, Action.CHANGE),
-        "today": selectors.today(),
+        "today": today(),
     }
     return render(
         request, "purchases/deliveries.html", context, status=400 if request.method == "POST" else 200

@@ -16,8 +16,8 @@ from PIL import Image, ImageDraw
 from brightkitchen.core.uploads import StoredFile, store_photo
 from brightkitchen.records.models import AccompaniedMeal, CompanionKind, SampleRetention
 from brightkitchen.records.rules import CHINA, MEAL_CUTOFFS
-from brightkitchen.records.selectors import calendars_for
 from brightkitchen.schedule.models import Term
+from brightkitchen.schedule.selectors import calendars_for
 from brightkitchen.schools.models import Canteen
 from brightkitchen.schools.tallies import refresh_tallies
 

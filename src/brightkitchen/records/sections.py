@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from brightkitchen.core.days import today
 from brightkitchen.records import selectors
 from brightkitchen.schools.models import Canteen, School
 from brightkitchen.schools.sections import SchoolFileSection, register_section
@@ -17,7 +18,7 @@ from brightkitchen.schools.sections import SchoolFileSection, register_section
 def _today(request: HttpRequest, school: School, canteens: list[Canteen]) -> dict[str, Any] | None:
     if not canteens:
         return None
-    day = selectors.today()
+    day = today()
     rows = [{"canteen": c, "boards": selectors.day_board(request.user, c, day)} for c in canteens]
     return {"rows": rows, "day": day, "now": timezone.now()}
 

@@ -12,12 +12,11 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from brightkitchen.core.scoping import Action, AnyUser
 from brightkitchen.records.models import AccompaniedMeal, CompanionKind, SampleRetention
-from brightkitchen.schedule.models import Meal, MealPlan
-from brightkitchen.schedule.selectors import DEFAULT_PLAN, CanteenCalendar, RegionCalendars
+from brightkitchen.schedule.models import Meal
+from brightkitchen.schedule.selectors import calendars_for
 from brightkitchen.schools.models import Canteen
 from brightkitchen.schools.tallies import daily_counts
 
@@ -26,20 +25,6 @@ _R = TypeVar("_R", SampleRetention, AccompaniedMeal)
 # --- Calendars ------------------------------------------------------------------------------------------
 
 ServedMeal = tuple[datetime.date, str]  # (date, meal value)
-
-
-def calendars_for(
-    canteens: QuerySet[Canteen], start: datetime.date, end: datetime.date
-) -> dict[int, CanteenCalendar]:
-    """The calendar of every canteen in `canteens` for a period, in four queries whatever their number
-    (the same rules as schedule.selectors.calendar_for: the nearest region with terms decides them,
-    holidays and make-up days of the region and its ancestors apply)."""
-    rows = list(canteens.order_by().values_list("pk", "school__organisation__region_id"))
-    regions = RegionCalendars.load({code for _, code in rows}, start, end)
-    plans = {plan.canteen_id: plan for plan in MealPlan.objects.filter(canteen__in=canteens.values("pk"))}
-    return {
-        canteen_id: regions.calendar(code, plans.get(canteen_id, DEFAULT_PLAN)) for canteen_id, code in rows
-    }
 
 
 def served_meals(
@@ -190,7 +175,3 @@ def day_board(user: AnyUser, canteen: Canteen, day: datetime.date) -> list[MealB
         if board.served or board.samples or board.accompanied:
             boards.append(board)
     return boards
-
-
-def today() -> datetime.date:
-    return timezone.localdate()

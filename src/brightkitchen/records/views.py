@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -18,8 +17,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from brightkitchen.accounts.roles import CANTEEN_ROLES
 from brightkitchen.core import uploads
+from brightkitchen.core.days import today
 from brightkitchen.core.errors import FieldError
-from brightkitchen.core.forms import day_from_query
+from brightkitchen.core.forms import day_from_query, show_field_error
 from brightkitchen.core.scoping import Action, get_visible_or_404, scope_of
 from brightkitchen.records import selectors, services
 from brightkitchen.records.forms import AccompaniedMealForm, AnswerForm, SampleForm
@@ -35,15 +35,11 @@ def _canteen(request: HttpRequest, canteen_id: int) -> Canteen:
 
 
 def _day(request: HttpRequest) -> datetime.date:
-    return day_from_query(request, "date") or selectors.today()
+    return day_from_query(request, "date") or today()
 
 
 def _may_record(request: HttpRequest, model: type[SampleRetention | AccompaniedMeal]) -> bool:
     return model.scope_rule.allows(scope_of(request.user).role, Action.CHANGE)
-
-
-def _show_error(form: forms.Form, exc: FieldError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def _page_url(name: str, canteen_id: int, day: datetime.date) -> str:
@@ -83,7 +79,7 @@ def samples(request: HttpRequest, canteen_id: int) -> HttpResponse:
                     submission_key=data["submission_key"],
                 )
             except FieldError as exc:
-                _show_error(form, exc)
+                show_field_error(form, exc)
             else:
                 if created:
                     messages.success(request, _("Sample recorded."))
@@ -135,7 +131,7 @@ def accompanied_meals(request: HttpRequest, canteen_id: int) -> HttpResponse:
             try:
                 record, created = services.create_accompanied_meal(request.user, canteen.pk, **data)
             except FieldError as exc:
-                _show_error(form, exc)
+                show_field_error(form, exc)
             else:
                 if created:
                     messages.success(request, _("Accompanied meal recorded."))

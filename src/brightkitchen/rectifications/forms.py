@@ -9,7 +9,7 @@ from django import forms
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from brightkitchen.purchases.forms import MultipleFileField, MultipleFileInput
+from brightkitchen.core.forms import MultipleFileField, MultipleFileInput
 from brightkitchen.rectifications.models import (
     DEFAULT_WORKING_DAYS,
     MAX_WORKING_DAYS,

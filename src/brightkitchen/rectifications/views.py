@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from brightkitchen.core import uploads
 from brightkitchen.core.errors import FieldError
+from brightkitchen.core.forms import show_field_error
 from brightkitchen.core.scoping import Action, AnyUser, get_visible_or_404, scope_of
 from brightkitchen.rectifications import selectors, services
 from brightkitchen.rectifications.forms import NoticeForm, ResponseForm, ReviewForm
@@ -30,12 +31,6 @@ from brightkitchen.rectifications.models import (
 )
 from brightkitchen.schools.models import Canteen
 from brightkitchen.schools.selectors import canteens_for
-
-
-def _show_error(form: forms.Form, exc: FieldError) -> None:
-    field = exc.field.split(".")[0]  # "photos.2" is the third photo of the "photos" field
-    form.add_error(field if field in form.fields else None, exc.message)
-
 
 _T = TypeVar("_T")
 
@@ -53,7 +48,7 @@ def _submit(
     try:
         result, created = change(form.cleaned_data)
     except FieldError as exc:
-        _show_error(form, exc)
+        show_field_error(form, exc)
         return None
     if created:
         messages.success(request, success(result))

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from brightkitchen.accounts.roles import Role
 from brightkitchen.core.errors import FieldError
+from brightkitchen.core.forms import show_field_error
 from brightkitchen.core.scoping import AnyUser, scope_of
 from brightkitchen.risk import selectors, services
 from brightkitchen.risk.forms import OverrideForm
@@ -88,7 +89,7 @@ def override(request: HttpRequest, canteen_id: int) -> HttpResponse:
                 services.clear_override(request.user, assessment.canteen_id, reason)
                 messages.success(request, _("Override cleared: the computed grade applies."))
         except FieldError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            show_field_error(form, exc)
         else:
             return redirect("risk:detail", assessment.canteen_id)
     return _detail(request, assessment, form, status=400)

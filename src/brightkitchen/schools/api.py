@@ -175,7 +175,7 @@ class CanteenOut(Schema):
             licence_scope=canteen.licence_scope,
             licence_issued_on=canteen.licence_issued_on,
             licence_expires_on=canteen.licence_expires_on,
-            licence_status=canteen.licence_status(selectors.today()),
+            licence_status=canteen.licence_status(today()),
             dynamic_grade=DynamicGrade(canteen.dynamic_grade) if canteen.dynamic_grade else None,
             annual_grade=AnnualGrade(canteen.annual_grade) if canteen.annual_grade else None,
             risk_grade=RiskGrade(canteen.risk_grade),
@@ -312,7 +312,7 @@ class CompletenessOut(Schema):
     summary="Record completeness rates (留样完成率, 晨检完成率, …) in your jurisdiction, by child region",
 )
 def completeness(request: HttpRequest, params: Query[CompletenessIn]) -> Any:
-    end = params.end or selectors.today()
+    end = params.end or today()
     start = params.start or end - datetime.timedelta(days=29)
     if start > end:
         raise FieldError("start", _("The first day must not be after the last day."))

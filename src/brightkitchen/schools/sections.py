@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
 
+from brightkitchen.core.days import today
 from brightkitchen.schools.models import Canteen, School
 
 SectionContext = Callable[[HttpRequest, School, list[Canteen]], dict[str, Any] | None]
@@ -65,7 +66,6 @@ def _profile(request: HttpRequest, school: School, canteens: list[Canteen]) -> d
 
 
 def _canteens(request: HttpRequest, school: School, canteens: list[Canteen]) -> dict[str, Any]:
-    from brightkitchen.schools.selectors import today
 
     on = today()
     return {"rows": [(c, c.licence_status(on)) for c in canteens]}
@@ -80,7 +80,6 @@ def _completeness(request: HttpRequest, school: School, canteens: list[Canteen])
     import datetime
 
     from brightkitchen.schools.metrics import MetricInput, registered_metrics, total
-    from brightkitchen.schools.selectors import today
 
     if not canteens:
         return None

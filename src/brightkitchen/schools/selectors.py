@@ -8,8 +8,8 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Substr
-from django.utils import timezone
 
+from brightkitchen.core.days import today
 from brightkitchen.core.scoping import Action, AnyUser
 from brightkitchen.regions.models import Region
 from brightkitchen.regions.selectors import children_of
@@ -21,10 +21,6 @@ from brightkitchen.schools.models import (
     RiskGrade,
     School,
 )
-
-
-def today() -> datetime.date:
-    return timezone.localdate()
 
 
 def licence_status_q(status: LicenceStatus, on: datetime.date, prefix: str = "") -> Q:

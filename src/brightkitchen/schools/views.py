@@ -5,12 +5,13 @@ from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from brightkitchen.core.days import today
 from brightkitchen.core.scoping import get_visible_or_404
 from brightkitchen.regions.models import Region
 from brightkitchen.schools.forms import SchoolSearchForm
 from brightkitchen.schools.models import Canteen, LicenceStatus, School
 from brightkitchen.schools.sections import render_sections
-from brightkitchen.schools.selectors import SchoolFilters, canteens_for, licence_status_q, schools_for, today
+from brightkitchen.schools.selectors import SchoolFilters, canteens_for, licence_status_q, schools_for
 
 
 def school_list(request: HttpRequest) -> HttpResponse:

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from brightkitchen.accounts.models import User
 from brightkitchen.accounts.roles import Role
-from brightkitchen.records.selectors import calendars_for
 from brightkitchen.regions.models import Region
+from brightkitchen.schedule.selectors import calendars_for
 from brightkitchen.schools.models import Canteen
 from brightkitchen.schools.tallies import refresh_tallies
 from brightkitchen.selfcheck.models import (

@@ -7,7 +7,7 @@ import datetime
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from brightkitchen.records.selectors import calendars_for
+from brightkitchen.schedule.selectors import calendars_for
 from brightkitchen.schools.metrics import Metric, MetricInput, Ratio, register_metric
 from brightkitchen.schools.models import Canteen
 from brightkitchen.schools.tallies import Due, Source, Tally, register_tally

@@ -67,7 +67,7 @@ class StaffOut(Schema):
         expires = getattr(staff, "cert_expires_on", None)
         if not hasattr(staff, "cert_expires_on"):
             expires = (
-                staff.certificates.filter(issued_on__lte=selectors.today())
+                staff.certificates.filter(issued_on__lte=today())
                 .order_by("-expires_on")
                 .values_list("expires_on", flat=True)
                 .first()
@@ -82,7 +82,7 @@ class StaffOut(Schema):
             hired_on=staff.hired_on,
             active=staff.active,
             certificate_expires_on=expires,
-            certificate_status=certificate_status(expires, selectors.today()),
+            certificate_status=certificate_status(expires, today()),
         )
 
 
@@ -170,7 +170,7 @@ class CertificateOut(Schema):
             number=cert.number,
             issued_on=cert.issued_on,
             expires_on=cert.expires_on,
-            status=cert.status(selectors.today()),
+            status=cert.status(today()),
             has_photo=bool(cert.photo),
             photo_url=f"/api/v1/health-certificates/{cert.pk}/photo" if cert.photo else "",
         )

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from brightkitchen.demo.names import mobile_phone, person_name
+from brightkitchen.schedule.selectors import calendars_for
 from brightkitchen.schools.models import Canteen
 from brightkitchen.schools.tallies import refresh_tallies
 from brightkitchen.staff.models import (
@@ -23,7 +24,6 @@ from brightkitchen.staff.models import (
     TrainingRecord,
     default_expiry,
 )
-from brightkitchen.staff.selectors import calendars_for
 
 HISTORY_DAYS = 60
 _SYMPTOMS = ("fever", "diarrhoea", "skin_wound", "sore_throat")

@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from brightkitchen.alerts.rules import Finding, Severity
+from brightkitchen.schedule.selectors import calendars_for
 from brightkitchen.schools.models import Canteen
 from brightkitchen.staff.models import CERTIFICATE_EXPIRY_WARNING_DAYS, MorningCheck, StaffMember
-from brightkitchen.staff.selectors import calendars_for
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 MORNING_CHECK_DEADLINE = datetime.time(10, 0)  # a check not done by 10:00 is missing

@@ -6,9 +6,10 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from brightkitchen.core.days import today
 from brightkitchen.schools.models import Canteen, School
 from brightkitchen.staff.models import MorningCheck, certificate_status
-from brightkitchen.staff.selectors import StaffFilters, staff_for, today
+from brightkitchen.staff.selectors import StaffFilters, staff_for
 
 
 def staff_section(request: HttpRequest, school: School, canteens: list[Canteen]) -> dict[str, Any] | None:

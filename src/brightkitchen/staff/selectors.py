@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
-from django.utils import timezone
 
+from brightkitchen.core.days import today
 from brightkitchen.core.scoping import Action, AnyUser
-from brightkitchen.schedule.models import MealPlan
-from brightkitchen.schedule.selectors import DEFAULT_PLAN, CanteenCalendar, calendar_for
 from brightkitchen.schools.metrics import MetricInput, Ratio
 from brightkitchen.schools.models import Canteen
 from brightkitchen.schools.tallies import daily_counts
@@ -27,10 +24,6 @@ from brightkitchen.staff.models import (
     TrainingRecord,
     certificate_status,
 )
-
-
-def today() -> datetime.date:
-    return timezone.localdate()
 
 
 def with_certificate_expiry(qs: QuerySet[StaffMember], on: datetime.date) -> QuerySet[StaffMember]:
@@ -171,29 +164,6 @@ def morning_board(user: AnyUser, canteen: Canteen, on: datetime.date) -> list[Bo
     ]
 
 
-# --- The calendar of many canteens ------------------------------------------------------------------
-
-
-def calendars_for(
-    canteens: Iterable[Canteen], start: datetime.date, end: datetime.date
-) -> dict[int, CanteenCalendar]:
-    """Each canteen's calendar: terms and holidays once per region, meal plans in one query."""
-    by_region: dict[str, list[Canteen]] = defaultdict(list)
-    for canteen in canteens:
-        by_region[canteen.school.organisation.region_id].append(canteen)
-    ids = [c.pk for group in by_region.values() for c in group]
-    plans = {p.canteen_id: p for p in MealPlan.objects.filter(canteen_id__in=ids)}
-    result: dict[int, CanteenCalendar] = {}
-    for group in by_region.values():
-        base = calendar_for(group[0], start, end)
-        for canteen in group:
-            plan = plans.get(canteen.pk) or DEFAULT_PLAN
-            result[canteen.pk] = dataclasses.replace(
-                base, weekdays={int(c) for c in plan.weekdays}, meals=plan.meals
-            )
-    return result
-
-
 # --- Metrics -----------------------------------------------------------------------------------------
 
 
@@ -274,7 +244,6 @@ __all__ = [
     "BoardRow",
     "CheckResult",
     "StaffFilters",
-    "calendars_for",
     "certificate_status_q",
     "certificates_for",
     "health_certificate_metric",
@@ -285,7 +254,6 @@ __all__ = [
     "staff_days",
     "morning_checks_for",
     "staff_for",
-    "today",
     "valid_certificate_q",
     "with_certificate_expiry",
 ]

@@ -17,7 +17,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from brightkitchen.core.api import MAX_ID
+from brightkitchen.core.days import today
 from brightkitchen.core.errors import FieldError
+from brightkitchen.core.forms import show_field_error
 from brightkitchen.core.scoping import Action, get_visible_or_404, scope_of
 from brightkitchen.core.uploads import serve
 from brightkitchen.schools.models import Canteen
@@ -39,17 +42,13 @@ def _may_change(request: HttpRequest, model: type[Any]) -> bool:
     return bool(model.scope_rule.allows(scope_of(request.user).role, Action.CHANGE))
 
 
-def _form_error(form: Any, exc: FieldError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
 def staff_list(request: HttpRequest) -> HttpResponse:
     canteens = list(canteens_for(request.user)[:200])
     raw = request.GET.get("canteen", "")
-    canteen_id = int(raw) if raw.isdigit() and 0 < int(raw) < 2**62 else None
+    canteen_id = int(raw) if raw.isdigit() and 0 < int(raw) <= MAX_ID else None
     qs = selectors.staff_for(request.user, selectors.StaffFilters(canteen=canteen_id, active=True))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    on = selectors.today()
+    on = today()
     rows = [(s, certificate_status(getattr(s, "cert_expires_on", None), on)) for s in page]
     return render(
         request,
@@ -74,7 +73,7 @@ def add_staff(request: HttpRequest, canteen_id: int) -> HttpResponse:
         try:
             staff, _created = services.create_staff(request.user, canteen, data, key)
         except FieldError as exc:
-            _form_error(form, exc)
+            show_field_error(form, exc)
         else:
             messages.success(request, _("%(name)s was added.") % {"name": staff.name})
             return redirect(reverse("staff:detail", args=[staff.pk]))
@@ -83,7 +82,7 @@ def add_staff(request: HttpRequest, canteen_id: int) -> HttpResponse:
 
 def staff_detail(request: HttpRequest, staff_id: int) -> HttpResponse:
     staff = get_visible_or_404(selectors.staff_for(request.user), request.user, Action.VIEW, pk=staff_id)
-    on = selectors.today()
+    on = today()
     return render(
         request,
         "staff/detail.html",
@@ -117,7 +116,7 @@ def add_certificate(request: HttpRequest, staff_id: int) -> HttpResponse:
                 submission_key=data["submission_key"],
             )
         except FieldError as exc:
-            _form_error(form, exc)
+            show_field_error(form, exc)
         else:
             messages.success(request, _("The health certificate was saved."))
             return redirect(reverse("staff:detail", args=[staff.pk]))
@@ -146,7 +145,7 @@ def add_training(request: HttpRequest, staff_id: int) -> HttpResponse:
                 submission_key=data["submission_key"],
             )
         except FieldError as exc:
-            _form_error(form, exc)
+            show_field_error(form, exc)
         else:
             messages.success(request, _("The training was saved."))
             return redirect(reverse("staff:detail", args=[staff.pk]))
@@ -187,7 +186,7 @@ def morning_check(request: HttpRequest, canteen_id: int) -> HttpResponse:
         Canteen, request.user, Action.VIEW, related=("school__organisation",), pk=canteen_id
     )
     may_record = _may_change(request, MorningCheck)
-    on = selectors.today()
+    on = today()
     errors: dict[int, str] = {}
     posted: dict[int, dict[str, Any]] = {}
     if request.method == "POST":

@@ -28,11 +28,11 @@ from brightkitchen.bench.registry import BenchError
 from brightkitchen.bench.stats import Summary, comparison_table, ratio_line, timed
 from brightkitchen.bench.suites.api import province_regulator
 from brightkitchen.bench.suites.records import ensure_history, largest_county
+from brightkitchen.core.days import today
 from brightkitchen.core.scoping import scope_of
 from brightkitchen.dashboards.periods import Period, month_period
 from brightkitchen.demo import bulk_supervision
 from brightkitchen.schools.models import Canteen
-from brightkitchen.schools.selectors import today
 
 TARGET_P95_MS = 500.0
 HISTORY_DAYS = 40  # covers the last full month

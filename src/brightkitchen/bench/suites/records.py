@@ -25,11 +25,11 @@ from brightkitchen.bench import naive
 from brightkitchen.bench.registry import BenchError
 from brightkitchen.bench.stats import Summary, comparison_table, ratio_line, timed
 from brightkitchen.bench.suites.api import province_regulator
+from brightkitchen.core.days import today
 from brightkitchen.core.scoping import scope_of
 from brightkitchen.demo import bulk_records
 from brightkitchen.regions.models import Region
 from brightkitchen.schools.models import Canteen, School
-from brightkitchen.schools.selectors import today
 
 TARGET_PROVINCE_MS = 1000.0
 PERIOD_DAYS = 30

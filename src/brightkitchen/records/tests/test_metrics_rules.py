@@ -64,7 +64,7 @@ def _metric(key: str) -> MetricFn:
 
 
 def test_the_bulk_calendar_agrees_with_the_canteen_calendar(world: World, calendar: None) -> None:
-    from brightkitchen.records.selectors import calendars_for
+    from brightkitchen.schedule.selectors import calendars_for
 
     bulk = calendars_for(Canteen.objects.all(), MON, FRI)
     for canteen in Canteen.objects.select_related("school__organisation"):

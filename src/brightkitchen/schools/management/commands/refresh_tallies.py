@@ -4,8 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from brightkitchen.core.days import today
 from brightkitchen.schools.models import Canteen
-from brightkitchen.schools.selectors import today
 from brightkitchen.schools.tallies import refresh_tallies
 
 
