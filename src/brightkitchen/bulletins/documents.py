@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from brightkitchen.core.exports import safe_row
 from brightkitchen.core.scoping import AnyUser
 from brightkitchen.core.templatetags.bk import figure
 from brightkitchen.dashboards.indicators import Indicator
@@ -261,18 +262,18 @@ def render_xlsx(b: Bulletin) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = str(_("Summary"))[:31]
-    sheet.append([b.title])
+    sheet.append(safe_row([b.title]))
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append([str(_("Period")), b.board.period.start.isoformat(), b.board.period.end.isoformat()])
     for ind, ratio in b.board.headline:
-        sheet.append([str(ind.label), ratio.done if ind.is_count else ratio.rate])
+        sheet.append(safe_row([str(ind.label), ratio.done if ind.is_count else ratio.rate]))
     for index, (title, header, rows) in enumerate(_tables(b), start=1):
         ws = book.create_sheet(f"{index} {title}"[:31].replace("/", "-"))
-        ws.append(header)
+        ws.append(safe_row(list(header)))
         for c in ws[1]:
             c.font = Font(bold=True)
         for line in rows:
-            ws.append(line)
+            ws.append(safe_row(list(line)))
         ws.column_dimensions["A"].width = 36
     buffer = io.BytesIO()
     book.save(buffer)

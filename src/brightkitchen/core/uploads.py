@@ -116,13 +116,31 @@ def file_url(path: str) -> str:
 def serve(path: str) -> HttpResponseBase:
     """Send a stored file to a user the caller has already checked (evidence is jurisdiction-scoped,
     so it is never served from a public URL): a stream from local storage, or a short-lived signed
-    redirect when the storage is S3."""
+    redirect when the storage is S3.
+
+    Only the pictures the platform re-encoded itself are shown inline. A PDF is uploaded as it came, so
+    it is always a download (`Content-Disposition: attachment`), never rendered from the platform's own
+    origin (a PDF viewer runs the document's scripts and links in that origin); `nosniff` on every file."""
     if not path or not default_storage.exists(path):
         raise Http404
-    url = default_storage.url(path)
+    is_pdf = path.endswith(".pdf")
+    content_type = "application/pdf" if is_pdf else "image/jpeg"
+    name = path.rsplit("/", 1)[-1]
+    disposition = f'{"attachment" if is_pdf else "inline"}; filename="{name}"'
+    try:
+        url = default_storage.url(
+            path,
+            parameters={"ResponseContentDisposition": disposition, "ResponseContentType": content_type},
+        )
+    except TypeError:  # local storage takes no parameters
+        url = default_storage.url(path)
     if url.startswith(("http://", "https://")):
         return HttpResponseRedirect(url)
-    content_type = "application/pdf" if path.endswith(".pdf") else "image/jpeg"
-    response = FileResponse(default_storage.open(path, "rb"), content_type=content_type)
+    response = FileResponse(
+        default_storage.open(path, "rb"), content_type=content_type, as_attachment=is_pdf, filename=name
+    )
+    if not is_pdf:
+        response["Content-Disposition"] = disposition
+    response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=3600"
     return response

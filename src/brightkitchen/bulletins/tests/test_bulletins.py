@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from brightkitchen.conftest import COUNTY_A, World
+from brightkitchen.core.exports import FORMULA_STARTS
 from brightkitchen.rectifications import services as rectifications
 
 pytestmark = pytest.mark.django_db
@@ -55,3 +56,21 @@ def test_bad_period_and_wrong_role(world: World) -> None:
     assert response.status_code == 400 and 'data-field="period"' in response.content.decode()
     assert world.client("manager_a").get("/bulletins/bulletin.pdf").status_code == 403
     assert world.client("regulator_b").get("/bulletins/bulletin.pdf", {"region": COUNTY_A}).status_code == 404
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_spreadsheet_cells_are_never_formulas(world: World, start: str) -> None:
+    # A school named like a formula (formula injection): the cell holds text, prefixed with '.
+    school = world.schools["a"].organisation
+    school.name = f'{start}HYPERLINK("http://127.0.0.1/x","点我")'
+    school.save()
+    _notice(world)
+    response = world.client("regulator_a").get("/bulletins/bulletin.xlsx", {"region": COUNTY_A})
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    cells = [c for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
+    named = [c for c in cells if "HYPERLINK" in str(c.value)]
+    assert named, "the canteen's name is in the bulletin"
+    assert any(str(c.value).startswith("'") for c in named)  # the school's cell (XML reads \r as \n)
+    assert all(c.data_type == "s" and not str(c.value).startswith(FORMULA_STARTS) for c in named)
+    assert not [c for c in cells if c.data_type == "f"]

@@ -265,6 +265,12 @@ def test_api_create_with_photo_and_pdf(world: World) -> None:
     assert {c["kind"] for c in certs} == {"quarantine"}
     pdf_response = world.client("regulator_a").get(certs[1]["url"])
     assert pdf_response.status_code == 200 and pdf_response["Content-Type"] == "application/pdf"
+    # A PDF as uploaded is a download, never a page of the platform's origin; pictures stay inline.
+    assert pdf_response["Content-Disposition"].startswith("attachment;")
+    assert pdf_response["X-Content-Type-Options"] == "nosniff"
+    picture = world.client("regulator_a").get(certs[0]["url"])
+    assert picture.status_code == 200 and picture["Content-Disposition"].startswith("inline;")
+    assert picture["X-Content-Type-Options"] == "nosniff"
     assert world.client("regulator_b").get(certs[1]["url"]).status_code == 404
 
 
