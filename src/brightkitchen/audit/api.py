@@ -8,7 +8,7 @@ from pydantic import field_validator
 
 from brightkitchen.audit.models import AuditAction, AuditLogEntry
 from brightkitchen.audit.selectors import AuditFilters, audit_entries_for
-from brightkitchen.core.api import MappedQuerySet, Pagination
+from brightkitchen.core.api import DateRangeFilter, MappedQuerySet, Pagination
 
 router = Router(tags=["audit"])
 
@@ -50,7 +50,8 @@ class AuditEntryOut(Schema):
         )
 
 
-class AuditFilterIn(Schema):
+class AuditFilterIn(DateRangeFilter):
+    date_ranges = (("since", "until"),)
     region: str = Field("", pattern=r"^\d{0,12}$")
     model: str = Field(
         "", pattern=r"^([a-z_]+\.[a-z_]+)?$", description="app_label.model, e.g. schools.canteen"

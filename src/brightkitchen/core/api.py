@@ -9,7 +9,7 @@ import datetime
 import hashlib
 import json
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar, Self
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -23,7 +23,7 @@ from ninja.pagination import LimitOffsetPagination
 from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyCookie, HttpBearer
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from brightkitchen.core.context import replace_actor
 from brightkitchen.core.errors import FieldError
@@ -75,6 +75,30 @@ def id_field(default: Any = ..., **kwargs: Any) -> Any:
 
 
 Day = Annotated[datetime.date, Field(ge=EARLIEST_DAY, le=LATEST_DAY)]
+
+
+def check_range(start_field: str, start: Any, end_field: str, end: Any, where: str = "query") -> None:
+    """A range whose start lies after its end is a 400 naming the start field, never a silently empty
+    answer. The one check for every list filter (DateRangeFilter) and page filter with a range."""
+    if start is not None and end is not None and start > end:
+        raise FieldError(
+            start_field,
+            _("%(start)s must not be after %(end)s.") % {"start": start_field, "end": end_field},
+            code="inverted_range",
+            where=where,
+        )
+
+
+class DateRangeFilter(Schema):
+    """Base of list filters with date ranges: `date_ranges` names each (from, to) pair of fields."""
+
+    date_ranges: ClassVar[tuple[tuple[str, str], ...]] = (("date_from", "date_to"),)
+
+    @model_validator(mode="after")
+    def _ranges_in_order(self) -> Self:
+        for start_field, end_field in self.date_ranges:
+            check_range(start_field, getattr(self, start_field), end_field, getattr(self, end_field))
+        return self
 
 
 class ErrorItem(Schema):
@@ -145,7 +169,7 @@ def error_response(request: HttpRequest, status: int, loc: list[str], msg: str, 
 
 @api.exception_handler(FieldError)
 def _field_error(request: HttpRequest, exc: FieldError) -> HttpResponse:
-    return error_response(request, exc.status, ["body", exc.field], exc.message, exc.code)
+    return error_response(request, exc.status, [exc.where, exc.field], exc.message, exc.code)
 
 
 @api.exception_handler(ValidationError)

@@ -10,9 +10,15 @@ class FieldError(Exception):
     status = 400
 
     def __init__(
-        self, field: str, message: str | Promise, code: str = "invalid", status: int | None = None
+        self,
+        field: str,
+        message: str | Promise,
+        code: str = "invalid",
+        status: int | None = None,
+        where: str = "body",
     ) -> None:
         super().__init__(str(message))
+        self.where = where  # the part of the request the field is in: "body" or "query"
         if status is not None:
             self.status = status
         self.field = field

@@ -14,6 +14,7 @@ from ninja.pagination import paginate
 from brightkitchen.core import uploads
 from brightkitchen.core.api import (
     ERRORS,
+    DateRangeFilter,
     Day,
     ErrorOut,
     InputSchema,
@@ -76,7 +77,7 @@ class HygieneOut(Schema):
         )
 
 
-class HygieneFilterIn(Schema):
+class HygieneFilterIn(DateRangeFilter):
     canteen: int | None = id_field(None)
     kind: HygieneKind | None = None
     date_from: Day | None = None

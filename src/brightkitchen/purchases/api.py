@@ -16,6 +16,7 @@ from ninja.pagination import paginate
 from brightkitchen.core import uploads
 from brightkitchen.core.api import (
     ERRORS,
+    DateRangeFilter,
     Day,
     ErrorOut,
     InputSchema,
@@ -118,7 +119,7 @@ class InspectionOut(Schema):
         )
 
 
-class InspectionFilterIn(Schema):
+class InspectionFilterIn(DateRangeFilter):
     canteen: int | None = id_field(None)
     date_from: Day | None = None
     date_to: Day | None = None

@@ -14,6 +14,7 @@ from ninja.pagination import paginate
 from brightkitchen.core import uploads
 from brightkitchen.core.api import (
     ERRORS,
+    DateRangeFilter,
     Day,
     ErrorOut,
     InputSchema,
@@ -30,7 +31,7 @@ from brightkitchen.schedule.models import Meal
 router = Router(tags=["records"])
 
 
-class RecordFilterIn(Schema):
+class RecordFilterIn(DateRangeFilter):
     canteen: int | None = id_field(None)
     date_from: Day | None = None
     date_to: Day | None = None

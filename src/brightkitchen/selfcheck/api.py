@@ -12,6 +12,7 @@ from ninja.pagination import paginate
 
 from brightkitchen.core.api import (
     ERRORS,
+    DateRangeFilter,
     Day,
     ErrorOut,
     InputSchema,
@@ -181,7 +182,8 @@ class InspectionIn(InputSchema):
     submission_key: uuid.UUID | None = None
 
 
-class InspectionFilterIn(Schema):
+class InspectionFilterIn(DateRangeFilter):
+    date_ranges = (("period_from", "period_to"),)
     canteen: int | None = id_field(None)
     kind: CheckKind | None = None
     period_from: Day | None = None

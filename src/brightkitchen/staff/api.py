@@ -16,6 +16,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from brightkitchen.core.api import (
     ERRORS,
+    DateRangeFilter,
     Day,
     ErrorOut,
     InputSchema,
@@ -332,7 +333,7 @@ class MorningCheckOut(Schema):
         )
 
 
-class MorningCheckFilterIn(Schema):
+class MorningCheckFilterIn(DateRangeFilter):
     canteen_id: int | None = id_field(None)
     staff_id: int | None = id_field(None)
     date_from: Day | None = None
@@ -410,7 +411,7 @@ class TrainingOut(Schema):
         )
 
 
-class TrainingFilterIn(Schema):
+class TrainingFilterIn(DateRangeFilter):
     staff_id: int | None = id_field(None)
     canteen_id: int | None = id_field(None)
     date_from: Day | None = None
