@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import http_date
@@ -214,8 +214,10 @@ def snapshot(request: HttpRequest, camera_id: int) -> HttpResponse:
         camera = get_visible_or_404(Camera, request.user, Action.VIEW, pk=camera_id)
     else:
         found = selectors.public_cameras_now().filter(pk=camera_id).first()
-        if found is None:  # not public now: signing in may show it
-            return redirect_to_login(request.get_full_path())
+        if found is None:
+            if request.user.is_authenticated:  # a signed-in parent: signing in again shows nothing more
+                raise Http404
+            return redirect_to_login(request.get_full_path())  # not public now: signing in may show it
         camera = found
     return _serve_snapshot(request, camera)
 

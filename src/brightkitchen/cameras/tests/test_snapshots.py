@@ -224,3 +224,12 @@ def test_a_rectification_takes_the_stored_picture_as_evidence(
         later, _ = services.rectify_event(world.users["regulator_a"], blur.pk)
         assert RectificationPhoto.objects.filter(step__notice=later).count() == 0
         assert connected == [], "issuing the notice connected to the camera"
+
+
+def test_a_signed_in_parent_asking_for_a_camera_that_is_not_public_gets_404_not_the_login_page(
+    world: World,
+) -> None:
+    camera = _camera(world, "rtsp://127.0.0.1:9/cam")  # not public; never connected to here
+    response = world.client("public").get(_url(camera))
+    assert response.status_code == 404
+    assert Client().get(_url(camera)).status_code == 302  # anonymous: signing in may show it
