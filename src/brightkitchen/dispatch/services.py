@@ -17,11 +17,22 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from brightkitchen.core.api import MAX_ID
 from brightkitchen.core.errors import Conflict, FieldError, FieldPermissionDenied
-from brightkitchen.core.scoping import Action, AnyUser, get_visible_or_404, scope_of
+from brightkitchen.core.scoping import AnyUser, scope_of
 from brightkitchen.core.uploads import StoredFile, removed_on_error, store_document
 from brightkitchen.core.validation import acting_user, clean_text
+from brightkitchen.core.workflow import (
+    Deadlines,
+    Transition,
+    Workflow,
+    choose,
+    lock,
+    resubmitted,
+    store_evidence,
+)
 from brightkitchen.dispatch.models import (
+    AWAITING_ANSWER,
     BUREAU_ROLES,
     MAX_ATTACHMENTS,
     REMIND_WORKING_DAYS,
@@ -38,6 +49,29 @@ from brightkitchen.schedule.selectors import add_working_days
 
 BUREAU_KINDS = (OrganisationKind.REGULATOR, OrganisationKind.EDUCATION_BUREAU)
 MAX_DEADLINE_DAYS = 366
+
+# An assignment's workflow (core.workflow): the recipient answers while it owes an answer; the sending
+# bureau closes or returns an answer. Who may take a step is the recipient or the sender, checked here.
+_NO_ANSWER_YET = _("There is no answer to review yet.")
+ASSIGNMENT_FLOW = Workflow(
+    {
+        "answer": Transition(
+            frozenset(AWAITING_ANSWER),
+            AssignmentState.ANSWERED,
+            "text",
+            _("An answer is already awaiting review."),
+        ),
+        Decision.CLOSE: Transition(
+            frozenset({AssignmentState.ANSWERED}), AssignmentState.CLOSED, "decision", _NO_ANSWER_YET
+        ),
+        Decision.RETURN: Transition(
+            frozenset({AssignmentState.ANSWERED}), AssignmentState.RETURNED, "decision", _NO_ANSWER_YET
+        ),
+    },
+    closed=AssignmentState.CLOSED,
+    closed_message=_("This task is closed."),
+)
+DEADLINES = Deadlines(add_working_days, remind_before=REMIND_WORKING_DAYS)
 
 
 def lower_units(org: Organisation) -> QuerySet[Organisation]:
@@ -66,7 +100,7 @@ def _recipients(org: Organisation, ids: Sequence[int]) -> list[Organisation]:
     wanted = list(dict.fromkeys(ids))
     if not wanted:
         raise FieldError("recipients", _("Choose at least one lower unit."), code="required")
-    if any(isinstance(i, bool) or not isinstance(i, int) or not 0 < i < 2**62 for i in wanted):
+    if any(isinstance(i, bool) or not isinstance(i, int) or not 0 < i <= MAX_ID for i in wanted):
         raise FieldError("recipients", _("Choose lower units from the list."))
     found = list(lower_units(org).filter(pk__in=wanted))
     if len(found) != len(wanted):
@@ -92,14 +126,15 @@ def _store(
     uploads: Sequence[UploadedFile[bytes]], folder: str, stored: list[StoredFile]
 ) -> list[tuple[str, StoredFile]]:
     """Check and store each upload (type and size checks are core.uploads'); (name, file) pairs."""
-    if len(uploads) > MAX_ATTACHMENTS:
-        raise FieldError("attachments", _("Send at most 10 attachments at once."), code="too_many")
-    kept = []
-    for index, upload in enumerate(uploads):
-        item = store_document(upload, f"attachments.{index}" if index else "attachments", folder)
-        stored.append(item)
-        kept.append(((upload.name or "")[-120:], item))
-    return kept
+    return store_evidence(
+        uploads,
+        "attachments",
+        folder,
+        stored,
+        store=store_document,
+        most=MAX_ATTACHMENTS,
+        too_many=_("Send at most 10 attachments at once."),
+    )
 
 
 def _attach(
@@ -140,7 +175,7 @@ def _send(
     body = clean_text("body", body, 8000)
     deadline = _deadline(deadline, today, parent.task.deadline if parent is not None else None)
     units = _recipients(org, recipients)
-    remind_on = max(add_working_days(org.region_id, deadline, -REMIND_WORKING_DAYS), today)
+    remind_on = DEADLINES.remind_on(org.region_id, deadline, today)
     stored: list[StoredFile] = []
     with removed_on_error(stored), transaction.atomic():
         files = _store(attachments, f"dispatch/{org.pk}", stored)
@@ -190,12 +225,7 @@ def create_task(
 
 
 def _locked(user: AnyUser, assignment_id: int) -> DispatchAssignment:
-    get_visible_or_404(DispatchAssignment, user, Action.CHANGE, pk=assignment_id)
-    return (
-        DispatchAssignment.objects.select_for_update(of=("self",))
-        .select_related("task", "task__sender", "recipient")
-        .get(pk=assignment_id)
-    )
+    return lock(DispatchAssignment, user, assignment_id, related=("task", "task__sender", "recipient"))
 
 
 def _is_recipient(user: AnyUser, assignment: DispatchAssignment) -> bool:
@@ -229,12 +259,13 @@ def mark_received(
 
 
 def _existing_feedback(submission_key: uuid.UUID | None, assignment_id: int) -> DispatchFeedback | None:
-    if submission_key is None:
-        return None
-    feedback = DispatchFeedback.objects.filter(submission_key=submission_key).first()
-    if feedback is not None and feedback.assignment_id != assignment_id:
-        raise Conflict("submission_key", _("This submission key was already used for another task."))
-    return feedback
+    return resubmitted(
+        DispatchFeedback,
+        submission_key,
+        "assignment",
+        assignment_id,
+        _("This submission key was already used for another task."),
+    )
 
 
 def answer(
@@ -256,15 +287,13 @@ def answer(
         previous = _existing_feedback(submission_key, assignment.pk)
         if previous is not None:
             return previous, False
-        if assignment.state == AssignmentState.CLOSED:
-            raise Conflict("text", _("This task is closed."))
-        if assignment.state == AssignmentState.ANSWERED:
-            raise Conflict("text", _("An answer is already awaiting review."))
+        ASSIGNMENT_FLOW.check("answer", assignment.state)
         text = clean_text("text", text, 8000)
         files = _store(attachments, f"dispatch/{assignment.recipient_id}", stored)
         now = now or timezone.now()
         _receive(assignment, now)
-        assignment.state, assignment.answered_at = AssignmentState.ANSWERED, now
+        ASSIGNMENT_FLOW.take(assignment, "answer")
+        assignment.answered_at = now
         assignment.save()
         feedback = DispatchFeedback(
             assignment=assignment,
@@ -297,20 +326,15 @@ def review(
         previous = _existing_feedback(submission_key, assignment.pk)
         if previous is not None:
             return previous, False
-        try:
-            choice = Decision(decision)
-        except ValueError:
-            raise FieldError("decision", _("Close the task or return the answer.")) from None
-        if assignment.state == AssignmentState.CLOSED:
-            raise Conflict("decision", _("This task is closed."))
-        if assignment.state != AssignmentState.ANSWERED:
-            raise Conflict("decision", _("There is no answer to review yet."))
+        choice = choose(Decision, decision, "decision", _("Close the task or return the answer."))
+        ASSIGNMENT_FLOW.check(choice, assignment.state)
         comment = clean_text("comment", comment, 8000, required=choice == Decision.RETURN)
         now = now or timezone.now()
+        ASSIGNMENT_FLOW.take(assignment, choice)
         if choice == Decision.CLOSE:
-            assignment.state, assignment.closed_at, kind = AssignmentState.CLOSED, now, FeedbackKind.CLOSE
+            assignment.closed_at, kind = now, FeedbackKind.CLOSE
         else:
-            assignment.state, kind = AssignmentState.RETURNED, FeedbackKind.RETURN
+            kind = FeedbackKind.RETURN
         assignment.save()
         feedback = DispatchFeedback(
             assignment=assignment,
@@ -345,8 +369,8 @@ def redispatch(
             raise FieldPermissionDenied("recipients", _("Only the recipient re-dispatches a task."))
         org = sending_bureau(user)
         if submission_key is None or not DispatchTask.objects.filter(submission_key=submission_key).exists():
-            if assignment.state == AssignmentState.CLOSED:
-                raise Conflict("assignment", _("This task is closed."))
+            if assignment.state == ASSIGNMENT_FLOW.closed:
+                raise Conflict("assignment", ASSIGNMENT_FLOW.closed_message)
         if assignment.state == AssignmentState.SENT:
             _receive(assignment, now or timezone.now())
             assignment.save()

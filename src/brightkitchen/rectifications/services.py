@@ -15,12 +15,22 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from brightkitchen.core.errors import Conflict, FieldError, FieldPermissionDenied
+from brightkitchen.core.errors import FieldError, FieldPermissionDenied
 from brightkitchen.core.events import after_commit
 from brightkitchen.core.idempotency import create_once
 from brightkitchen.core.scoping import Action, AnyUser, get_visible_or_404, scope_of
 from brightkitchen.core.uploads import StoredFile, removed_on_error, store_photo
 from brightkitchen.core.validation import acting_user, clean_text
+from brightkitchen.core.workflow import (
+    Deadlines,
+    Transition,
+    Workflow,
+    choose,
+    lock,
+    resubmitted,
+    store_evidence,
+    sweep,
+)
 from brightkitchen.organisations.models import Organisation
 from brightkitchen.rectifications.models import (
     AWAITING_RESPONSE,
@@ -61,11 +71,42 @@ def _reassess(*canteen_ids: int) -> None:
     reassess_canteens(canteen_ids)
 
 
+# The notice's workflow (core.workflow): the canteen responds while it owes a response; the issuing
+# bureau closes or returns a response; escalation (the sweep) does not change the state.
+_AWAITING_REVIEW = _("There is no response to review yet.")
+NOTICE_FLOW = Workflow(
+    {
+        "respond": Transition(
+            frozenset(AWAITING_RESPONSE),
+            NoticeState.RESPONDED,
+            "response",
+            _("A response is already awaiting review."),
+            roles=RESPONDER_ROLES,
+            denied=_("Only the canteen or its school responds to a notice."),
+        ),
+        Decision.CLOSE: Transition(
+            frozenset({NoticeState.RESPONDED}), NoticeState.CLOSED, "decision", _AWAITING_REVIEW
+        ),
+        Decision.RETURN: Transition(
+            frozenset({NoticeState.RESPONDED}), NoticeState.RETURNED, "decision", _AWAITING_REVIEW
+        ),
+    },
+    closed=NoticeState.CLOSED,
+    closed_message=_("This notice is closed."),
+)
+DEADLINES = Deadlines(add_working_days, remind_before=REMIND_WORKING_DAYS)
+
+
 def _store_photos(photos: Sequence[UploadedFile[bytes]], folder: str, stored: list[StoredFile]) -> None:
-    if len(photos) > MAX_PHOTOS:
-        raise FieldError("photos", _("Send at most 10 photos at once."), code="too_many")
-    for index, upload in enumerate(photos):
-        stored.append(store_photo(upload, f"photos.{index}" if index else "photos", folder))
+    store_evidence(
+        photos,
+        "photos",
+        folder,
+        stored,
+        store=store_photo,
+        most=MAX_PHOTOS,
+        too_many=_("Send at most 10 photos at once."),
+    )
 
 
 def _add_step(
@@ -138,8 +179,8 @@ def issue_notice(
     now = now or timezone.now()
     today = timezone.localdate(now)
     region = canteen.school.organisation.region_id
-    deadline = add_working_days(region, today, working_days)
-    remind_on = max(add_working_days(region, deadline, -REMIND_WORKING_DAYS), today)
+    deadline = DEADLINES.due(region, today, working_days)
+    remind_on = DEADLINES.remind_on(region, deadline, today)
     stored: list[StoredFile] = []
 
     def build() -> RectificationNotice:
@@ -167,18 +208,18 @@ def issue_notice(
 
 
 def _locked(user: AnyUser, notice_id: int) -> RectificationNotice:
-    get_visible_or_404(RectificationNotice, user, Action.CHANGE, pk=notice_id)
-    return RectificationNotice.objects.select_for_update().get(pk=notice_id)
+    return lock(RectificationNotice, user, notice_id)
 
 
 def _existing_step(submission_key: uuid.UUID | None, notice_id: int) -> RectificationStep | None:
     """The step a resubmit already made (the same key on the same notice), to return unchanged."""
-    if submission_key is None:
-        return None
-    step = RectificationStep.objects.filter(submission_key=submission_key).first()
-    if step is not None and step.notice_id != notice_id:
-        raise Conflict("submission_key", _("This submission key was already used for another notice."))
-    return step
+    return resubmitted(
+        RectificationStep,
+        submission_key,
+        "notice",
+        notice_id,
+        _("This submission key was already used for another notice."),
+    )
 
 
 def respond(
@@ -195,18 +236,14 @@ def respond(
     stored: list[StoredFile] = []
     with removed_on_error(stored), transaction.atomic():
         notice = _locked(user, notice_id)
-        if scope_of(user).role not in RESPONDER_ROLES:
-            raise FieldPermissionDenied("response", _("Only the canteen or its school responds to a notice."))
+        NOTICE_FLOW.permit("respond", user)
         previous = _existing_step(submission_key, notice.pk)
         if previous is not None:
             return previous, False
-        if notice.state == NoticeState.CLOSED:
-            raise Conflict("response", _("This notice is closed."))
-        if notice.state not in AWAITING_RESPONSE:
-            raise Conflict("response", _("A response is already awaiting review."))
+        NOTICE_FLOW.check("respond", notice.state)
         response = clean_text("response", response, 4000)
         _store_photos(photos, f"rectifications/{notice.canteen_id}", stored)
-        before, notice.state = notice.state, NoticeState.RESPONDED
+        before = NOTICE_FLOW.take(notice, "respond")
         notice.save()
         step = _add_step(
             notice,
@@ -246,21 +283,15 @@ def review(
         previous = _existing_step(submission_key, notice.pk)
         if previous is not None:
             return previous, False
-        try:
-            choice = Decision(decision)
-        except ValueError:
-            raise FieldError("decision", _("Close the notice or return it.")) from None
-        if notice.state == NoticeState.CLOSED:
-            raise Conflict("decision", _("This notice is closed."))
-        if notice.state != NoticeState.RESPONDED:
-            raise Conflict("decision", _("There is no response to review yet."))
+        choice = choose(Decision, decision, "decision", _("Close the notice or return it."))
+        NOTICE_FLOW.check(choice, notice.state)
         comment = clean_text("comment", comment, 4000, required=choice == Decision.RETURN)
         now = now or timezone.now()
-        before = notice.state
+        before = NOTICE_FLOW.take(notice, choice)
         if choice == Decision.CLOSE:
-            notice.state, notice.closed_at, kind = NoticeState.CLOSED, now, StepKind.CLOSED
+            notice.closed_at, kind = now, StepKind.CLOSED
         else:
-            notice.state, kind = NoticeState.RETURNED, StepKind.RETURNED
+            kind = StepKind.RETURNED
         notice.save()
         step = _add_step(
             notice, kind, before, user=user, now=now, comment=comment, submission_key=submission_key
@@ -285,29 +316,21 @@ def escalate_overdue(today: datetime.date, now: datetime.datetime | None = None)
     its response (issued, or returned to it), once, to the bureau above its issuer; recorded as a step
     by the system. A response waiting for review is the bureau's to act on, not the canteen's delay.
     Idempotent: a rerun escalates nothing again. Returns the ids escalated."""
-    now = now or timezone.now()
-    done: list[int] = []
-    escalated: set[int] = set()
+    when = now or timezone.now()
     candidates = RectificationNotice.objects.filter(
         deadline__lt=today, escalated_at__isnull=True, state__in=AWAITING_RESPONSE
-    )
-    for notice_id in candidates.order_by("pk").values_list("pk", flat=True):
-        with transaction.atomic():
-            notice = (
-                RectificationNotice.objects.select_for_update()
-                .select_related("issued_by_org")
-                .filter(pk=notice_id, escalated_at__isnull=True, state__in=AWAITING_RESPONSE)
-                .first()
-            )
-            if notice is None:
-                continue
-            target = bureau_above(notice.issued_by_org)
-            notice.escalated_to, notice.escalated_at = target, now
-            notice.save()
-            comment = target.name if target is not None else ""
-            _add_step(notice, StepKind.ESCALATED, notice.state, user=None, now=now, comment=comment)
-            done.append(notice.pk)
-            escalated.add(notice.canteen_id)
+    ).select_related("issued_by_org")
+
+    def escalate(notice: RectificationNotice) -> None:
+        target = bureau_above(notice.issued_by_org)
+        notice.escalated_to, notice.escalated_at = target, when
+        notice.save()
+        comment = target.name if target is not None else ""
+        _add_step(notice, StepKind.ESCALATED, notice.state, user=None, now=when, comment=comment)
+
+    notices = sweep(candidates, escalate)
+    done = [notice.pk for notice in notices]
+    escalated = {notice.canteen_id for notice in notices}
     if done:
         after_commit(alert_now)
         after_commit(_reassess, *sorted(escalated))
