@@ -308,7 +308,7 @@ class CompletenessOut(Schema):
 
 @router.get(
     "/metrics/completeness",
-    response={200: CompletenessOut, 401: ErrorOut, 422: ErrorOut},
+    response={200: CompletenessOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Record completeness rates (留样完成率, 晨检完成率, …) in your jurisdiction, by child region",
 )
 def completeness(request: HttpRequest, params: Query[CompletenessIn]) -> Any:
@@ -318,9 +318,11 @@ def completeness(request: HttpRequest, params: Query[CompletenessIn]) -> Any:
         raise FieldError("start", _("The first day must not be after the last day."))
     if (end - start).days > 366:
         raise FieldError("start", _("Ask for at most one year at a time."))
+    scope = scope_of(request.user)
+    if not Canteen.scope_rule.allows(scope.role, Action.VIEW) or Canteen.scope_rule.filter_for(scope) is None:
+        raise Http404  # a role that reaches no canteen (the public, a supplier) has no rates to read
     if params.region:
         region = Region.objects.filter(code=params.region).first()
-        scope = scope_of(request.user)
         if region is None or (scope.region_prefix and not region_visible(scope, region)):
             raise Http404
     rows = selectors.completeness(request.user, params.region, start, end)

@@ -41,23 +41,34 @@ class RouteCase:
     def is_api(self) -> bool:
         return self.route.startswith("api ")
 
+    @property
+    def area(self) -> str:
+        """The app a route belongs to: its page namespace, or its API path's first segment."""
+        if self.is_api:
+            parts = self.route.split(" ", 2)[2].split("/")
+            return parts[3] if len(parts) > 3 else ""
+        return self.route.split(" ", 1)[1].split(":")[0]
+
     def wrong_roles(self) -> list[str]:
-        """Users of county A (the right jurisdiction) whose role is wrong for this route: canteen staff
-        on a regulator's or a bureau's route, a parent (public user) and a supplier anywhere, the
-        education bureau on market-regulation writes, canteen staff on a principal's writes."""
+        """Users of county A (the right jurisdiction) whose role is wrong for this route: a parent
+        (the public user) and a supplier anywhere, the canteen's own staff on the regulators' routes,
+        the education bureau on market-regulation writes, canteen staff on a principal's writes."""
         if self.kind in (Kind.SELF, Kind.PUBLIC):
             return []
         wrong = ["public", "supplier_a"]
-        if self.kind != Kind.LIST:  # a list may rightly show staff their own canteen
-            if self.right in REGULATORS or self.right == "edu_a":
-                wrong.append("staff_a")
-            if self.right in REGULATORS and self.kind == Kind.WRITE:
-                wrong.append("edu_a")
-            if self.right == "principal_a" and self.kind == Kind.WRITE:
-                wrong.append("staff_a")
-        return [w for w in wrong if w != self.right and w not in self.also_allowed]
+        if self.area in REGULATOR_AREAS:
+            wrong.append("staff_a")
+        if self.kind == Kind.WRITE and (self.right in REGULATORS or self.area in REGULATOR_AREAS):
+            wrong.append("edu_a")
+        if self.kind == Kind.WRITE and self.right == "principal_a":
+            wrong.append("staff_a")
+        return [w for w in dict.fromkeys(wrong) if w != self.right and w not in self.also_allowed]
 
 
+# The regulators' side (监管端): routes no canteen user has business on.
+REGULATOR_AREAS = frozenset(
+    {"patrols", "inspections", "risk", "dispatch", "dashboards", "bulletins", "audit", "audit-log", "regions"}
+)
 REGULATORS = frozenset({"regulator_a", "city_regulator", "province_regulator"})
 
 

@@ -1,4 +1,5 @@
-"""Every route, three users: anonymous, another jurisdiction's, the right one. Refused requests must
+"""Every route, four kinds of user: anonymous, another jurisdiction's, the wrong role in the right
+jurisdiction, the right one. Refused requests must
 leak nothing of county A and change nothing (the audit log, which records every change, stays put)."""
 
 from __future__ import annotations
@@ -72,6 +73,30 @@ def test_wrong_jurisdiction(case: RouteCase, world: World) -> None:
     else:  # SELF and PUBLIC: allowed, but only about the caller
         assert response.status_code in (case.right_status, 503)
     _assert_no_leak(response, case, world)
+
+
+_WRONG_ROLE = [(case, who) for case in CASES for who in case.wrong_roles()]
+
+
+@pytest.mark.parametrize(("case", "who"), _WRONG_ROLE, ids=lambda v: v if isinstance(v, str) else v.route)
+def test_wrong_role(case: RouteCase, who: str, world: World) -> None:
+    """A user of county A whose role is not for this route (a canteen's staff on a regulator's page, a
+    parent or a supplier anywhere, the education bureau on a market regulator's write) is refused or
+    gets an answer without A's data, and changes nothing."""
+    before = _changes()
+    response = _call(world.client(who), case, world)
+    if who == "public" and not case.is_api and response.status_code == 302:
+        # pages for signed-in roles send a public user to sign in as someone else
+        assert "/accounts/login/" in response["Location"], f"{case.route} as {who}: {response['Location']}"
+    elif case.kind == Kind.WRITE and not case.is_api and response.status_code in (302, 400):
+        pass  # a page form refused by its service: the form again or back with the message
+    elif case.kind in (Kind.DETAIL, Kind.WRITE):
+        assert response.status_code in (403, 404), f"{case.route} as {who}: {response.status_code}"
+    else:
+        assert response.status_code in (200, 403), f"{case.route} as {who}: {response.status_code}"
+    assert _changes() == before, f"{case.route} as {who}: a refused request changed data"
+    if who in ("public", "supplier_a"):  # the others belong to county A and may see their own school
+        _assert_no_leak(response, case, world)
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.route)

@@ -91,6 +91,7 @@ CASES: list[RouteCase] = [
         markers=_markers,
         right="principal_a",
         wrong="principal_b",
+        also_allowed=("staff_a",),  # the canteen that reported it closes it (INCIDENT_CHANGE_ROLES),
     ),
     RouteCase(
         "api GET /api/v1/incidents", Kind.LIST, lambda w: _with(w, "/api/v1/incidents"), markers=_markers
@@ -132,5 +133,6 @@ CASES: list[RouteCase] = [
         markers=_markers,
         right="principal_a",
         wrong="principal_b",
+        also_allowed=("staff_a",),  # the canteen that reported it closes it,
     ),
 ]

@@ -74,6 +74,9 @@ CASES: list[RouteCase] = [
         body=_notice_body,
         right_status=302,
         markers=_markers,
+        also_allowed=(
+            "edu_a",
+        ),  # education bureaus issue notices too (ISSUER_ROLES: joint notices, SPEC §1),
     ),
     RouteCase(
         "page rectifications:detail",
@@ -126,6 +129,9 @@ CASES: list[RouteCase] = [
         multipart=True,
         right_status=201,
         markers=_markers,
+        also_allowed=(
+            "edu_a",
+        ),  # education bureaus issue notices too (ISSUER_ROLES: joint notices, SPEC §1),
     ),
     RouteCase(
         "api GET /api/v1/rectifications/{notice_id}",
