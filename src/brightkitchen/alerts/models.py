@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from brightkitchen.accounts.roles import Role
 from brightkitchen.alerts.rules import Severity
-from brightkitchen.core.models import AuditedModel
+from brightkitchen.core.models import AuditedModel, user_field
 from brightkitchen.core.scoping import ScopedManager, ScopeRule
 
 
@@ -60,14 +60,7 @@ class Alert(AuditedModel):
     closed_reason = models.CharField(
         _("closed because"), max_length=16, choices=ClosedReason.choices, blank=True
     )
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("closed by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    closed_by = user_field(_("closed by"))
     close_note = models.TextField(_("note"), blank=True)
     # When the rule stopped finding the cause (set with closed_at for a resolved alert; later for a
     # dismissed one). Null while the cause lasts.

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from brightkitchen.accounts.roles import Role
+from brightkitchen.core.models import user_field
 from brightkitchen.core.scoping import ScopedManager, ScopedModel, ScopeRule
 
 
@@ -25,14 +25,7 @@ class AuditLogEntry(ScopedModel):
 
     timestamp = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     action = models.CharField(_("action"), max_length=16, choices=AuditAction.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("user"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    actor = user_field(_("user"))
     actor_username = models.CharField(_("user name"), max_length=150, blank=True)
     source = models.CharField(_("source"), max_length=16, blank=True)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)

@@ -12,7 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from brightkitchen.accounts.roles import Role
-from brightkitchen.core.models import AuditedModel
+from brightkitchen.core.models import AuditedModel, submission_key_field
 from brightkitchen.core.scoping import ScopedManager, ScopedModel, ScopeRule
 
 # Who adds, changes and deletes cameras: the canteen's manager, its school's principal and the
@@ -133,7 +133,7 @@ class Camera(AuditedModel):
     enabled = models.BooleanField(_("enabled"), default=True)
     # Per-camera overrides of the quality thresholds: {check key: threshold}.
     quality_thresholds = models.JSONField(_("quality thresholds"), default=dict, blank=True)
-    submission_key = models.UUIDField(_("submission key"), null=True, blank=True, unique=True)
+    submission_key = submission_key_field()
 
     # The latest health, written by the health sweep.
     status = models.CharField(

@@ -7,6 +7,7 @@ import decimal
 import uuid
 from typing import Any, ClassVar, Self
 
+from django.conf import settings
 from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,25 @@ def json_value(value: Any) -> Any:
     if isinstance(value, FieldFile):
         return value.name or None
     return value
+
+
+def user_field(verbose_name: Any) -> Any:
+    """The user who did something (recorded, accepted, overrode...): kept as empty when the account is
+    deleted, and no reverse accessor on the user."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+
+def submission_key_field(*, editable: bool = True) -> Any:
+    """The client's key for a create (a UUID per rendered form or app request): a resubmit with the same
+    key returns the first row (core.idempotency.create_once) instead of creating another."""
+    return models.UUIDField(_("submission key"), null=True, blank=True, unique=True, editable=editable)
 
 
 class AuditedModel(ScopedModel):

@@ -19,12 +19,11 @@ from __future__ import annotations
 import datetime
 from typing import ClassVar
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from brightkitchen.accounts.roles import REGION_ROLES
-from brightkitchen.core.models import AuditedModel
+from brightkitchen.core.models import AuditedModel, submission_key_field, user_field
 from brightkitchen.core.scoping import ScopedManager, ScopeRule
 
 # Bureaus send, answer and review tasks; nobody else sees them (operators always may).
@@ -67,14 +66,7 @@ class DispatchTask(AuditedModel):
         on_delete=models.PROTECT,
         related_name="dispatch_tasks",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_field(_("created by"))
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("instructions"), max_length=8000)
     deadline = models.DateField(_("deadline"))
@@ -88,7 +80,7 @@ class DispatchTask(AuditedModel):
         on_delete=models.PROTECT,
         related_name="child_tasks",
     )
-    submission_key = models.UUIDField(_("submission key"), null=True, blank=True, unique=True)
+    submission_key = submission_key_field()
 
     objects: ClassVar[ScopedManager[DispatchTask]] = ScopedManager()  # type: ignore[assignment]
     scope_rule = _rule("assignments__recipient__region__code")
@@ -162,17 +154,10 @@ class DispatchFeedback(AuditedModel):
         DispatchAssignment, verbose_name=_("assignment"), on_delete=models.CASCADE, related_name="feedback"
     )
     kind = models.CharField(_("kind"), max_length=8, choices=FeedbackKind.choices)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("author"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    author = user_field(_("author"))
     text = models.TextField(_("text"), max_length=8000, blank=True)
     at = models.DateTimeField(_("at"))
-    submission_key = models.UUIDField(_("submission key"), null=True, blank=True, unique=True)
+    submission_key = submission_key_field()
 
     objects: ClassVar[ScopedManager[DispatchFeedback]] = ScopedManager()  # type: ignore[assignment]
     scope_rule = _rule("assignment__recipient__region__code")

@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from brightkitchen.accounts.roles import Role
-from brightkitchen.core.models import AuditedModel
+from brightkitchen.core.models import AuditedModel, user_field
 from brightkitchen.core.scoping import ScopedManager, ScopeRule
 from brightkitchen.schools.models import CanteenRecord
 
@@ -84,14 +84,7 @@ class IncidentProgress(AuditedModel):
     )
     at = models.DateTimeField(_("at"))
     text = models.TextField(_("progress"), max_length=4000)
-    recorded_by = models.ForeignKey(
-        "accounts.User",
-        verbose_name=_("recorded by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    recorded_by = user_field(_("recorded by"))
 
     objects: ClassVar[ScopedManager[IncidentProgress]] = ScopedManager()  # type: ignore[assignment]
     scope_rule = ScopeRule(

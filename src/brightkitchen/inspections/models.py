@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from typing import ClassVar, TypeVar
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from brightkitchen.accounts.roles import Role
-from brightkitchen.core.models import AuditedModel
+from brightkitchen.core.models import AuditedModel, submission_key_field, user_field
 from brightkitchen.core.scoping import ScopedManager, ScopeRule
 from brightkitchen.schools.models import DynamicGrade
 
@@ -62,7 +61,7 @@ class ChecklistTemplate(AuditedModel):
         on_delete=models.PROTECT,
         related_name="inspection_templates",
     )
-    submission_key = models.UUIDField(_("submission key"), unique=True, null=True, blank=True, editable=False)
+    submission_key = submission_key_field(editable=False)
 
     objects: ClassVar[ScopedManager[ChecklistTemplate]] = ScopedManager()  # type: ignore[assignment]
     scope_rule = _template_rule("owner__")
@@ -161,14 +160,7 @@ class Inspection(AuditedModel):
         on_delete=models.PROTECT,
         related_name="inspections",
     )
-    inspector = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("inspector"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    inspector = user_field(_("inspector"))
     inspector_org = models.ForeignKey(
         "organisations.Organisation",
         verbose_name=_("inspecting bureau"),
@@ -182,7 +174,7 @@ class Inspection(AuditedModel):
         _("dynamic grade"), max_length=16, choices=DynamicGrade.choices, blank=True
     )
     note = models.TextField(_("note"), max_length=2000, blank=True)
-    submission_key = models.UUIDField(_("submission key"), unique=True, null=True, blank=True, editable=False)
+    submission_key = submission_key_field(editable=False)
 
     objects: ClassVar[ScopedManager[Inspection]] = ScopedManager()  # type: ignore[assignment]
     scope_rule = _rule("")

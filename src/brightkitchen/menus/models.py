@@ -11,7 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from brightkitchen.core.models import AuditedModel
+from brightkitchen.core.models import AuditedModel, submission_key_field
 from brightkitchen.core.scoping import ScopedManager, ScopeRule
 from brightkitchen.schedule.models import Meal
 from brightkitchen.schools.models import CanteenRecord
@@ -60,7 +60,7 @@ class MenuItem(AuditedModel):
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(MAX_PRICE)],
     )
-    submission_key = models.UUIDField(_("submission key"), unique=True, null=True, blank=True, editable=False)
+    submission_key = submission_key_field(editable=False)
 
     objects: ClassVar[ScopedManager[MenuItem]] = ScopedManager()  # type: ignore[assignment]
     scope_rule = ScopeRule(

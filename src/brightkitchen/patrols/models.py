@@ -7,12 +7,11 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from brightkitchen.accounts.roles import REGION_ROLES, Role
-from brightkitchen.core.models import AuditedModel
+from brightkitchen.core.models import AuditedModel, submission_key_field, user_field
 from brightkitchen.core.scoping import ScopedManager, ScopeRule
 
 # Regulators plan, draw and patrol; education bureaus of the same region may follow the results.
@@ -41,23 +40,9 @@ class PatrolPlan(AuditedModel):
     period = models.DateField(_("month"))
     quota = models.PositiveIntegerField(_("canteens to patrol"))
     seed = models.BigIntegerField(_("draw seed"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_field(_("created by"))
     drawn_at = models.DateTimeField(_("drawn at"), null=True, blank=True)
-    drawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("drawn by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    drawn_by = user_field(_("drawn by"))
 
     objects: ClassVar[ScopedManager[PatrolPlan]] = ScopedManager()  # type: ignore[assignment]
     scope_rule = ScopeRule(region="region__code", view_roles=_VIEW, change_roles=_CHANGE)
@@ -135,14 +120,7 @@ class PatrolAssignment(AuditedModel):
     state = models.CharField(
         _("state"), max_length=8, choices=AssignmentState.choices, default=AssignmentState.PENDING
     )
-    patrolled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("patrolled by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    patrolled_by = user_field(_("patrolled by"))
     patrolled_at = models.DateTimeField(_("patrolled at"), null=True, blank=True)
 
     objects: ClassVar[ScopedManager[PatrolAssignment]] = ScopedManager()  # type: ignore[assignment]
@@ -168,7 +146,7 @@ class PatrolRecord(AuditedModel):
         PatrolAssignment, verbose_name=_("assignment"), on_delete=models.CASCADE, related_name="record"
     )
     note = models.TextField(_("note"), max_length=2000, blank=True)
-    submission_key = models.UUIDField(_("submission key"), null=True, blank=True, unique=True)
+    submission_key = submission_key_field()
 
     objects: ClassVar[ScopedManager[PatrolRecord]] = ScopedManager()  # type: ignore[assignment]
     scope_rule = _canteen_rule("assignment__")

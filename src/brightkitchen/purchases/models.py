@@ -16,6 +16,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from brightkitchen.core.models import user_field
 from brightkitchen.core.scoping import ScopedManager
 from brightkitchen.schools.models import CanteenRecord
 
@@ -84,23 +85,9 @@ class PurchaseInspection(CanteenRecord):
         _("bulk staple"), default=False, help_text=_("Rice, flour, oil, meat…: two people accept it.")
     )
     acceptor_name = models.CharField(_("accepted by"), max_length=40)
-    acceptor = models.ForeignKey(
-        "accounts.User",
-        verbose_name=_("accepting user"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    acceptor = user_field(_("accepting user"))
     second_acceptor_name = models.CharField(_("second acceptor"), max_length=40, blank=True)
-    second_acceptor = models.ForeignKey(
-        "accounts.User",
-        verbose_name=_("second accepting user"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    second_acceptor = user_field(_("second accepting user"))
     decision = models.CharField(_("decision"), max_length=16, choices=Decision.choices)
     rejection_reason = models.CharField(_("rejection reason"), max_length=200, blank=True)
     rejection_handling = models.CharField(

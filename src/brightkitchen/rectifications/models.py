@@ -11,12 +11,11 @@ from __future__ import annotations
 import datetime
 from typing import ClassVar
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from brightkitchen.accounts.roles import CANTEEN_ROLES, REGION_ROLES, Role
-from brightkitchen.core.models import AuditedModel
+from brightkitchen.core.models import AuditedModel, submission_key_field, user_field
 from brightkitchen.core.scoping import ScopedManager, ScopeRule
 
 DEFAULT_WORKING_DAYS = 10
@@ -86,14 +85,7 @@ class RectificationNotice(AuditedModel):
         on_delete=models.PROTECT,
         related_name="rectification_notices",
     )
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("issued by user"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    issued_by = user_field(_("issued by user"))
     problem = models.TextField(_("problem"), max_length=2000)
     source_kind = models.CharField(_("source"), max_length=16, choices=SourceKind.choices)
     source_ref = models.CharField(_("source reference"), max_length=100, blank=True)
@@ -114,7 +106,7 @@ class RectificationNotice(AuditedModel):
         related_name="escalated_rectification_notices",
     )
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
-    submission_key = models.UUIDField(_("submission key"), null=True, blank=True, unique=True)
+    submission_key = submission_key_field()
 
     objects: ClassVar[ScopedManager[RectificationNotice]] = ScopedManager()  # type: ignore[assignment]
     scope_rule = _rule("")
@@ -157,18 +149,11 @@ class RectificationStep(AuditedModel):
     )
     kind = models.CharField(_("step"), max_length=12, choices=StepKind.choices)
     at = models.DateTimeField(_("at"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    actor = user_field(_("by"))
     state_before = models.CharField(_("state before"), max_length=12, blank=True)
     state_after = models.CharField(_("state after"), max_length=12, choices=NoticeState.choices)
     comment = models.TextField(_("comment"), max_length=4000, blank=True)
-    submission_key = models.UUIDField(_("submission key"), null=True, blank=True, unique=True)
+    submission_key = submission_key_field()
 
     objects: ClassVar[ScopedManager[RectificationStep]] = ScopedManager()  # type: ignore[assignment]
     scope_rule = _rule("notice__")

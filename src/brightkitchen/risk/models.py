@@ -7,12 +7,11 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from brightkitchen.accounts.roles import REGION_ROLES, Role
-from brightkitchen.core.models import AuditedModel
+from brightkitchen.core.models import AuditedModel, user_field
 from brightkitchen.core.scoping import ScopedManager, ScopeRule
 from brightkitchen.schools.models import INSPECTIONS_PER_YEAR, RiskGrade
 
@@ -40,14 +39,7 @@ class RiskAssessment(AuditedModel):
         _("override grade"), max_length=1, choices=RiskGrade.choices, blank=True
     )
     override_reason = models.TextField(_("override reason"), max_length=2000, blank=True)
-    overridden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("overridden by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    overridden_by = user_field(_("overridden by"))
     overridden_at = models.DateTimeField(_("overridden at"), null=True, blank=True)
 
     objects: ClassVar[ScopedManager[RiskAssessment]] = ScopedManager()  # type: ignore[assignment]

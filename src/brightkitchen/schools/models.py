@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from brightkitchen.accounts.roles import Role
-from brightkitchen.core.models import AuditedModel
+from brightkitchen.core.models import AuditedModel, submission_key_field, user_field
 from brightkitchen.core.scoping import ScopedManager, ScopeRule
 
 # A licence is valid for five years (《食品经营许可管理办法》); alerts start this many days before expiry.
@@ -212,15 +212,8 @@ class CanteenRecord(AuditedModel):
     canteen = models.ForeignKey(
         Canteen, verbose_name=_("canteen"), on_delete=models.PROTECT, related_name="+"
     )
-    recorded_by = models.ForeignKey(
-        "accounts.User",
-        verbose_name=_("recorded by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    submission_key = models.UUIDField(_("submission key"), unique=True, null=True, blank=True, editable=False)
+    recorded_by = user_field(_("recorded by"))
+    submission_key = submission_key_field(editable=False)
 
     scope_rule = ScopeRule(
         region="canteen__school__organisation__region__code",

@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from brightkitchen.accounts.roles import Role
-from brightkitchen.core.models import AuditedModel
+from brightkitchen.core.models import AuditedModel, submission_key_field, user_field
 from brightkitchen.core.scoping import ScopedManager, ScopeRule
 from brightkitchen.schools.models import CanteenRecord
 
@@ -45,15 +45,8 @@ class ChecklistTemplate(AuditedModel):
     region = models.ForeignKey("regions.Region", verbose_name=_("region"), on_delete=models.PROTECT)
     kind = models.CharField(_("kind"), max_length=16, choices=CheckKind.choices)
     version = models.PositiveIntegerField(_("version"))
-    created_by = models.ForeignKey(
-        "accounts.User",
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    submission_key = models.UUIDField(_("submission key"), unique=True, null=True, blank=True, editable=False)
+    created_by = user_field(_("created by"))
+    submission_key = submission_key_field(editable=False)
 
     objects: ClassVar[ScopedManager[ChecklistTemplate]] = ScopedManager()  # type: ignore[assignment]
     scope_rule = _TEMPLATE_RULE
@@ -108,14 +101,7 @@ class SelfInspection(CanteenRecord):
     )
     risk_count = models.PositiveSmallIntegerField(_("risks found"), default=0)
     summary = models.TextField(_("summary"), max_length=2000, blank=True)
-    signed_by = models.ForeignKey(
-        "accounts.User",
-        verbose_name=_("signed by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    signed_by = user_field(_("signed by"))
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
 
     objects: ClassVar[ScopedManager[SelfInspection]] = ScopedManager()  # type: ignore[assignment]

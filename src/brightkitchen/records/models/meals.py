@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from brightkitchen.core.models import user_field
 from brightkitchen.core.scoping import ScopedManager
 from brightkitchen.schedule.models import Meal
 from brightkitchen.schools.models import CanteenRecord
@@ -30,14 +31,7 @@ class AccompaniedMeal(CanteenRecord):
     )
     problems = models.TextField(_("problems found"), max_length=2000, blank=True)
     answer = models.TextField(_("the school's answer"), max_length=2000, blank=True)
-    answered_by = models.ForeignKey(
-        "accounts.User",
-        verbose_name=_("answered by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    answered_by = user_field(_("answered by"))
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
 
     objects: ClassVar[ScopedManager[AccompaniedMeal]] = ScopedManager()  # type: ignore[assignment]

@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from brightkitchen.core.models import user_field
 from brightkitchen.core.scoping import ScopedManager
 from brightkitchen.schedule.models import Meal
 from brightkitchen.schools.models import CanteenRecord
@@ -34,14 +35,7 @@ class SampleRetention(CanteenRecord):
     photo_thumbnail = models.CharField(_("photo thumbnail"), max_length=200, blank=True)
     storage_label = models.CharField(_("fridge or cabinet"), max_length=40, blank=True)
     discarded_at = models.DateTimeField(_("discarded at"), null=True, blank=True)
-    discarded_by = models.ForeignKey(
-        "accounts.User",
-        verbose_name=_("discarded by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    discarded_by = user_field(_("discarded by"))
 
     objects: ClassVar[ScopedManager[SampleRetention]] = ScopedManager()  # type: ignore[assignment]
 
