@@ -18,7 +18,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if scope.school_id is not None:
         return redirect("schools:file", school_id=scope.school_id)
     if scope.canteen_id is not None:
-        return redirect("schools:file", school_id=request.user.canteen.school_id)  # type: ignore[union-attr]
+        return redirect("schedule:today")  # what is due today and still missing, not the long file
     context: dict[str, object] = {"scope": scope}
     if scope.everything or scope.region_prefix:
         on = today()

@@ -23,4 +23,6 @@ def register() -> None:
             (Source(HygieneRecord, "date"),),
         )
     )
-    register_metric(Metric("disinfection", _("Tableware disinfection record rate"), disinfection_rate))
+    register_metric(
+        Metric("disinfection", _("Tableware disinfection record rate"), disinfection_rate, "hygiene:ledger")
+    )

@@ -28,4 +28,11 @@ def register() -> None:
             (deliveries, certificates),
         )
     )
-    register_metric(Metric("purchase_certificates", _("Purchase certificate upload rate"), certificate_rate))
+    register_metric(
+        Metric(
+            "purchase_certificates",
+            _("Purchase certificate upload rate"),
+            certificate_rate,
+            "purchases:deliveries",
+        )
+    )

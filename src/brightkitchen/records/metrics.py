@@ -32,5 +32,9 @@ def register() -> None:
         register_tally(
             Tally(f"accompanied_{meal.value}", due, accompanied, (Source(AccompaniedMeal, "date"),))
         )
-    register_metric(Metric("sample_retention", _("Sample retention rate"), sample_retention_rate))
-    register_metric(Metric("accompanied_meal", _("Accompanied-meal record rate"), accompanied_meal_rate))
+    register_metric(
+        Metric("sample_retention", _("Sample retention rate"), sample_retention_rate, "records:samples")
+    )
+    register_metric(
+        Metric("accompanied_meal", _("Accompanied-meal record rate"), accompanied_meal_rate, "records:meals")
+    )

@@ -87,6 +87,9 @@ class Metric:
     key: str
     label: str | Promise
     compute: MetricFn
+    # The page where a canteen keeps these records: a URL name taking `canteen_id` (the "today" page
+    # links each item there), or "" for none.
+    page: str = ""
 
 
 _METRICS: dict[str, Metric] = {}

@@ -40,4 +40,6 @@ def register() -> None:
             (Source(SelfInspection, "period"),),
         )
     )
-    register_metric(Metric("self_inspection", _("Daily self-inspection rate"), daily_check_rate))
+    register_metric(
+        Metric("self_inspection", _("Daily self-inspection rate"), daily_check_rate, "selfcheck:report")
+    )

@@ -22,7 +22,12 @@ class StaffConfig(AppConfig):
         register_tally(Tally("staff", Due.LAST_DAY, selectors.staff_days, roll))
         register_tally(Tally("certified_staff", Due.LAST_DAY, None, roll, column="on_duty"))
         register_metric(
-            Metric("morning_check", _("Morning check completion rate"), selectors.morning_check_metric)
+            Metric(
+                "morning_check",
+                _("Morning check completion rate"),
+                selectors.morning_check_metric,
+                "staff:morning_check",
+            )
         )
         register_metric(
             Metric(
