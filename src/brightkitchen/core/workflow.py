@@ -31,6 +31,7 @@ from django.utils.functional import Promise
 from brightkitchen.core.errors import Conflict, FieldError, FieldPermissionDenied
 from brightkitchen.core.scoping import Action, AnyUser, get_visible_or_404, scope_of
 from brightkitchen.core.uploads import StoredFile
+from brightkitchen.core.validation import clean_text
 
 _M = TypeVar("_M", bound=models.Model)
 _E = TypeVar("_E", bound=Enum)
@@ -97,6 +98,43 @@ class Workflow:
         t = self.check(name, before, user)
         setattr(case, self.state_field, t.target)
         return before
+
+
+@dataclass(frozen=True)
+class Review:
+    """What a review decided: the transition taken ("close" or "return"), the state the case left and the
+    reviewer's comment, cleaned."""
+
+    choice: str
+    before: str
+    comment: str
+
+    @property
+    def closed(self) -> bool:
+        return self.choice == "close"
+
+
+def review(
+    flow: Workflow,
+    case: models.Model,
+    decision: str,
+    comment: str,
+    *,
+    invalid: str | Promise,
+    most: int,
+    now: datetime.datetime,
+) -> Review:
+    """The reviewer's decision on a case awaiting review: "close" (final; `closed_at` is set) or "return"
+    (a reason is required; the case goes back to be answered again). Not saved."""
+    if decision not in ("close", "return") or decision not in flow.transitions:
+        raise FieldError("decision", invalid)
+    choice = str(decision)
+    flow.check(choice, str(getattr(case, flow.state_field)))
+    comment = clean_text("comment", comment, most, required=choice == "return")
+    before = flow.take(case, choice)
+    if choice == "close":
+        case.closed_at = now  # type: ignore[attr-defined]
+    return Review(choice, before, comment)
 
 
 def lock(model: type[_M], user: AnyUser, pk: int, *, related: Sequence[str] = ()) -> _M:

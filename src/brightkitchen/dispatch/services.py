@@ -26,11 +26,11 @@ from brightkitchen.core.workflow import (
     Deadlines,
     Transition,
     Workflow,
-    choose,
     lock,
     resubmitted,
     store_evidence,
 )
+from brightkitchen.core.workflow import review as review_case
 from brightkitchen.dispatch.models import (
     AWAITING_ANSWER,
     BUREAU_ROLES,
@@ -326,21 +326,22 @@ def review(
         previous = _existing_feedback(submission_key, assignment.pk)
         if previous is not None:
             return previous, False
-        choice = choose(Decision, decision, "decision", _("Close the task or return the answer."))
-        ASSIGNMENT_FLOW.check(choice, assignment.state)
-        comment = clean_text("comment", comment, 8000, required=choice == Decision.RETURN)
         now = now or timezone.now()
-        ASSIGNMENT_FLOW.take(assignment, choice)
-        if choice == Decision.CLOSE:
-            assignment.closed_at, kind = now, FeedbackKind.CLOSE
-        else:
-            kind = FeedbackKind.RETURN
+        decided = review_case(
+            ASSIGNMENT_FLOW,
+            assignment,
+            decision,
+            comment,
+            invalid=_("Close the task or return the answer."),
+            most=8000,
+            now=now,
+        )
         assignment.save()
         feedback = DispatchFeedback(
             assignment=assignment,
-            kind=kind,
+            kind=FeedbackKind.CLOSE if decided.closed else FeedbackKind.RETURN,
             author=acting_user(user),
-            text=comment,
+            text=decided.comment,
             at=now,
             submission_key=submission_key,
         )

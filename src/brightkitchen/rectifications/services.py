@@ -25,12 +25,12 @@ from brightkitchen.core.workflow import (
     Deadlines,
     Transition,
     Workflow,
-    choose,
     lock,
     resubmitted,
     store_evidence,
     sweep,
 )
+from brightkitchen.core.workflow import review as review_case
 from brightkitchen.organisations.models import Organisation
 from brightkitchen.rectifications.models import (
     AWAITING_RESPONSE,
@@ -283,18 +283,26 @@ def review(
         previous = _existing_step(submission_key, notice.pk)
         if previous is not None:
             return previous, False
-        choice = choose(Decision, decision, "decision", _("Close the notice or return it."))
-        NOTICE_FLOW.check(choice, notice.state)
-        comment = clean_text("comment", comment, 4000, required=choice == Decision.RETURN)
         now = now or timezone.now()
-        before = NOTICE_FLOW.take(notice, choice)
-        if choice == Decision.CLOSE:
-            notice.closed_at, kind = now, StepKind.CLOSED
-        else:
-            kind = StepKind.RETURNED
+        decided = review_case(
+            NOTICE_FLOW,
+            notice,
+            decision,
+            comment,
+            invalid=_("Close the notice or return it."),
+            most=4000,
+            now=now,
+        )
         notice.save()
+        kind = StepKind.CLOSED if decided.closed else StepKind.RETURNED
         step = _add_step(
-            notice, kind, before, user=user, now=now, comment=comment, submission_key=submission_key
+            notice,
+            kind,
+            decided.before,
+            user=user,
+            now=now,
+            comment=decided.comment,
+            submission_key=submission_key,
         )
         after_commit(alert_now)
         after_commit(_reassess, notice.canteen_id)

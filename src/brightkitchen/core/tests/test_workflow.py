@@ -10,7 +10,7 @@ import pytest
 
 from brightkitchen.core.errors import Conflict, FieldError, FieldPermissionDenied
 from brightkitchen.core.roles import Role
-from brightkitchen.core.workflow import Deadlines, Transition, Workflow, choose, overdue, sweep
+from brightkitchen.core.workflow import Deadlines, Transition, Workflow, choose, overdue, review, sweep
 from brightkitchen.organisations.models import Organisation
 from brightkitchen.schedule.models import CalendarDay
 from brightkitchen.schedule.selectors import add_working_days
@@ -103,3 +103,24 @@ def test_the_sweep_acts_once_per_row(world: Any) -> None:
     assert [o.pk for o in sweep(pending, rename)] == [world.orgs["regulator_a"].pk]
     assert sweep(pending, rename) == []
     assert candidates.get().name.endswith("*") and not candidates.get().name.endswith("**")
+
+
+def test_a_review_closes_or_returns_with_a_reason() -> None:
+    now = datetime.datetime(2026, 10, 9, 10, 0, tzinfo=datetime.UTC)
+    case = Case("answered")
+    with pytest.raises(FieldError) as no_reason:
+        review(FLOW, case, "return", "  ", invalid="close or return", most=100, now=now)  # type: ignore[arg-type]
+    assert no_reason.value.field == "comment" and case.state == "answered"
+    with pytest.raises(FieldError) as bad:
+        review(FLOW, case, "answer", "", invalid="close or return", most=100, now=now)  # type: ignore[arg-type]
+    assert bad.value.field == "decision"
+    returned = review(FLOW, case, "return", " redo ", invalid="", most=100, now=now)  # type: ignore[arg-type]
+    assert (returned.before, returned.comment, returned.closed, case.state) == (
+        "answered",
+        "redo",
+        False,
+        "returned",
+    )
+    FLOW.take(case, "answer")  # type: ignore[arg-type]
+    closed = review(FLOW, case, "close", "", invalid="", most=100, now=now)  # type: ignore[arg-type]
+    assert closed.closed and case.state == "closed" and case.closed_at == now  # type: ignore[attr-defined]
