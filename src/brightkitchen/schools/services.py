@@ -11,10 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from brightkitchen.core.errors import Conflict, FieldError, FieldPermissionDenied
 from brightkitchen.core.roles import Role
-from brightkitchen.core.scoping import Action, AnyUser, get_visible_or_404, scope_of
+from brightkitchen.core.scoping import Action, AnyUser, ScopedModel, get_visible_or_404, scope_of
 from brightkitchen.organisations.models import Organisation, OrganisationKind
 from brightkitchen.regions.models import Region, RegionLevel
-from brightkitchen.schools.models import Canteen, CanteenRecord, School
+from brightkitchen.schools.models import Canteen, School
 
 SCHOOL_FIELDS = frozenset(
     {"school_type", "address", "principal_name", "principal_phone", "students", "boarding"}
@@ -129,13 +129,19 @@ def update_canteen(user: AnyUser, canteen: Canteen, changes: dict[str, Any]) -> 
 # --- Canteen records ---------------------------------------------------------------------------------
 
 
-def canteen_for_recording(user: AnyUser, canteen_id: int, model: type[CanteenRecord]) -> Canteen:
-    """The canteen a user files a record for: 404 outside the jurisdiction, 403 when the user sees the
-    canteen but the record type's rule does not let the role change it (a regulator reads records but does
-    not keep them; canteen staff keep them without being able to change the canteen itself)."""
+def canteen_for_recording(user: AnyUser, canteen_id: int | None, model: type[ScopedModel]) -> Canteen:
+    """The canteen a user files a record of `model` for: 404 outside the jurisdiction, 403 when the user
+    sees the canteen but the model's rule does not let the role change it (a regulator reads records but
+    does not keep them; canteen staff keep them without being able to change the canteen itself). Canteen
+    users may leave the canteen out: their own."""
+    scope = scope_of(user)
+    if canteen_id is None:
+        canteen_id = scope.canteen_id
+        if canteen_id is None:
+            raise FieldError("canteen_id", _("Choose a canteen."), code="missing")
     canteen = get_visible_or_404(
         Canteen, user, Action.VIEW, related=("school", "school__organisation"), pk=canteen_id
     )
-    if not model.scope_rule.allows(scope_of(user).role, Action.CHANGE):
+    if not model.scope_rule.allows(scope.role, Action.CHANGE):
         raise PermissionDenied
     return canteen

@@ -29,6 +29,7 @@ from brightkitchen.core.api import (
 from brightkitchen.core.days import today
 from brightkitchen.core.scoping import Action, get_visible_or_404
 from brightkitchen.core.uploads import MAX_PDF_BYTES, MAX_PHOTO_BYTES, serve
+from brightkitchen.schools.services import canteen_for_recording
 from brightkitchen.staff import selectors, services
 from brightkitchen.staff.models import (
     TEMPERATURE_MAX,
@@ -131,7 +132,7 @@ def list_staff(request: HttpRequest, filters: Query[StaffFilterIn]) -> Any:
 def create_staff(request: HttpRequest, payload: StaffIn) -> Any:
     def create() -> tuple[int, StaffOut]:
         data = payload.model_dump()
-        canteen = services.canteen_for_change(request.user, data.pop("canteen_id"), StaffMember)
+        canteen = canteen_for_recording(request.user, data.pop("canteen_id"), StaffMember)
         key = data.pop("submission_key")
         staff, created = services.create_staff(request.user, canteen, data, key)
         return (201 if created else 200), StaffOut.of(staff)

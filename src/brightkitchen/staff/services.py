@@ -34,20 +34,6 @@ from brightkitchen.staff.models import (
 STAFF_FIELDS = frozenset({"name", "position", "phone", "hired_on", "active"})
 
 
-def canteen_for_change(user: AnyUser, canteen_id: int | None, model: type[Any]) -> Canteen:
-    """The canteen a new record of `model` goes to: 404 outside the user's jurisdiction, 403 when the
-    user's role may not change such records. Canteen users may leave it out (their own canteen)."""
-    scope = scope_of(user)
-    if canteen_id is None:
-        canteen_id = scope.canteen_id
-        if canteen_id is None:
-            raise FieldError("canteen_id", _("Choose a canteen."), code="missing")
-    canteen = get_visible_or_404(Canteen, user, Action.VIEW, related=("school__organisation",), pk=canteen_id)
-    if not model.scope_rule.allows(scope.role, Action.CHANGE):
-        raise PermissionDenied
-    return canteen
-
-
 def staff_for_change(user: AnyUser, staff_id: int, model: type[Any] = StaffMember) -> StaffMember:
     """A staff member the user may see, for a change to `model` records: 404 / 403 as usual."""
     staff = get_visible_or_404(StaffMember, user, Action.VIEW, related=("canteen",), pk=staff_id)

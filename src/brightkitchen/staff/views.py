@@ -25,6 +25,7 @@ from brightkitchen.core.scoping import Action, get_visible_or_404, scope_of
 from brightkitchen.core.uploads import serve
 from brightkitchen.schools.models import Canteen
 from brightkitchen.schools.selectors import canteens_for
+from brightkitchen.schools.services import canteen_for_recording
 from brightkitchen.staff import selectors, services
 from brightkitchen.staff.forms import CertificateForm, StaffForm, TrainingForm
 from brightkitchen.staff.models import (
@@ -65,7 +66,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 
 
 def add_staff(request: HttpRequest, canteen_id: int) -> HttpResponse:
-    canteen = services.canteen_for_change(request.user, canteen_id, StaffMember)
+    canteen = canteen_for_recording(request.user, canteen_id, StaffMember)
     form = StaffForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
