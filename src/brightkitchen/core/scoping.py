@@ -214,7 +214,7 @@ class ScopedModel(models.Model):
 
 
 def get_visible_or_404(
-    source: type[_M] | ScopedQuerySet[_M],
+    source: type[_M] | models.QuerySet[_M],
     user: AnyUser | None,
     action: Action = Action.VIEW,
     *,
@@ -233,7 +233,7 @@ def get_visible_or_404(
         manager: ScopedManager[_M] = source._default_manager  # type: ignore[assignment]
         base: ScopedQuerySet[_M] = manager.get_queryset()
     else:
-        base = source
+        base = cast(ScopedQuerySet[_M], source)
         scoped_for = getattr(base, "_bk_scoped_for", None)
         if scoped_for is None or scoped_for[0] != scope_of(user):
             raise ImproperlyConfigured(

@@ -1,0 +1,18 @@
+"""Navigation entries of this app (collected by core.nav)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from brightkitchen.core.nav import NavEntry
+
+ENTRIES = [
+    NavEntry(
+        "supervision",
+        "inspections",
+        _("Inspections"),
+        "inspections:index",
+        20,
+        model="inspections.Inspection",
+    )
+]
