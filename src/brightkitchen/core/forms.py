@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django import forms
+from django.contrib import messages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.http import HttpRequest
+from django.utils.functional import Promise
 
 from brightkitchen.core.api import EARLIEST_DAY, LATEST_DAY
 from brightkitchen.core.errors import FieldError
@@ -51,6 +54,30 @@ def show_field_error(form: forms.Form, exc: FieldError, field: str | None = None
     "quality_thresholds.blur" one key of the thresholds field); `field` overrides the name."""
     name = field if field is not None else exc.field.split(".")[0]
     form.add_error(name if name in form.fields else None, exc.message)
+
+
+_T = TypeVar("_T")
+
+
+def submit(
+    request: HttpRequest,
+    form: forms.Form,
+    change: Callable[[dict[str, Any]], tuple[_T, bool]],
+    success: str | Promise | Callable[[Any], str | Promise],
+) -> tuple[_T | None, int]:
+    """Run a service on a valid form's data: (its result, 200), with the success message when it changed
+    something (a resubmit changes nothing); or (None, the status to answer with): 400 for an invalid
+    form, the refusal's status with its error beside its field."""
+    if not form.is_valid():
+        return None, 400
+    try:
+        result, created = change(form.cleaned_data)
+    except FieldError as exc:
+        show_field_error(form, exc)
+        return None, exc.status
+    if created:
+        messages.success(request, str(success(result) if callable(success) else success))
+    return result, 200
 
 
 class MultipleFileInput(forms.ClearableFileInput):

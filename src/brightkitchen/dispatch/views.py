@@ -4,11 +4,7 @@ actions open to the user (answer, review, re-dispatch), and the scoped attachmen
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
-
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -19,34 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from brightkitchen.core import uploads
-from brightkitchen.core.errors import FieldError
-from brightkitchen.core.forms import show_field_error
+from brightkitchen.core.forms import submit
 from brightkitchen.core.scoping import Action, AnyUser, get_visible_or_404
 from brightkitchen.dispatch import rules, selectors, services
 from brightkitchen.dispatch.forms import AnswerForm, ReviewForm, TaskForm
 from brightkitchen.dispatch.models import AssignmentState, DispatchAssignment, DispatchTask
-
-_T = TypeVar("_T")
-
-
-def _submit(
-    request: HttpRequest,
-    form: forms.Form,
-    change: Callable[[dict[str, Any]], tuple[_T, bool]],
-    message: str,
-) -> tuple[_T | None, int]:
-    """Run a service on a valid form's data: (its result, 200), or (None, the refusal's status) with the
-    error beside its field."""
-    if not form.is_valid():
-        return None, 400
-    try:
-        result, created = change(form.cleaned_data)
-    except FieldError as exc:
-        show_field_error(form, exc)
-        return None, exc.status
-    if created:
-        messages.success(request, message)
-    return result, 200
 
 
 def _may_send(user: AnyUser) -> bool:
@@ -86,14 +59,14 @@ def _send_form(request: HttpRequest, parent: DispatchAssignment | None) -> HttpR
     if request.method == "POST":
         form = TaskForm(request.POST, request.FILES, units=units)
         if parent is None:
-            task, status = _submit(
+            task, status = submit(
                 request,
                 form,
                 lambda data: services.create_task(request.user, **data),
                 _("Task sent."),
             )
         else:
-            task, status = _submit(
+            task, status = submit(
                 request,
                 form,
                 lambda data: services.redispatch(request.user, parent.pk, **data),
@@ -184,7 +157,7 @@ def detail(request: HttpRequest, task_id: int) -> HttpResponse:
 def answer(request: HttpRequest, assignment_id: int) -> HttpResponse:
     assignment = _assignment(request, assignment_id)
     form = AnswerForm(request.POST, request.FILES)
-    done, status = _submit(
+    done, status = submit(
         request,
         form,
         lambda data: services.answer(request.user, assignment.pk, **data),
@@ -199,7 +172,7 @@ def answer(request: HttpRequest, assignment_id: int) -> HttpResponse:
 def review(request: HttpRequest, assignment_id: int) -> HttpResponse:
     assignment = _assignment(request, assignment_id)
     form = ReviewForm(request.POST)
-    done, status = _submit(
+    done, status = submit(
         request,
         form,
         lambda data: services.review(request.user, assignment.pk, **data),

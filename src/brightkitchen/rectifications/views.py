@@ -3,11 +3,8 @@ detail page with the whole history, the canteen's response form and the issuing 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
-from django import forms
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -17,8 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from brightkitchen.core import uploads
-from brightkitchen.core.errors import FieldError
-from brightkitchen.core.forms import show_field_error
+from brightkitchen.core.forms import submit
 from brightkitchen.core.scoping import Action, AnyUser, get_visible_or_404, scope_of
 from brightkitchen.rectifications import selectors, services
 from brightkitchen.rectifications.forms import NoticeForm, ResponseForm, ReviewForm
@@ -28,31 +24,10 @@ from brightkitchen.rectifications.models import (
     NoticeState,
     RectificationNotice,
     RectificationPhoto,
+    RectificationStep,
 )
 from brightkitchen.schools.models import Canteen
 from brightkitchen.schools.selectors import canteens_for
-
-_T = TypeVar("_T")
-
-
-def _submit(
-    request: HttpRequest,
-    form: forms.Form,
-    change: Callable[[dict[str, Any]], tuple[_T, bool]],
-    success: Callable[[_T], str],
-) -> _T | None:
-    """Run a service on a valid form's data: its result (with the success message when it changed
-    something; a resubmit changes nothing), or None with the error shown beside its field."""
-    if not form.is_valid():
-        return None
-    try:
-        result, created = change(form.cleaned_data)
-    except FieldError as exc:
-        show_field_error(form, exc)
-        return None
-    if created:
-        messages.success(request, success(result))
-    return result
 
 
 def _is_issuer(user: AnyUser) -> bool:
@@ -92,11 +67,11 @@ def new(request: HttpRequest, canteen_id: int) -> HttpResponse:
     form = NoticeForm()
     if request.method == "POST":
         form = NoticeForm(request.POST, request.FILES)
-        notice = _submit(
+        notice, _status = submit(
             request,
             form,
             lambda data: services.issue_notice(request.user, canteen.pk, **data),
-            lambda _result: _("Rectification notice issued."),
+            _("Rectification notice issued."),
         )
         if notice is not None:
             return redirect("rectifications:detail", notice.pk)
@@ -137,11 +112,11 @@ def detail(request: HttpRequest, notice_id: int) -> HttpResponse:
 def respond(request: HttpRequest, notice_id: int) -> HttpResponse:
     notice = _notice(request, notice_id)
     form = ResponseForm(request.POST, request.FILES)
-    changed = _submit(
+    changed, _status = submit(
         request,
         form,
         lambda data: services.respond(request.user, notice.pk, **data),
-        lambda _result: _("Response sent for review."),
+        _("Response sent for review."),
     )
     if changed is not None:
         return redirect("rectifications:detail", notice.pk)
@@ -152,17 +127,18 @@ def respond(request: HttpRequest, notice_id: int) -> HttpResponse:
 def review(request: HttpRequest, notice_id: int) -> HttpResponse:
     notice = _notice(request, notice_id)
     form = ReviewForm(request.POST)
-    changed = _submit(
-        request,
-        form,
-        lambda data: services.review(request.user, notice.pk, **data),
-        lambda step: (
+
+    def said(step: RectificationStep) -> str:
+        return (
             _("Notice closed.")
             if step.state_after == NoticeState.CLOSED
             else _("Notice returned to the canteen.")
-        ),
+        )
+
+    reviewed, _status = submit(
+        request, form, lambda data: services.review(request.user, notice.pk, **data), said
     )
-    if changed is not None:
+    if reviewed is not None:
         return redirect("rectifications:detail", notice.pk)
     return _detail(request, notice, review_form=form, status=400)
 
