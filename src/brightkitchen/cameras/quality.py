@@ -46,7 +46,7 @@ the mean difference, because an encoder re-encoding the same picture changes man
 
 Root causes suppress their consequences (one alarm per fault, as VQD systems report): when the signal is
 lost nothing else is judged; an occluded, too dark or too bright picture is not judged for blur, colour,
-noise, freezing or the scene. Such checks are returned with `passed=None` and a note. `frozen` needs two
+noise, freezing or the scene; a noisy one is not compared with its reference. Such checks are returned with `passed=None` and a note. `frozen` needs two
 keyframes at least FROZEN_MIN_SPAN_S apart and `scene_change` a reference.
 
 Values measured on the corpus (testbed/corpus.py; H.264 from libx264 tune=zerolatency, four slices per
@@ -398,6 +398,8 @@ _SUPPRESSES = {
     "occlusion": {"dark", "bright"} | _PICTURE_CHECKS,
     "dark": {"bright"} | _PICTURE_CHECKS,
     "bright": {"dark"} | _PICTURE_CHECKS,
+    # Heavy noise hides the view's layout: the picture is not compared with its reference.
+    "noise": {"scene_change"},
 }
 
 
