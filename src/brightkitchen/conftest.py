@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils import timezone
 
 from brightkitchen.accounts.models import ApiToken, User
-from brightkitchen.accounts.roles import Role
+from brightkitchen.core.roles import Role
 from brightkitchen.organisations.models import Organisation, OrganisationKind
 from brightkitchen.regions.models import Region
 from brightkitchen.schools.models import Canteen, OperationMode, School, SchoolType

@@ -17,9 +17,9 @@ from typing import cast
 from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from brightkitchen.accounts.models import User
-from brightkitchen.accounts.roles import CANTEEN_ROLES, REGION_ROLES, Role
 from brightkitchen.alerts.models import ALERT_VIEW_ROLES, Alert, AlertReceipt, SeverityChoice
 from brightkitchen.alerts.rules import Severity
+from brightkitchen.core.roles import CANTEEN_ROLES, REGION_ROLES, Role
 from brightkitchen.core.scoping import Action, AnyUser, Scope, ScopedQuerySet, scope_of
 
 # Region codes are hierarchical: 2 digits a province, 4 a city, 6 a county (core.scoping).

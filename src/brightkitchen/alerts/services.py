@@ -15,7 +15,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from brightkitchen.accounts.roles import Role
 from brightkitchen.alerts.models import Alert, AlertReceipt, ClosedReason
 from brightkitchen.alerts.rules import Finding, RuleFn, Severity, registered_rules
 from brightkitchen.alerts.selectors import user_pk
@@ -23,6 +22,7 @@ from brightkitchen.audit.models import AuditAction
 from brightkitchen.audit.services import record
 from brightkitchen.core.errors import Conflict, FieldError, FieldPermissionDenied
 from brightkitchen.core.events import after_commit
+from brightkitchen.core.roles import Role
 from brightkitchen.core.scoping import Action, AnyUser, can, scope_of
 
 logger = logging.getLogger(__name__)

@@ -6,8 +6,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from brightkitchen.accounts.roles import Role
 from brightkitchen.core.models import user_field
+from brightkitchen.core.roles import Role
 from brightkitchen.core.scoping import ScopedManager, ScopedModel, ScopeRule
 
 

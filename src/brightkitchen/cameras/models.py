@@ -11,8 +11,8 @@ from typing import ClassVar
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from brightkitchen.accounts.roles import Role
 from brightkitchen.core.models import AuditedModel, submission_key_field
+from brightkitchen.core.roles import Role
 from brightkitchen.core.scoping import ScopedManager, ScopedModel, ScopeRule
 
 # Who adds, changes and deletes cameras: the canteen's manager, its school's principal and the

@@ -46,8 +46,9 @@ the mean difference, because an encoder re-encoding the same picture changes man
 
 Root causes suppress their consequences (one alarm per fault, as VQD systems report): when the signal is
 lost nothing else is judged; an occluded, too dark or too bright picture is not judged for blur, colour,
-noise, freezing or the scene; a noisy one is not compared with its reference. Such checks are returned with `passed=None` and a note. `frozen` needs two
-keyframes at least FROZEN_MIN_SPAN_S apart and `scene_change` a reference.
+noise, freezing or the scene; a noisy one is not compared with its reference. Such checks are returned
+with `passed=None` and a note. `frozen` needs two keyframes at least FROZEN_MIN_SPAN_S apart and
+`scene_change` a reference.
 
 Values measured on the corpus (testbed/corpus.py; H.264 from libx264 tune=zerolatency, four slices per
 picture, 640×360 at 600 kbit/s, three keyframes 1 s apart, reference: a keyframe of the good stream). The

@@ -1,4 +1,5 @@
-"""The roles a user can hold. Kept free of model imports so scoping can use it anywhere."""
+"""The roles a user can hold: the platform's vocabulary, in core so that scoping, navigation and every app
+use it without importing the accounts app (which keeps the user model)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

@@ -21,7 +21,7 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
 from django.http import Http404
 
-from brightkitchen.accounts.roles import CANTEEN_ROLES, REGION_ROLES, STAFF_ROLES, Role
+from brightkitchen.core.roles import CANTEEN_ROLES, REGION_ROLES, STAFF_ROLES, Role
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser

@@ -13,8 +13,8 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
-from brightkitchen.accounts.roles import REGION_ROLES
 from brightkitchen.alerts.models import Alert
+from brightkitchen.core.roles import REGION_ROLES
 from brightkitchen.core.scoping import AnyUser, require_role
 from brightkitchen.dashboards.figures import HEADLINE, canteen_map
 from brightkitchen.dashboards.indicators import Group, Indicator, registered_indicators

@@ -13,7 +13,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from brightkitchen.accounts.roles import Role
+from brightkitchen.core.roles import Role
 from brightkitchen.demo.names import company_name, credit_code, mobile_phone, person_name, street_address
 from brightkitchen.demo.places import Place, SchoolNames, education_bureau_name, regulator_name
 from brightkitchen.demo.profiles import (

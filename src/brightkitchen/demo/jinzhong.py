@@ -10,7 +10,7 @@ import datetime
 import random
 from dataclasses import dataclass, field, replace
 
-from brightkitchen.accounts.roles import Role
+from brightkitchen.core.roles import Role
 from brightkitchen.demo.names import company_name, credit_code, person_name, street_address
 from brightkitchen.demo.places import Place, SchoolNames, education_bureau_name, regulator_name
 from brightkitchen.demo.profiles import (

@@ -17,8 +17,8 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from brightkitchen.accounts.models import User
-from brightkitchen.accounts.roles import Role
 from brightkitchen.core.context import Actor, acting_as
+from brightkitchen.core.roles import Role
 from brightkitchen.demo.calendar import seed_calendar
 from brightkitchen.demo.jinzhong import PROVINCE, DemoPlan, OrgSpec, UserSpec, build_plan
 from brightkitchen.organisations.models import Organisation

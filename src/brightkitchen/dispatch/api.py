@@ -69,14 +69,14 @@ class FeedbackOut(Schema):
         )
 
 
-class ProgressOut(Schema):
+class DispatchProgressOut(Schema):
     total: int
     awaiting: int
     answered: int
     closed: int
 
 
-class AssignmentOut(Schema):
+class DispatchAssignmentOut(Schema):
     id: int
     recipient_id: int
     recipient: str
@@ -86,12 +86,12 @@ class AssignmentOut(Schema):
     answered_at: datetime.datetime | None
     closed_at: datetime.datetime | None
     child_task_ids: list[int]
-    child_progress: ProgressOut | None
+    child_progress: DispatchProgressOut | None
     feedback: list[FeedbackOut]
 
     @staticmethod
-    def of(item: DispatchAssignment, progress: selectors.Progress | None) -> "AssignmentOut":
-        return AssignmentOut(
+    def of(item: DispatchAssignment, progress: selectors.Progress | None) -> "DispatchAssignmentOut":
+        return DispatchAssignmentOut(
             id=item.pk,
             recipient_id=item.recipient_id,
             recipient=item.recipient.name,
@@ -101,7 +101,7 @@ class AssignmentOut(Schema):
             answered_at=item.answered_at,
             closed_at=item.closed_at,
             child_task_ids=[c.pk for c in item.child_tasks.all()],
-            child_progress=ProgressOut(**progress.__dict__) if progress else None,
+            child_progress=DispatchProgressOut(**progress.__dict__) if progress else None,
             feedback=[FeedbackOut.of(f) for f in item.feedback.all()],
         )
 
@@ -124,7 +124,7 @@ class TaskOut(Schema):
     assignments_closed: int
     overdue: bool
     attachments: list[AttachmentOut] = []
-    assignments: list[AssignmentOut] = []
+    assignments: list[DispatchAssignmentOut] = []
 
     @staticmethod
     def of(task: DispatchTask) -> "TaskOut":
@@ -163,12 +163,12 @@ class TaskIn(InputSchema):
     submission_key: uuid.UUID | None = None
 
 
-class AnswerIn(InputSchema):
+class DispatchAnswerIn(InputSchema):
     text: str = Field(min_length=1, max_length=8000)
     submission_key: uuid.UUID | None = None
 
 
-class ReviewIn(InputSchema):
+class DispatchReviewIn(InputSchema):
     decision: Decision
     comment: str = Field("", max_length=8000)
     submission_key: uuid.UUID | None = None
@@ -190,7 +190,7 @@ def _one(request: HttpRequest, task_id: int) -> TaskOut:
     rows = list(selectors.assignments_of(request.user, task))
     progress = selectors.child_progress(request.user, [a.pk for a in rows])
     out.attachments = [AttachmentOut.of(a) for a in selectors.task_attachments(request.user, task)]
-    out.assignments = [AssignmentOut.of(a, progress.get(a.pk)) for a in rows]
+    out.assignments = [DispatchAssignmentOut.of(a, progress.get(a.pk)) for a in rows]
     return out
 
 
@@ -268,7 +268,7 @@ def received(request: HttpRequest, assignment_id: int) -> Any:
 def answer(
     request: HttpRequest,
     assignment_id: int,
-    payload: Form[AnswerIn],
+    payload: Form[DispatchAnswerIn],
     attachments: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ) -> Any:
     def create() -> tuple[int, TaskOut]:
@@ -285,7 +285,7 @@ def answer(
     response={200: TaskOut, **ERRORS},
     summary="Close an answered assignment or return it with a reason (the sending bureau)",
 )
-def review(request: HttpRequest, assignment_id: int, payload: ReviewIn) -> Any:
+def review(request: HttpRequest, assignment_id: int, payload: DispatchReviewIn) -> Any:
     def create() -> tuple[int, TaskOut]:
         services.review(request.user, assignment_id, **payload.model_dump())
         return 200, _one(request, _task_of(assignment_id))

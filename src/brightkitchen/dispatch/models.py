@@ -22,8 +22,8 @@ from typing import ClassVar
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from brightkitchen.accounts.roles import REGION_ROLES
 from brightkitchen.core.models import AuditedModel, submission_key_field, user_field
+from brightkitchen.core.roles import REGION_ROLES
 from brightkitchen.core.scoping import ScopedManager, ScopeRule
 
 # Bureaus send, answer and review tasks; nobody else sees them (operators always may).

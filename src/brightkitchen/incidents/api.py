@@ -27,15 +27,15 @@ router = Router(tags=["incidents"])
 PEOPLE = Field(ge=0, le=services.MAX_PEOPLE)
 
 
-class ProgressOut(Schema):
+class IncidentProgressOut(Schema):
     id: int
     at: datetime.datetime
     text: str
     recorded_by: str
 
     @staticmethod
-    def of(progress: IncidentProgress) -> "ProgressOut":
-        return ProgressOut(
+    def of(progress: IncidentProgress) -> "IncidentProgressOut":
+        return IncidentProgressOut(
             id=progress.pk,
             at=progress.at,
             text=progress.text,
@@ -65,7 +65,7 @@ class IncidentOut(Schema):
     status: IncidentStatus
     closed_at: datetime.datetime | None
     closing_summary: str
-    progress: list[ProgressOut]
+    progress: list[IncidentProgressOut]
 
     @staticmethod
     def of(report: IncidentReport) -> "IncidentOut":
@@ -91,7 +91,7 @@ class IncidentOut(Schema):
             status=IncidentStatus(report.status),
             closed_at=report.closed_at,
             closing_summary=report.closing_summary,
-            progress=[ProgressOut.of(p) for p in report.progress.all()],
+            progress=[IncidentProgressOut.of(p) for p in report.progress.all()],
         )
 
 

@@ -51,7 +51,7 @@ router = Router(tags=["inspections"])
 READ_ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
-class ItemOut(Schema):
+class RegulatorItemOut(Schema):
     id: int
     order: int
     code: str
@@ -60,8 +60,8 @@ class ItemOut(Schema):
     weight: int
 
     @staticmethod
-    def of(item: TemplateItem) -> "ItemOut":
-        return ItemOut(
+    def of(item: TemplateItem) -> "RegulatorItemOut":
+        return RegulatorItemOut(
             id=item.pk,
             order=item.order,
             code=item.code,
@@ -78,7 +78,7 @@ class VersionSummary(Schema):
     is_draft: bool
 
 
-class TemplateOut(Schema):
+class RegulatorTemplateOut(Schema):
     id: int
     name: str
     owner: str
@@ -86,8 +86,8 @@ class TemplateOut(Schema):
     versions: list[VersionSummary]
 
     @staticmethod
-    def of(template: ChecklistTemplate) -> "TemplateOut":
-        return TemplateOut(
+    def of(template: ChecklistTemplate) -> "RegulatorTemplateOut":
+        return RegulatorTemplateOut(
             id=template.pk,
             name=template.name,
             owner=template.owner.name,
@@ -107,7 +107,7 @@ class VersionOut(Schema):
     published_at: datetime.datetime | None
     is_draft: bool
     in_use: bool
-    items: list[ItemOut]
+    items: list[RegulatorItemOut]
 
     @staticmethod
     def of(version: TemplateVersion) -> "VersionOut":
@@ -119,19 +119,19 @@ class VersionOut(Schema):
             published_at=version.published_at,
             is_draft=version.is_draft,
             in_use=bool(getattr(version, "in_use", False)),
-            items=[ItemOut.of(i) for i in version.items.all()],
+            items=[RegulatorItemOut.of(i) for i in version.items.all()],
         )
 
 
-class PhotoOut(Schema):
+class RegulatorPhotoOut(Schema):
     id: int
     url: str
     thumbnail_url: str
 
     @staticmethod
-    def of(photo: InspectionPhoto) -> "PhotoOut":
+    def of(photo: InspectionPhoto) -> "RegulatorPhotoOut":
         url = f"/api/v1/inspections/photos/{photo.pk}"
-        return PhotoOut(
+        return RegulatorPhotoOut(
             id=photo.pk, url=url, thumbnail_url=f"{url}?thumbnail=true" if photo.thumbnail else url
         )
 
@@ -143,7 +143,7 @@ class ResultOut(Schema):
     weight: int
     outcome: Outcome
     note: str
-    photos: list[PhotoOut]
+    photos: list[RegulatorPhotoOut]
 
     @staticmethod
     def of(result: InspectionResult) -> "ResultOut":
@@ -154,11 +154,11 @@ class ResultOut(Schema):
             weight=result.item.weight,
             outcome=Outcome(result.outcome),
             note=result.note,
-            photos=[PhotoOut.of(p) for p in result.photos.all()],
+            photos=[RegulatorPhotoOut.of(p) for p in result.photos.all()],
         )
 
 
-class InspectionOut(Schema):
+class RegulatorInspectionOut(Schema):
     id: int
     canteen_id: int
     canteen_name: str
@@ -177,9 +177,9 @@ class InspectionOut(Schema):
     results: list[ResultOut]
 
     @staticmethod
-    def of(inspection: Inspection, results: list[ResultOut] | None = None) -> "InspectionOut":
+    def of(inspection: Inspection, results: list[ResultOut] | None = None) -> "RegulatorInspectionOut":
         grade = DynamicGrade(inspection.dynamic_grade) if inspection.dynamic_grade else None
-        return InspectionOut(
+        return RegulatorInspectionOut(
             id=inspection.pk,
             canteen_id=inspection.canteen_id,
             canteen_name=inspection.canteen.name,
@@ -208,19 +208,19 @@ class PlanRow(Schema):
     required: int
 
 
-class PlanOut(Schema):
+class RegulatorPlanOut(Schema):
     year: int
     canteens: int
     due: int
     rows: list[PlanRow]
 
 
-class TemplateIn(InputSchema):
+class RegulatorTemplateIn(InputSchema):
     name: str = Field(min_length=1, max_length=100)
     submission_key: uuid.UUID | None = None
 
 
-class ItemIn(InputSchema):
+class RegulatorItemIn(InputSchema):
     code: str = Field(min_length=1, max_length=16)
     text: str = Field(min_length=1, max_length=300)
     is_key: bool = False
@@ -241,7 +241,7 @@ class ResultIn(InputSchema):
     note: str = Field("", max_length=500)
 
 
-class InspectionIn(InputSchema):
+class RegulatorInspectionIn(InputSchema):
     version_id: int = id_field()
     inspected_on: Day
     note: str = Field("", max_length=2000)
@@ -252,12 +252,12 @@ class InspectionIn(InputSchema):
     submission_key: uuid.UUID | None = None
 
 
-class InspectionFilterIn(Schema):
+class RegulatorInspectionFilterIn(Schema):
     canteen: int | None = id_field(None)
     year: int | None = Field(None, ge=2000, le=2099)
 
 
-class PlanIn(Schema):
+class RegulatorPlanIn(Schema):
     year: int | None = Field(None, ge=2000, le=2099)
     region: str = Field("", max_length=12, pattern=r"^\d*$")
 
@@ -269,34 +269,34 @@ def _version(request: HttpRequest, version_id: int) -> "VersionOut":
     return VersionOut.of(version)
 
 
-def _template(request: HttpRequest, template_id: int) -> "TemplateOut":
+def _template(request: HttpRequest, template_id: int) -> "RegulatorTemplateOut":
     qs = selectors.templates_for(request.user)
-    return TemplateOut.of(get_visible_or_404(qs, request.user, Action.VIEW, pk=template_id))
+    return RegulatorTemplateOut.of(get_visible_or_404(qs, request.user, Action.VIEW, pk=template_id))
 
 
-def _inspection(request: HttpRequest, inspection_id: int) -> "InspectionOut":
+def _inspection(request: HttpRequest, inspection_id: int) -> "RegulatorInspectionOut":
     qs = selectors.inspections_for(request.user)
     inspection = get_visible_or_404(qs, request.user, Action.VIEW, pk=inspection_id)
     results = [ResultOut.of(r) for r in selectors.results_of(request.user, inspection)]
-    return InspectionOut.of(inspection, results)
+    return RegulatorInspectionOut.of(inspection, results)
 
 
 # --- Templates ------------------------------------------------------------------------------------
 
 
-@router.get("/inspections/templates", response=list[TemplateOut], summary="Checklist templates")
+@router.get("/inspections/templates", response=list[RegulatorTemplateOut], summary="Checklist templates")
 @paginate(Pagination)
 def list_templates(request: HttpRequest) -> Any:
-    return MappedQuerySet(selectors.templates_for(request.user), TemplateOut.of)
+    return MappedQuerySet(selectors.templates_for(request.user), RegulatorTemplateOut.of)
 
 
 @router.post(
     "/inspections/templates",
-    response={201: TemplateOut, 200: TemplateOut, **ERRORS},
+    response={201: RegulatorTemplateOut, 200: RegulatorTemplateOut, **ERRORS},
     summary="Create a checklist template owned by the caller's bureau (with an empty draft version 1)",
 )
-def create_template(request: HttpRequest, payload: TemplateIn) -> Any:
-    def create() -> tuple[int, TemplateOut]:
+def create_template(request: HttpRequest, payload: RegulatorTemplateIn) -> Any:
+    def create() -> tuple[int, RegulatorTemplateOut]:
         template, created = services.create_template(request.user, **payload.model_dump())
         return (201 if created else 200), _template(request, template.pk)
 
@@ -305,7 +305,7 @@ def create_template(request: HttpRequest, payload: TemplateIn) -> Any:
 
 @router.get(
     "/inspections/templates/{template_id}",
-    response={200: TemplateOut, **READ_ERRORS},
+    response={200: RegulatorTemplateOut, **READ_ERRORS},
     summary="One checklist template with its versions",
 )
 def get_template(request: HttpRequest, template_id: int) -> Any:
@@ -336,7 +336,7 @@ def get_version(request: HttpRequest, version_id: int) -> Any:
     response={201: VersionOut, **ERRORS},
     summary="Add an item (to the next draft when the version is published); answers the version changed",
 )
-def add_item(request: HttpRequest, version_id: int, payload: ItemIn) -> Any:
+def add_item(request: HttpRequest, version_id: int, payload: RegulatorItemIn) -> Any:
     def create() -> tuple[int, VersionOut]:
         item = services.add_item(request.user, version_id, **payload.model_dump())
         return 201, _version(request, item.version_id)
@@ -378,8 +378,10 @@ def publish(request: HttpRequest, version_id: int) -> Any:
 # --- Inspections ----------------------------------------------------------------------------------
 
 
-@router.get("/inspections/plan", response={200: PlanOut, **READ_ERRORS}, summary="The year's inspection plan")
-def plan(request: HttpRequest, filters: Query[PlanIn]) -> Any:
+@router.get(
+    "/inspections/plan", response={200: RegulatorPlanOut, **READ_ERRORS}, summary="The year's inspection plan"
+)
+def plan(request: HttpRequest, filters: Query[RegulatorPlanIn]) -> Any:
     year = filters.year or timezone.localdate().year
     result = selectors.plan_for(request.user, year, filters.region)
     rows = [
@@ -393,14 +395,14 @@ def plan(request: HttpRequest, filters: Query[PlanIn]) -> Any:
         )
         for c in result.rows[:500]
     ]
-    return PlanOut(year=year, canteens=result.canteens, due=result.due, rows=rows)
+    return RegulatorPlanOut(year=year, canteens=result.canteens, due=result.due, rows=rows)
 
 
-@router.get("/inspections", response=list[InspectionOut], summary="Inspections, latest first")
+@router.get("/inspections", response=list[RegulatorInspectionOut], summary="Inspections, latest first")
 @paginate(Pagination)
-def list_inspections(request: HttpRequest, filters: Query[InspectionFilterIn]) -> Any:
+def list_inspections(request: HttpRequest, filters: Query[RegulatorInspectionFilterIn]) -> Any:
     f = selectors.InspectionFilters(canteen=filters.canteen, year=filters.year)
-    return MappedQuerySet(selectors.inspections_for(request.user, f), InspectionOut.of)
+    return MappedQuerySet(selectors.inspections_for(request.user, f), RegulatorInspectionOut.of)
 
 
 _RESULTS = TypeAdapter(list[ResultIn])
@@ -432,13 +434,13 @@ def _photos(request: HttpRequest) -> dict[str, list[UploadedFile[bytes]]]:
 
 @router.post(
     "/inspections/canteens/{canteen_id}",
-    response={201: InspectionOut, 200: InspectionOut, **ERRORS},
+    response={201: RegulatorInspectionOut, 200: RegulatorInspectionOut, **ERRORS},
     summary="Record an inspection (multipart: fields, `results` JSON, photos in `photos.<item code>`)",
     description="Scores it, writes the canteen's dynamic and annual grades and opens a rectification notice "
     "for each failed item, in one transaction.",
 )
-def create_inspection(request: HttpRequest, canteen_id: int, payload: Form[InspectionIn]) -> Any:
-    def create() -> tuple[int, InspectionOut]:
+def create_inspection(request: HttpRequest, canteen_id: int, payload: Form[RegulatorInspectionIn]) -> Any:
+    def create() -> tuple[int, RegulatorInspectionOut]:
         data = payload.model_dump()
         results = _results(data.pop("results"))
         inspection, created = services.submit_inspection(
@@ -451,7 +453,7 @@ def create_inspection(request: HttpRequest, canteen_id: int, payload: Form[Inspe
 
 @router.get(
     "/inspections/{inspection_id}",
-    response={200: InspectionOut, **READ_ERRORS},
+    response={200: RegulatorInspectionOut, **READ_ERRORS},
     summary="One inspection with every item's result and photos",
 )
 def get_inspection(request: HttpRequest, inspection_id: int) -> Any:

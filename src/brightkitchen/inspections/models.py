@@ -14,8 +14,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from brightkitchen.accounts.roles import Role
 from brightkitchen.core.models import AuditedModel, submission_key_field, user_field
+from brightkitchen.core.roles import Role
 from brightkitchen.core.scoping import ScopedManager, ScopeRule
 from brightkitchen.schools.models import DynamicGrade
 

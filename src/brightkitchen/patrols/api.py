@@ -53,7 +53,7 @@ class QuotaOut(Schema):
     done: int
 
 
-class PlanOut(Schema):
+class PatrolPlanOut(Schema):
     id: int
     organisation: str
     region_code: str
@@ -68,7 +68,7 @@ class PlanOut(Schema):
     quotas: list[QuotaOut]
 
     @staticmethod
-    def of(plan: PatrolPlan, blocks: list[selectors.CityBlock] | None = None) -> "PlanOut":
+    def of(plan: PatrolPlan, blocks: list[selectors.CityBlock] | None = None) -> "PatrolPlanOut":
         quotas = [
             QuotaOut(
                 city_code=block.city.code,
@@ -83,7 +83,7 @@ class PlanOut(Schema):
             for block in blocks or []
             for row in block.counties
         ]
-        return PlanOut(
+        return PatrolPlanOut(
             id=plan.pk,
             organisation=plan.organisation.name,
             region_code=plan.region_id,
@@ -134,7 +134,7 @@ class RecordOut(Schema):
         )
 
 
-class AssignmentOut(Schema):
+class PatrolAssignmentOut(Schema):
     id: int
     plan_id: int
     period: datetime.date
@@ -150,8 +150,8 @@ class AssignmentOut(Schema):
     record: RecordOut | None = None
 
     @staticmethod
-    def of(assignment: PatrolAssignment, record: PatrolRecord | None = None) -> "AssignmentOut":
-        return AssignmentOut(
+    def of(assignment: PatrolAssignment, record: PatrolRecord | None = None) -> "PatrolAssignmentOut":
+        return PatrolAssignmentOut(
             id=assignment.pk,
             plan_id=assignment.plan_id,
             period=assignment.plan.period,
@@ -168,7 +168,7 @@ class AssignmentOut(Schema):
         )
 
 
-class PlanIn(InputSchema):
+class PatrolPlanIn(InputSchema):
     period: Day = Field(description="Any day of the plan's month")
     quota: int = Field(ge=1, le=services.MAX_QUOTA)
     seed: int | None = Field(None, ge=0, le=services.MAX_SEED, description="Generated when not given")
@@ -219,30 +219,30 @@ def _findings(request: HttpRequest, raw: str) -> list[services.FindingInput]:
     ]
 
 
-def _plan(request: HttpRequest, plan_id: int) -> PlanOut:
+def _plan(request: HttpRequest, plan_id: int) -> PatrolPlanOut:
     plan = get_visible_or_404(selectors.plans_for(request.user), request.user, Action.VIEW, pk=plan_id)
-    return PlanOut.of(plan, selectors.quota_split(request.user, plan))
+    return PatrolPlanOut.of(plan, selectors.quota_split(request.user, plan))
 
 
-def _assignment(request: HttpRequest, assignment_id: int) -> AssignmentOut:
+def _assignment(request: HttpRequest, assignment_id: int) -> PatrolAssignmentOut:
     qs = selectors.assignments_for(request.user)
     assignment = get_visible_or_404(qs, request.user, Action.VIEW, pk=assignment_id)
-    return AssignmentOut.of(assignment, selectors.record_of(request.user, assignment))
+    return PatrolAssignmentOut.of(assignment, selectors.record_of(request.user, assignment))
 
 
-@router.get("/patrols/plans", response=list[PlanOut], summary="Patrol plans")
+@router.get("/patrols/plans", response=list[PatrolPlanOut], summary="Patrol plans")
 @paginate(Pagination)
 def list_plans(request: HttpRequest) -> Any:
-    return MappedQuerySet(selectors.plans_for(request.user), PlanOut.of)
+    return MappedQuerySet(selectors.plans_for(request.user), PatrolPlanOut.of)
 
 
 @router.post(
     "/patrols/plans",
-    response={201: PlanOut, 200: PlanOut, **ERRORS},
+    response={201: PatrolPlanOut, 200: PatrolPlanOut, **ERRORS},
     summary="Make the month's patrol plan for the caller's region (a second call returns the first plan)",
 )
-def create_plan(request: HttpRequest, payload: PlanIn) -> Any:
-    def create() -> tuple[int, PlanOut]:
+def create_plan(request: HttpRequest, payload: PatrolPlanIn) -> Any:
+    def create() -> tuple[int, PatrolPlanOut]:
         plan, created = services.create_plan(request.user, **payload.model_dump())
         return (201 if created else 200), _plan(request, plan.pk)
 
@@ -251,7 +251,7 @@ def create_plan(request: HttpRequest, payload: PlanIn) -> Any:
 
 @router.get(
     "/patrols/plans/{plan_id}",
-    response={200: PlanOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: PatrolPlanOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="One plan with its quota split by county",
 )
 def get_plan(request: HttpRequest, plan_id: int) -> Any:
@@ -260,7 +260,7 @@ def get_plan(request: HttpRequest, plan_id: int) -> Any:
 
 @router.post(
     "/patrols/plans/{plan_id}/draw",
-    response={200: PlanOut, **ERRORS},
+    response={200: PatrolPlanOut, **ERRORS},
     summary="Draw the plan's canteens (once; drawing again returns the plan unchanged)",
 )
 def draw(request: HttpRequest, plan_id: int) -> Any:
@@ -268,16 +268,16 @@ def draw(request: HttpRequest, plan_id: int) -> Any:
     return _plan(request, plan_id)
 
 
-@router.get("/patrols/assignments", response=list[AssignmentOut], summary="Canteens drawn for patrol")
+@router.get("/patrols/assignments", response=list[PatrolAssignmentOut], summary="Canteens drawn for patrol")
 @paginate(Pagination)
 def list_assignments(request: HttpRequest, filters: Query[AssignmentFilterIn]) -> Any:
     f = selectors.AssignmentFilters(plan=filters.plan, state=filters.state or "", county=filters.county)
-    return MappedQuerySet(selectors.assignments_for(request.user, f), AssignmentOut.of)
+    return MappedQuerySet(selectors.assignments_for(request.user, f), PatrolAssignmentOut.of)
 
 
 @router.get(
     "/patrols/assignments/{assignment_id}",
-    response={200: AssignmentOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: PatrolAssignmentOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="One drawn canteen with its patrol and findings",
 )
 def get_assignment(request: HttpRequest, assignment_id: int) -> Any:
@@ -286,12 +286,12 @@ def get_assignment(request: HttpRequest, assignment_id: int) -> Any:
 
 @router.post(
     "/patrols/assignments/{assignment_id}/records",
-    response={201: AssignmentOut, 200: AssignmentOut, **ERRORS},
+    response={201: PatrolAssignmentOut, 200: PatrolAssignmentOut, **ERRORS},
     summary="Record a patrol (multipart: the fields, `findings` as JSON, a `snapshot_<item>` per finding)",
     description="Each finding with open_notice opens a rectification notice with its snapshot as evidence.",
 )
 def submit_patrol(request: HttpRequest, assignment_id: int, payload: Form[PatrolIn]) -> Any:
-    def create() -> tuple[int, AssignmentOut]:
+    def create() -> tuple[int, PatrolAssignmentOut]:
         data = payload.model_dump()
         findings = _findings(request, data.pop("findings"))
         _, created = services.submit_patrol(request.user, assignment_id, findings=findings, **data)

@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from brightkitchen.accounts.models import User
-from brightkitchen.accounts.roles import Role
+from brightkitchen.core.roles import Role
 from brightkitchen.organisations.models import OrganisationKind
 from brightkitchen.patrols import services
 from brightkitchen.patrols.models import AssignmentState, PatrolAssignment

@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from brightkitchen.accounts.roles import Role
 from brightkitchen.core.errors import Conflict, FieldError, FieldPermissionDenied
+from brightkitchen.core.roles import Role
 from brightkitchen.core.scoping import Action, AnyUser, get_visible_or_404, scope_of
 from brightkitchen.core.uploads import StoredFile, removed_on_error, store_photo
 from brightkitchen.core.validation import acting_user, clean_text

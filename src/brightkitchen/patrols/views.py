@@ -15,11 +15,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from brightkitchen.accounts.roles import Role
 from brightkitchen.cameras.live_views import canteen_live_tiles
 from brightkitchen.core import uploads
 from brightkitchen.core.errors import FieldError, FieldPermissionDenied
 from brightkitchen.core.forms import show_field_error
+from brightkitchen.core.roles import Role
 from brightkitchen.core.scoping import Action, AnyUser, get_visible_or_404, scope_of
 from brightkitchen.patrols import selectors, services
 from brightkitchen.patrols.checklist import CHECKLIST

@@ -40,7 +40,7 @@ from brightkitchen.purchases.models import (
 router = Router(tags=["purchases"])
 
 
-class CertificateOut(Schema):
+class PurchaseCertificateOut(Schema):
     id: int
     kind: CertificateKind
     content_type: str
@@ -50,9 +50,9 @@ class CertificateOut(Schema):
     uploaded_at: datetime.datetime
 
     @staticmethod
-    def of(certificate: PurchaseCertificate) -> "CertificateOut":
+    def of(certificate: PurchaseCertificate) -> "PurchaseCertificateOut":
         url = f"/api/v1/purchases/certificates/{certificate.pk}/file"
-        return CertificateOut(
+        return PurchaseCertificateOut(
             id=certificate.pk,
             kind=CertificateKind(certificate.kind),
             content_type=certificate.content_type,
@@ -63,7 +63,7 @@ class CertificateOut(Schema):
         )
 
 
-class InspectionOut(Schema):
+class PurchaseInspectionOut(Schema):
     id: int
     canteen_id: int
     canteen_name: str
@@ -86,11 +86,11 @@ class InspectionOut(Schema):
     rejection_handling: RejectionHandling | None
     retain_until: datetime.date
     may_delete: bool
-    certificates: list[CertificateOut]
+    certificates: list[PurchaseCertificateOut]
 
     @staticmethod
-    def of(record: PurchaseInspection) -> "InspectionOut":
-        return InspectionOut(
+    def of(record: PurchaseInspection) -> "PurchaseInspectionOut":
+        return PurchaseInspectionOut(
             id=record.pk,
             canteen_id=record.canteen_id,
             canteen_name=record.canteen.name,
@@ -115,18 +115,18 @@ class InspectionOut(Schema):
             else None,
             retain_until=record.retain_until,
             may_delete=record.may_delete(today()),
-            certificates=[CertificateOut.of(c) for c in record.certificates.all()],
+            certificates=[PurchaseCertificateOut.of(c) for c in record.certificates.all()],
         )
 
 
-class InspectionFilterIn(DateRangeFilter):
+class PurchaseInspectionFilterIn(DateRangeFilter):
     canteen: int | None = id_field(None)
     date_from: Day | None = None
     date_to: Day | None = None
     missing_certificate: bool | None = None
 
 
-class InspectionIn(InputSchema):
+class PurchaseInspectionIn(InputSchema):
     delivered_on: Day
     supplier_name: str = Field(min_length=1, max_length=100)
     product: str = Field(min_length=1, max_length=60)
@@ -168,22 +168,22 @@ class InspectionPatch(InputSchema):
     rejection_handling: RejectionHandling | None = None
 
 
-class CertificateIn(InputSchema):
+class PurchaseCertificateIn(InputSchema):
     kind: CertificateKind = CertificateKind.QUALITY
     submission_key: uuid.UUID | None = None
 
 
-def _one(record_id: int) -> InspectionOut:
-    return InspectionOut.of(
+def _one(record_id: int) -> PurchaseInspectionOut:
+    return PurchaseInspectionOut.of(
         selectors.with_certificates(PurchaseInspection.objects.all())
         .select_related("canteen")
         .get(pk=record_id)
     )
 
 
-@router.get("/purchases/inspections", response=list[InspectionOut], summary="Purchase inspections")
+@router.get("/purchases/inspections", response=list[PurchaseInspectionOut], summary="Purchase inspections")
 @paginate(Pagination)
-def list_inspections(request: HttpRequest, filters: Query[InspectionFilterIn]) -> Any:
+def list_inspections(request: HttpRequest, filters: Query[PurchaseInspectionFilterIn]) -> Any:
     qs = selectors.inspections_for(
         request.user,
         selectors.InspectionFilters(
@@ -193,22 +193,22 @@ def list_inspections(request: HttpRequest, filters: Query[InspectionFilterIn]) -
             missing_certificate=filters.missing_certificate,
         ),
     )
-    return MappedQuerySet(qs, InspectionOut.of)
+    return MappedQuerySet(qs, PurchaseInspectionOut.of)
 
 
 @router.post(
     "/purchases/canteens/{canteen_id}/inspections",
-    response={201: InspectionOut, 200: InspectionOut, **ERRORS},
+    response={201: PurchaseInspectionOut, 200: PurchaseInspectionOut, **ERRORS},
     summary="Record a delivery (multipart: the fields and any number of `certificates` files)",
     description="Certificates are JPEG, PNG, WebP photos or PDF scans; location metadata is removed.",
 )
 def create_inspection(
     request: HttpRequest,
     canteen_id: int,
-    payload: Form[InspectionIn],
+    payload: Form[PurchaseInspectionIn],
     certificates: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ) -> Any:
-    def create() -> tuple[int, InspectionOut]:
+    def create() -> tuple[int, PurchaseInspectionOut]:
         data = payload.model_dump()
         key = data.pop("submission_key")
         kind = data.pop("certificate_kind")
@@ -227,17 +227,17 @@ def create_inspection(
 
 @router.get(
     "/purchases/inspections/{record_id}",
-    response={200: InspectionOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: PurchaseInspectionOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="One delivery",
 )
 def get_inspection(request: HttpRequest, record_id: int) -> Any:
     qs = selectors.inspections_for(request.user)
-    return InspectionOut.of(get_visible_or_404(qs, request.user, Action.VIEW, pk=record_id))
+    return PurchaseInspectionOut.of(get_visible_or_404(qs, request.user, Action.VIEW, pk=record_id))
 
 
 @router.patch(
     "/purchases/inspections/{record_id}",
-    response={200: InspectionOut, **ERRORS},
+    response={200: PurchaseInspectionOut, **ERRORS},
     summary="Correct a delivery (every correction is in the audit log)",
 )
 def correct_inspection(request: HttpRequest, record_id: int, payload: InspectionPatch) -> Any:
@@ -258,20 +258,20 @@ def delete_inspection(request: HttpRequest, record_id: int) -> Any:
 
 @router.post(
     "/purchases/inspections/{record_id}/certificates",
-    response={201: CertificateOut, 200: CertificateOut, **ERRORS},
+    response={201: PurchaseCertificateOut, 200: PurchaseCertificateOut, **ERRORS},
     summary="Add a certificate photo or PDF to a delivery (multipart: kind and `file`)",
 )
 def add_certificate(
     request: HttpRequest,
     record_id: int,
-    payload: Form[CertificateIn],
+    payload: Form[PurchaseCertificateIn],
     file: File[UploadedFile] = None,  # type: ignore[assignment]
 ) -> Any:
-    def create() -> tuple[int, CertificateOut]:
+    def create() -> tuple[int, PurchaseCertificateOut]:
         certificate, created = services.add_certificate(
             request.user, record_id, file, kind=payload.kind, submission_key=payload.submission_key
         )
-        return (201 if created else 200), CertificateOut.of(certificate)
+        return (201 if created else 200), PurchaseCertificateOut.of(certificate)
 
     return idempotent(request, payload, create)
 

@@ -297,7 +297,7 @@ def _save_certificate(
     user: AnyUser, record: PurchaseInspection, stored: StoredFile, kind: CertificateKind
 ) -> PurchaseCertificate:
     certificate = PurchaseCertificate(
-        canteen_id=record.canteen_id,
+        canteen=record.canteen,  # the loaded canteen: the audit log's anchor needs no query per file
         recorded_by=acting_user(user),
         inspection=record,
         kind=kind.value,
@@ -329,7 +329,7 @@ def add_certificate(
         item = store_document(upload, "file", _folder(record.canteen))
         stored.append(item)
         return PurchaseCertificate(
-            canteen_id=record.canteen_id,
+            canteen=record.canteen,
             recorded_by=acting_user(user),
             inspection=record,
             kind=certificate_kind.value,

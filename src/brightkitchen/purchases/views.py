@@ -12,11 +12,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from brightkitchen.accounts.roles import CANTEEN_ROLES
 from brightkitchen.core import uploads
 from brightkitchen.core.days import today
 from brightkitchen.core.errors import FieldError
 from brightkitchen.core.forms import show_field_error
+from brightkitchen.core.roles import CANTEEN_ROLES
 from brightkitchen.core.scoping import Action, get_visible_or_404, scope_of
 from brightkitchen.purchases import selectors, services
 from brightkitchen.purchases.forms import DeliveryForm

@@ -199,7 +199,7 @@ class AccompaniedMealIn(InputSchema):
     submission_key: uuid.UUID | None = None
 
 
-class AnswerIn(InputSchema):
+class RecordAnswerIn(InputSchema):
     answer: str = Field(min_length=1, max_length=2000)
 
 
@@ -231,6 +231,6 @@ def create_accompanied_meal(request: HttpRequest, payload: AccompaniedMealIn) ->
     response={200: AccompaniedMealOut, **ERRORS},
     summary="The school's answer to an accompanied meal's findings",
 )
-def answer_accompanied_meal(request: HttpRequest, record_id: int, payload: AnswerIn) -> Any:
+def answer_accompanied_meal(request: HttpRequest, record_id: int, payload: RecordAnswerIn) -> Any:
     record = services.answer_accompanied_meal(request.user, record_id, payload.answer)
     return AccompaniedMealOut.of(record)

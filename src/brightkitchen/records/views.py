@@ -15,11 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from brightkitchen.accounts.roles import CANTEEN_ROLES
 from brightkitchen.core import uploads
 from brightkitchen.core.days import today
 from brightkitchen.core.errors import FieldError
 from brightkitchen.core.forms import day_from_query, show_field_error
+from brightkitchen.core.roles import CANTEEN_ROLES
 from brightkitchen.core.scoping import Action, get_visible_or_404, scope_of
 from brightkitchen.records import selectors, services
 from brightkitchen.records.forms import AccompaniedMealForm, AnswerForm, SampleForm

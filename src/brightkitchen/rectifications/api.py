@@ -39,15 +39,15 @@ from brightkitchen.rectifications.models import (
 router = Router(tags=["rectifications"])
 
 
-class PhotoOut(Schema):
+class RectificationPhotoOut(Schema):
     id: int
     url: str
     thumbnail_url: str
 
     @staticmethod
-    def of(photo: RectificationPhoto) -> "PhotoOut":
+    def of(photo: RectificationPhoto) -> "RectificationPhotoOut":
         url = f"/api/v1/rectifications/photos/{photo.pk}"
-        return PhotoOut(
+        return RectificationPhotoOut(
             id=photo.pk, url=url, thumbnail_url=f"{url}?thumbnail=true" if photo.thumbnail else url
         )
 
@@ -60,7 +60,7 @@ class StepOut(Schema):
     state_before: str
     state_after: NoticeState
     comment: str
-    photos: list[PhotoOut]
+    photos: list[RectificationPhotoOut]
 
     @staticmethod
     def of(step: RectificationStep) -> "StepOut":
@@ -72,7 +72,7 @@ class StepOut(Schema):
             state_before=step.state_before,
             state_after=NoticeState(step.state_after),
             comment=step.comment,
-            photos=[PhotoOut.of(p) for p in step.photos.all()],
+            photos=[RectificationPhotoOut.of(p) for p in step.photos.all()],
         )
 
 
@@ -141,7 +141,7 @@ class ResponseIn(InputSchema):
     submission_key: uuid.UUID | None = None
 
 
-class ReviewIn(InputSchema):
+class RectificationReviewIn(InputSchema):
     decision: Decision
     comment: str = Field("", max_length=4000)
     submission_key: uuid.UUID | None = None
@@ -213,7 +213,7 @@ def respond(
     response={200: NoticeOut, **ERRORS},
     summary="Close (销号) or return a responded notice (the issuing bureau)",
 )
-def review(request: HttpRequest, notice_id: int, payload: ReviewIn) -> Any:
+def review(request: HttpRequest, notice_id: int, payload: RectificationReviewIn) -> Any:
     def create() -> tuple[int, NoticeOut]:
         services.review(request.user, notice_id, **payload.model_dump())
         return 200, _one(request, notice_id)

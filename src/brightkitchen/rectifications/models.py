@@ -14,8 +14,8 @@ from typing import ClassVar
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from brightkitchen.accounts.roles import CANTEEN_ROLES, REGION_ROLES, Role
 from brightkitchen.core.models import AuditedModel, submission_key_field, user_field
+from brightkitchen.core.roles import CANTEEN_ROLES, REGION_ROLES, Role
 from brightkitchen.core.scoping import ScopedManager, ScopeRule
 
 DEFAULT_WORKING_DAYS = 10

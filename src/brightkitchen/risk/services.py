@@ -13,10 +13,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from brightkitchen.accounts.roles import Role
 from brightkitchen.audit.models import AuditAction
 from brightkitchen.audit.services import record
 from brightkitchen.core.errors import Conflict, FieldError, FieldPermissionDenied
+from brightkitchen.core.roles import Role
 from brightkitchen.core.scoping import Action, AnyUser, get_visible_or_404, scope_of
 from brightkitchen.core.validation import acting_user, clean_text
 from brightkitchen.risk.models import OVERRIDE_ROLES, RiskAssessment

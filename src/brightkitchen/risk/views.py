@@ -11,9 +11,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from brightkitchen.accounts.roles import Role
 from brightkitchen.core.errors import FieldError
 from brightkitchen.core.forms import show_field_error
+from brightkitchen.core.roles import Role
 from brightkitchen.core.scoping import AnyUser, scope_of
 from brightkitchen.risk import selectors, services
 from brightkitchen.risk.forms import OverrideForm

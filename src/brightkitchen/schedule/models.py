@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from brightkitchen.accounts.roles import Role
 from brightkitchen.core.models import AuditedModel
+from brightkitchen.core.roles import Role
 from brightkitchen.core.scoping import ScopedManager, ScopeRule
 
 

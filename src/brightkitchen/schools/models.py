@@ -8,8 +8,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from brightkitchen.accounts.roles import Role
 from brightkitchen.core.models import AuditedModel, submission_key_field, user_field
+from brightkitchen.core.roles import Role
 from brightkitchen.core.scoping import ScopedManager, ScopeRule
 
 # A licence is valid for five years (《食品经营许可管理办法》); alerts start this many days before expiry.

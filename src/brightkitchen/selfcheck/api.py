@@ -30,45 +30,45 @@ from brightkitchen.selfcheck.models import CheckKind, ChecklistTemplate, SelfIns
 router = Router(tags=["selfcheck"])
 
 
-class ItemOut(Schema):
+class SelfCheckItemOut(Schema):
     id: int
     position: int
     text: str
     is_key: bool
 
 
-class TemplateOut(Schema):
+class SelfCheckTemplateOut(Schema):
     id: int
     region: str
     region_name: str
     kind: CheckKind
     version: int
-    items: list[ItemOut]
+    items: list[SelfCheckItemOut]
 
     @staticmethod
-    def of(template: ChecklistTemplate) -> "TemplateOut":
-        return TemplateOut(
+    def of(template: ChecklistTemplate) -> "SelfCheckTemplateOut":
+        return SelfCheckTemplateOut(
             id=template.pk,
             region=template.region_id,
             region_name=template.region.name,
             kind=CheckKind(template.kind),
             version=template.version,
             items=[
-                ItemOut(id=i.pk, position=i.position, text=i.text, is_key=i.is_key)
+                SelfCheckItemOut(id=i.pk, position=i.position, text=i.text, is_key=i.is_key)
                 for i in template.items.all()
             ],
         )
 
 
-class ItemIn(InputSchema):
+class SelfCheckItemIn(InputSchema):
     text: str = Field(min_length=1, max_length=200)
     is_key: bool = False
 
 
-class TemplateIn(InputSchema):
+class SelfCheckTemplateIn(InputSchema):
     region: str = Field(min_length=2, max_length=12)
     kind: CheckKind
-    items: list[ItemIn] = Field(min_length=1, max_length=100)
+    items: list[SelfCheckItemIn] = Field(min_length=1, max_length=100)
     submission_key: uuid.UUID | None = None
 
 
@@ -76,31 +76,33 @@ class KindIn(Schema):
     kind: CheckKind | None = None
 
 
-@router.get("/selfcheck/templates", response=list[TemplateOut], summary="Checklists in my jurisdiction")
+@router.get(
+    "/selfcheck/templates", response=list[SelfCheckTemplateOut], summary="Checklists in my jurisdiction"
+)
 @paginate(Pagination)
 def list_templates(request: HttpRequest, filters: Query[KindIn]) -> Any:
-    return MappedQuerySet(selectors.templates_for(request.user, filters.kind or ""), TemplateOut.of)
+    return MappedQuerySet(selectors.templates_for(request.user, filters.kind or ""), SelfCheckTemplateOut.of)
 
 
 @router.post(
     "/selfcheck/templates",
-    response={201: TemplateOut, 200: TemplateOut, **ERRORS},
+    response={201: SelfCheckTemplateOut, 200: SelfCheckTemplateOut, **ERRORS},
     summary="Save a region's checklist (a new version)",
 )
-def save_template(request: HttpRequest, payload: TemplateIn) -> Any:
-    def create() -> tuple[int, TemplateOut]:
+def save_template(request: HttpRequest, payload: SelfCheckTemplateIn) -> Any:
+    def create() -> tuple[int, SelfCheckTemplateOut]:
         items = [services.ItemIn(text=i.text, is_key=i.is_key) for i in payload.items]
         template, created = services.save_template(
             request.user, payload.region, payload.kind, items, submission_key=payload.submission_key
         )
-        return (201 if created else 200), TemplateOut.of(template)
+        return (201 if created else 200), SelfCheckTemplateOut.of(template)
 
     return idempotent(request, payload, create)
 
 
 @router.get(
     "/selfcheck/canteens/{canteen_id}/template",
-    response={200: TemplateOut, **ERRORS},
+    response={200: SelfCheckTemplateOut, **ERRORS},
     summary="The checklist a canteen uses (inherited from the nearest region that has one)",
 )
 def canteen_template(request: HttpRequest, canteen_id: int, kind: CheckKind = CheckKind.DAILY) -> Any:
@@ -110,7 +112,7 @@ def canteen_template(request: HttpRequest, canteen_id: int, kind: CheckKind = Ch
     template = selectors.template_for(canteen, kind)
     if template is None:
         raise FieldError("kind", _("No checklist of this kind applies to this canteen."), "not_found", 404)
-    return TemplateOut.of(template)
+    return SelfCheckTemplateOut.of(template)
 
 
 class AnswerOut(Schema):
@@ -122,7 +124,7 @@ class AnswerOut(Schema):
     has_photo: bool
 
 
-class InspectionOut(Schema):
+class SelfCheckInspectionOut(Schema):
     id: int
     canteen_id: int
     canteen_name: str
@@ -139,8 +141,8 @@ class InspectionOut(Schema):
     answers: list[AnswerOut]
 
     @staticmethod
-    def of(report: SelfInspection) -> "InspectionOut":
-        return InspectionOut(
+    def of(report: SelfInspection) -> "SelfCheckInspectionOut":
+        return SelfCheckInspectionOut(
             id=report.pk,
             canteen_id=report.canteen_id,
             canteen_name=report.canteen.name,
@@ -168,21 +170,21 @@ class InspectionOut(Schema):
         )
 
 
-class AnswerIn(InputSchema):
+class SelfCheckAnswerIn(InputSchema):
     item_id: int = id_field()
     ok: bool = True
     note: str = Field("", max_length=500)
 
 
-class InspectionIn(InputSchema):
+class SelfCheckInspectionIn(InputSchema):
     kind: CheckKind
     period: Day
-    answers: list[AnswerIn] = Field(min_length=1, max_length=100)
+    answers: list[SelfCheckAnswerIn] = Field(min_length=1, max_length=100)
     summary: str = Field("", max_length=2000)
     submission_key: uuid.UUID | None = None
 
 
-class InspectionFilterIn(DateRangeFilter):
+class SelfCheckInspectionFilterIn(DateRangeFilter):
     date_ranges = (("period_from", "period_to"),)
     canteen: int | None = id_field(None)
     kind: CheckKind | None = None
@@ -190,25 +192,27 @@ class InspectionFilterIn(DateRangeFilter):
     period_to: Day | None = None
 
 
-@router.get("/selfcheck/inspections", response=list[InspectionOut], summary="Self-inspection reports")
+@router.get(
+    "/selfcheck/inspections", response=list[SelfCheckInspectionOut], summary="Self-inspection reports"
+)
 @paginate(Pagination)
-def list_inspections(request: HttpRequest, filters: Query[InspectionFilterIn]) -> Any:
+def list_inspections(request: HttpRequest, filters: Query[SelfCheckInspectionFilterIn]) -> Any:
     f = selectors.InspectionFilters(
         canteen=filters.canteen,
         kind=filters.kind or "",
         period_from=filters.period_from,
         period_to=filters.period_to,
     )
-    return MappedQuerySet(selectors.inspections_for(request.user, f), InspectionOut.of)
+    return MappedQuerySet(selectors.inspections_for(request.user, f), SelfCheckInspectionOut.of)
 
 
 @router.post(
     "/selfcheck/canteens/{canteen_id}/inspections",
-    response={201: InspectionOut, 200: InspectionOut, **ERRORS},
+    response={201: SelfCheckInspectionOut, 200: SelfCheckInspectionOut, **ERRORS},
     summary="File a self-inspection report (every item answered; all OK is a zero-risk report)",
 )
-def create_inspection(request: HttpRequest, canteen_id: int, payload: InspectionIn) -> Any:
-    def create() -> tuple[int, InspectionOut]:
+def create_inspection(request: HttpRequest, canteen_id: int, payload: SelfCheckInspectionIn) -> Any:
+    def create() -> tuple[int, SelfCheckInspectionOut]:
         answers = [services.AnswerIn(item_id=a.item_id, ok=a.ok, note=a.note) for a in payload.answers]
         report, created = services.create_inspection(
             request.user,
@@ -220,27 +224,27 @@ def create_inspection(request: HttpRequest, canteen_id: int, payload: Inspection
             submission_key=payload.submission_key,
         )
         qs = selectors.inspections_for(request.user)  # read back with its answers and their items
-        return (201 if created else 200), InspectionOut.of(qs.get(pk=report.pk))
+        return (201 if created else 200), SelfCheckInspectionOut.of(qs.get(pk=report.pk))
 
     return idempotent(request, payload, create)
 
 
 @router.get(
     "/selfcheck/inspections/{inspection_id}",
-    response={200: InspectionOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: SelfCheckInspectionOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="One report",
 )
 def get_inspection(request: HttpRequest, inspection_id: int) -> Any:
     qs = selectors.inspections_for(request.user)
-    return InspectionOut.of(get_visible_or_404(qs, request.user, Action.VIEW, pk=inspection_id))
+    return SelfCheckInspectionOut.of(get_visible_or_404(qs, request.user, Action.VIEW, pk=inspection_id))
 
 
 @router.post(
     "/selfcheck/inspections/{inspection_id}/sign",
-    response={200: InspectionOut, **ERRORS},
+    response={200: SelfCheckInspectionOut, **ERRORS},
     summary="The principal signs the monthly review",
 )
 def sign_inspection(request: HttpRequest, inspection_id: int) -> Any:
     report = services.sign_monthly(request.user, inspection_id)
     qs = selectors.inspections_for(request.user)  # read back with its answers and their items
-    return InspectionOut.of(get_visible_or_404(qs, request.user, Action.VIEW, pk=report.pk))
+    return SelfCheckInspectionOut.of(get_visible_or_404(qs, request.user, Action.VIEW, pk=report.pk))

@@ -11,7 +11,7 @@ import random
 from django.utils import timezone
 
 from brightkitchen.accounts.models import User
-from brightkitchen.accounts.roles import Role
+from brightkitchen.core.roles import Role
 from brightkitchen.regions.models import Region
 from brightkitchen.schedule.selectors import calendars_for
 from brightkitchen.schools.models import Canteen

@@ -10,8 +10,8 @@ from typing import ClassVar
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from brightkitchen.accounts.roles import Role
 from brightkitchen.core.models import AuditedModel, submission_key_field, user_field
+from brightkitchen.core.roles import Role
 from brightkitchen.core.scoping import ScopedManager, ScopeRule
 from brightkitchen.schools.models import CanteenRecord
 

@@ -15,9 +15,9 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from brightkitchen.accounts.roles import Role
 from brightkitchen.core.errors import Conflict, FieldError, FieldPermissionDenied
 from brightkitchen.core.idempotency import create_once
+from brightkitchen.core.roles import Role
 from brightkitchen.core.scoping import Action, AnyUser, get_visible_or_404, require_role, scope_of
 from brightkitchen.core.uploads import StoredFile, removed_on_error, store_photo
 from brightkitchen.core.validation import acting_user, clean_text

@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from brightkitchen.accounts.roles import Role
 from brightkitchen.core import uploads
 from brightkitchen.core.errors import FieldError
+from brightkitchen.core.roles import Role
 from brightkitchen.core.scoping import Action, get_visible_or_404, scope_of
 from brightkitchen.regions.models import Region
 from brightkitchen.schools.models import Canteen

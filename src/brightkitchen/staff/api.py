@@ -150,7 +150,7 @@ def patch_staff(request: HttpRequest, staff_id: int, payload: StaffPatch) -> Any
 # --- Health certificates -----------------------------------------------------------------------------
 
 
-class CertificateOut(Schema):
+class StaffCertificateOut(Schema):
     id: int
     staff_id: int
     staff_name: str
@@ -163,8 +163,8 @@ class CertificateOut(Schema):
     photo_url: str
 
     @staticmethod
-    def of(cert: HealthCertificate) -> "CertificateOut":
-        return CertificateOut(
+    def of(cert: HealthCertificate) -> "StaffCertificateOut":
+        return StaffCertificateOut(
             id=cert.pk,
             staff_id=cert.staff_id,
             staff_name=cert.staff.name,
@@ -184,7 +184,7 @@ class CertificateFilterIn(Schema):
 
 
 class CertificateForm(Schema):
-    """The multipart form fields (all checked again by CertificateIn)."""
+    """The multipart form fields (all checked again by StaffCertificateIn)."""
 
     staff_id: int | None = id_field(None)
     number: str | None = Field(None, max_length=40)
@@ -193,7 +193,7 @@ class CertificateForm(Schema):
     submission_key: uuid.UUID | None = None
 
 
-class CertificateIn(InputSchema):
+class StaffCertificateIn(InputSchema):
     staff_id: int = id_field()
     number: str = Field(min_length=1, max_length=40)
     issued_on: Day
@@ -203,8 +203,8 @@ class CertificateIn(InputSchema):
     photo_base64: str | None = Field(None, max_length=(MAX_PDF_BYTES * 4) // 3 + 4)
 
 
-def _certificate_input(request: HttpRequest, form: CertificateForm) -> CertificateIn:
-    return _form_or_json(request, form, CertificateIn)
+def _certificate_input(request: HttpRequest, form: CertificateForm) -> StaffCertificateIn:
+    return _form_or_json(request, form, StaffCertificateIn)
 
 
 def _form_or_json(request: HttpRequest, form: Schema, schema: type[_In]) -> _In:
@@ -233,7 +233,7 @@ def _form_or_json(request: HttpRequest, form: Schema, schema: type[_In]) -> _In:
         ) from None
 
 
-def _decoded_photo(payload: "CertificateIn | TrainingIn") -> SimpleUploadedFile | None:
+def _decoded_photo(payload: "StaffCertificateIn | TrainingIn") -> SimpleUploadedFile | None:
     if payload.photo_base64 is None:
         return None
     text = payload.photo_base64.split(",", 1)[-1]  # a data: URL is fine too
@@ -247,17 +247,19 @@ def _decoded_photo(payload: "CertificateIn | TrainingIn") -> SimpleUploadedFile 
 
 
 @router.get(
-    "/health-certificates", response=list[CertificateOut], summary="Health certificates in your jurisdiction"
+    "/health-certificates",
+    response=list[StaffCertificateOut],
+    summary="Health certificates in your jurisdiction",
 )
 @paginate(Pagination)
 def list_certificates(request: HttpRequest, filters: Query[CertificateFilterIn]) -> Any:
     qs = selectors.certificates_for(request.user, staff=filters.staff_id, canteen=filters.canteen_id)
-    return MappedQuerySet(qs, CertificateOut.of)
+    return MappedQuerySet(qs, StaffCertificateOut.of)
 
 
 @router.post(
     "/health-certificates",
-    response={201: CertificateOut, 200: CertificateOut, **ERRORS},
+    response={201: StaffCertificateOut, 200: StaffCertificateOut, **ERRORS},
     summary="Add a health certificate with its photo",
     description=(
         "multipart/form-data with the fields and a `photo` file (JPEG, PNG, WebP or PDF) — or a JSON body "
@@ -272,7 +274,7 @@ def create_certificate(
     payload = _certificate_input(request, form)
     staff = services.staff_for_change(request.user, payload.staff_id, HealthCertificate)
 
-    def create() -> tuple[int, CertificateOut]:
+    def create() -> tuple[int, StaffCertificateOut]:
         cert, created = services.add_certificate(
             request.user,
             staff,
@@ -282,7 +284,7 @@ def create_certificate(
             photo=photo if photo is not None else _decoded_photo(payload),
             submission_key=payload.submission_key,
         )
-        return (201 if created else 200), CertificateOut.of(cert)
+        return (201 if created else 200), StaffCertificateOut.of(cert)
 
     return idempotent(request, payload, create)
 

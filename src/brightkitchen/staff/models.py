@@ -21,7 +21,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from brightkitchen.accounts.roles import Role
+from brightkitchen.core.roles import Role
 from brightkitchen.core.scoping import ScopedManager, ScopeRule
 from brightkitchen.schools.models import CanteenRecord
 

@@ -10,8 +10,8 @@ from django.test import Client, TestCase, override_settings
 from django.utils import timezone
 
 from brightkitchen.accounts.models import User
-from brightkitchen.accounts.roles import Role
 from brightkitchen.audit.models import AuditLogEntry
+from brightkitchen.core.roles import Role
 from brightkitchen.demo.jinzhong import CITY, build_plan
 from brightkitchen.demo.seeding import DEMO_PASSWORD
 from brightkitchen.organisations.models import Organisation

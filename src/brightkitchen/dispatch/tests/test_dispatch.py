@@ -356,7 +356,7 @@ def test_who_sees_what(world: World) -> None:
 def test_redispatch_chain_city_county_branch(world: World) -> None:
     station = branch(world)
     from brightkitchen.accounts.models import User
-    from brightkitchen.accounts.roles import Role
+    from brightkitchen.core.roles import Role
 
     branch_user = User.objects.create_user(
         username="branch_a", password="x-Long-Pass-1", role=Role.REGULATOR, organisation=station

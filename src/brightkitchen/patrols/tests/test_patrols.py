@@ -413,7 +413,7 @@ def test_pages_create_draw_and_patrol(world: World) -> None:
 def test_a_city_without_counties_is_stratified_by_its_towns(db: None) -> None:
     """东莞 has no counties: its towns stand right under the city, and each town is a stratum."""
     from brightkitchen.accounts.models import User
-    from brightkitchen.accounts.roles import Role
+    from brightkitchen.core.roles import Role
     from brightkitchen.organisations.models import Organisation, OrganisationKind
     from brightkitchen.regions.models import Region
     from brightkitchen.schools.models import School, SchoolType
