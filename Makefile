@@ -5,23 +5,37 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 BK := $(BIN)/brightkitchen
+# Every Python package comes from these lock files, pinned with hashes (`make lock` regenerates them after
+# a change to the dependencies in pyproject.toml); the project itself is installed without dependencies.
+LOCK := requirements/lock.txt
+DEV_LOCK := requirements/dev-lock.txt
 
-.PHONY: demo test install install-dev lint typecheck migrations-check messages fuzz bench-api bench-records bench-dashboard bench-video clean
+.PHONY: demo test install install-dev lock lint typecheck migrations-check messages fuzz bench-api bench-records bench-dashboard bench-video clean
 
 $(BIN)/python:
 	./scripts/bootstrap-system base
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q -U pip
 
-$(VENV)/.installed: $(BIN)/python pyproject.toml
+$(VENV)/.installed: $(BIN)/python pyproject.toml $(LOCK)
 	./scripts/bootstrap-system base
-	$(BIN)/pip install -q -e .
+	$(BIN)/pip install -q --require-hashes -r $(LOCK)
+	$(BIN)/pip install -q --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-dev: $(VENV)/.installed
+$(VENV)/.installed-dev: $(VENV)/.installed $(DEV_LOCK)
 	./scripts/bootstrap-system dev
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q --require-hashes -r $(DEV_LOCK)
 	touch $@
+
+## Pin every dependency of pyproject.toml with hashes: the platform's (lock.txt) and, on the same versions,
+## the development tools' (dev-lock.txt).
+lock: $(BIN)/python
+	test -x $(BIN)/pip-compile || $(BIN)/pip install -q 'pip-tools>=7.4'
+	$(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \
+	  --no-emit-find-links -o $(LOCK) pyproject.toml
+	$(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \
+	  --no-emit-find-links --extra dev -c $(LOCK) -o $(DEV_LOCK) pyproject.toml
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
