@@ -6,9 +6,14 @@ is kept with its measured value so the thresholds can be tuned later."""
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Callable
 from typing import ClassVar
+from zoneinfo import ZoneInfo
 
 from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from brightkitchen.core.models import AuditedModel, submission_key_field
@@ -88,12 +93,39 @@ class OfflineCause(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-def _rule(prefix: str) -> ScopeRule:
+# Public viewing hours are the school's local hours.
+PUBLIC_HOURS_ZONE = ZoneInfo("Asia/Shanghai")
+
+
+def public_now_q(now: datetime.datetime | None = None, prefix: str = "") -> Q:
+    """The cameras the public may watch now: enabled, public, and inside their public hours (both
+    blank: always; hours whose end is before their start span midnight, 22:00–06:00)."""
+    t = (now or timezone.now()).astimezone(PUBLIC_HOURS_ZONE).time().replace(tzinfo=None)
+    start, end = f"{prefix}public_from", f"{prefix}public_until"
+    always = Q(**{f"{start}__isnull": True}) | Q(**{f"{end}__isnull": True})
+    same_day = Q(**{f"{start}__lt": F(end), f"{start}__lte": t, f"{end}__gt": t})
+    across = Q(**{f"{start}__gt": F(end)}) & (Q(**{f"{start}__lte": t}) | Q(**{f"{end}__gt": t}))
+    return Q(**{f"{prefix}is_public": True, f"{prefix}enabled": True}) & (always | same_day | across)
+
+
+def open_offline_q() -> Q:
+    """What the public offline exposure board (不在线学校食堂曝光台) shows: the open offline events of
+    enabled cameras now offline (names and times; never a source)."""
+    return Q(
+        kind=HealthEventKind.OFFLINE,
+        ended_at__isnull=True,
+        camera__enabled=True,
+        camera__status=CameraStatus.OFFLINE,
+    )
+
+
+def _rule(prefix: str, public: Callable[[], Q] | None = None) -> ScopeRule:
     return ScopeRule(
         region=f"{prefix}canteen__school__organisation__region__code",
         school=f"{prefix}canteen__school_id",
         canteen=f"{prefix}canteen_id",
         change_roles=MANAGER_ROLES,
+        public=public,
     )
 
 
@@ -153,7 +185,7 @@ class Camera(AuditedModel):
     reference_jpeg = models.BinaryField(_("reference picture"), null=True, blank=True, editable=False)
 
     objects: ClassVar[ScopedManager[Camera]] = ScopedManager()  # type: ignore[assignment]
-    scope_rule = _rule("")
+    scope_rule = _rule("", public=public_now_q)
     audit_exclude = frozenset(
         {"created_at", "updated_at", "source_secret", "probe_lease_until", "reference_jpeg", *HEALTH_FIELDS}
     )
@@ -198,7 +230,7 @@ class CameraHealthEvent(AuditedModel):
     )
 
     objects: ClassVar[ScopedManager[CameraHealthEvent]] = ScopedManager()  # type: ignore[assignment]
-    scope_rule = _rule("camera__")
+    scope_rule = _rule("camera__", public=open_offline_q)
 
     class Meta:
         verbose_name = _("camera health event")

@@ -5,23 +5,19 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from django.db.models import Count, F, Max, Min, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
 from brightkitchen.cameras.models import (
+    PUBLIC_HOURS_ZONE,
     Camera,
     CameraHealthEvent,
     CameraStatus,
-    HealthEventKind,
     QualityMeasurement,
 )
 from brightkitchen.core.scoping import Action, AnyUser
 from brightkitchen.schools.metrics import Ratio
-
-# Public hours are times of day in China's time, whatever the server's zone.
-PUBLIC_HOURS_ZONE = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass(frozen=True)
@@ -115,37 +111,23 @@ def measurements_for(user: AnyUser, camera_id: int, limit: int = 50) -> list[Qua
     return list(qs.order_by("-measured_at", "-id")[:limit])
 
 
-def _local_time(now: datetime.datetime) -> datetime.time:
-    return now.astimezone(PUBLIC_HOURS_ZONE).time().replace(tzinfo=None)
-
-
 def is_public_now(camera: Camera, now: datetime.datetime | None = None) -> bool:
-    """Whether the public may watch the camera now: enabled, public, and inside its public hours (both
-    blank: always). Hours whose end is before their start span midnight (22:00–06:00)."""
+    """Whether the public may watch the camera now (`public_now_q` for one camera already loaded)."""
     if not (camera.is_public and camera.enabled):
         return False
     start, end = camera.public_from, camera.public_until
     if start is None or end is None:
         return True
-    t = _local_time(now or timezone.now())
+    t = (now or timezone.now()).astimezone(PUBLIC_HOURS_ZONE).time().replace(tzinfo=None)
     if start < end:
         return start <= t < end
     return t >= start or t < end
 
 
-def public_now_q(now: datetime.datetime | None = None) -> Q:
-    """`is_public_now` as a row filter."""
-    t = _local_time(now or timezone.now())
-    always = Q(public_from__isnull=True) | Q(public_until__isnull=True)
-    same_day = Q(public_from__lt=F("public_until"), public_from__lte=t, public_until__gt=t)
-    across = Q(public_from__gt=F("public_until")) & (Q(public_from__lte=t) | Q(public_until__gt=t))
-    return Q(is_public=True, enabled=True) & (always | same_day | across)
-
-
-def public_cameras_now(now: datetime.datetime | None = None) -> QuerySet[Camera]:
-    """Cameras the public may watch now, in any canteen. Public on purpose, so not scoped to a user;
-    callers show names and key points only, never a source."""
-    return Camera.objects.filter(public_now_q(now)).order_by("canteen_id", "name", "id")
+def public_cameras_now() -> QuerySet[Camera]:
+    """Cameras the public may watch now, in any canteen: Camera's public scope (`public_now_q`), for
+    anyone, signed in or not. Callers show names and key points only, never a source."""
+    return Camera.objects.visible_to(None).order_by("canteen_id", "name", "id")
 
 
 @dataclass(frozen=True)
@@ -160,40 +142,36 @@ class OfflineCanteen:
 
 def offline_board(region_prefix: str = "") -> QuerySet[Any]:
     """The public offline exposure board (不在线学校食堂曝光台): one row per canteen with an enabled camera
-    now offline, with how many and since when (the earliest open offline event, else the last frame),
-    by region. One grouped query. Public data only: names and times, never a source."""
-    qs = Camera.objects.filter(enabled=True, status=CameraStatus.OFFLINE)
+    now offline, with how many and since when (the earliest open offline event), by region. Read through
+    the public scope of CameraHealthEvent (`open_offline_q`): what anyone may see, signed in or not.
+    One grouped query: names and times only, never a source."""
+    events = CameraHealthEvent.objects.visible_to(None)
     if region_prefix:
-        qs = qs.filter(canteen__school__organisation__region__code__startswith=region_prefix)
-    open_offline = Q(health_events__kind=HealthEventKind.OFFLINE, health_events__ended_at__isnull=True)
-    return (
-        qs.values(
-            "canteen_id",
-            "canteen__name",
-            "canteen__school__organisation__name",
-            "canteen__school__organisation__region_id",
-            "canteen__school__organisation__region__full_name",
+        events = events.filter(camera__canteen__school__organisation__region__code__startswith=region_prefix)
+    organisation = "camera__canteen__school__organisation"
+    rows: QuerySet[Any] = (
+        events.values(
+            "camera__canteen_id",
+            "camera__canteen__name",
+            f"{organisation}__name",
+            f"{organisation}__region_id",
+            f"{organisation}__region__full_name",
         )
-        .annotate(
-            cameras=Count("pk", distinct=True),
-            since=Min("health_events__started_at", filter=open_offline),
-            last_frame=Max("last_frame_at"),
-        )
-        .order_by(
-            "canteen__school__organisation__region_id", "canteen__school__organisation__name", "canteen_id"
-        )
+        .annotate(cameras=Count("camera_id", distinct=True), since=Min("started_at"))
+        .order_by(f"{organisation}__region_id", f"{organisation}__name", "camera__canteen_id")
     )
+    return rows
 
 
 def offline_rows(rows: list[dict[str, Any]]) -> list[OfflineCanteen]:
     return [
         OfflineCanteen(
-            region_code=str(row["canteen__school__organisation__region_id"]),
-            region_name=str(row["canteen__school__organisation__region__full_name"]),
-            school_name=str(row["canteen__school__organisation__name"]),
-            canteen_name=str(row["canteen__name"]),
+            region_code=str(row["camera__canteen__school__organisation__region_id"]),
+            region_name=str(row["camera__canteen__school__organisation__region__full_name"]),
+            school_name=str(row["camera__canteen__school__organisation__name"]),
+            canteen_name=str(row["camera__canteen__name"]),
             cameras=int(row["cameras"]),
-            offline_since=row["since"] or row["last_frame"],
+            offline_since=row["since"],
         )
         for row in rows
     ]

@@ -5,7 +5,10 @@ helpers below, which call it). A model takes part by using `ScopedManager` and d
 `scope_rule`: the lookup paths from the model to a region code, a school, a canteen and a supplier,
 and which roles may view or change it. The user's side is `scope_of(user)`: a region prefix for
 regulators and education bureaus, a school for principals, a canteen for canteen users, a supplier
-organisation for suppliers, everything for operators, nothing for the public and anonymous users.
+organisation for suppliers, everything for operators. Anonymous visitors and public users (parents)
+hold the **public scope**: the rows a model's rule marks public (`ScopeRule.public`: a camera within its
+public hours, an open offline event on the exposure board), nothing else, and never a change.
+`visible_to(None, ...)` is that public view, for a page that shows anyone what is public.
 
 Region codes are hierarchical (44 → 4401 → 440103), so "inside my jurisdiction" is a prefix match.
 """
@@ -13,7 +16,7 @@ Region codes are hierarchical (44 → 4401 → 440103), so "inside my jurisdicti
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar, cast
 
@@ -46,9 +49,11 @@ class Scope:
     school_id: int | None = None
     canteen_id: int | None = None
     supplier_id: int | None = None
+    public: bool = False  # the public audience: sees what rules mark public (no anchor of its own)
 
     @property
     def is_empty(self) -> bool:
+        """No jurisdiction (the public scope has none: what is public is not anyone's jurisdiction)."""
         return not (
             self.everything
             or self.region_prefix
@@ -59,11 +64,12 @@ class Scope:
 
 
 NOTHING = Scope()
+PUBLIC = Scope(public=True)  # anonymous visitors, and signed-out or inactive accounts
 
 
 def scope_of(user: AnyUser | None) -> Scope:
     if user is None or not user.is_authenticated or not user.is_active:
-        return NOTHING
+        return PUBLIC
     cached: Scope | None = getattr(user, "_bk_scope", None)
     if cached is not None:
         return cached
@@ -85,7 +91,9 @@ def _compute_scope(user: Any) -> Scope:
         return Scope(role=role, canteen_id=user.canteen_id)
     if role == Role.SUPPLIER and user.organisation_id is not None:
         return Scope(role=role, supplier_id=user.organisation_id)
-    return Scope(role=role)
+    if role == Role.PUBLIC:
+        return Scope(role=role, public=True)
+    return Scope(role=role)  # a role without its organisation or canteen: nothing
 
 
 def region_and_above(region_code: str) -> list[str]:
@@ -103,6 +111,9 @@ class ScopeRule:
     `applies_below`: a row belongs to the bureau of the region its `region` path names and applies in
     every region below it (a province's checklist is used in each county). A region anchor then sees
     the rows of its jurisdiction and those of the regions above it, and changes only its own region's.
+
+    `public`: the rows the public scope sees, as a filter made when the query is (it may depend on the
+    hour); None: the public sees none of the model's rows. The public never changes a row.
     """
 
     region: str | None = None
@@ -112,6 +123,7 @@ class ScopeRule:
     view_roles: frozenset[Role] = STAFF_ROLES
     change_roles: frozenset[Role] = frozenset({Role.OPERATOR})
     applies_below: bool = False
+    public: Callable[[], models.Q] | None = None
 
     def allows(self, role: Role | None, action: Action) -> bool:
         if role is None:
@@ -121,6 +133,8 @@ class ScopeRule:
 
     def filter_for(self, scope: Scope, action: Action = Action.VIEW) -> models.Q | None:
         """The row filter for a scope, or None when the scope reaches no rows of this model."""
+        if scope.public:
+            return self.public() if self.public is not None and action == Action.VIEW else None
         if scope.everything:
             return models.Q()
         if scope.region_prefix and self.region:
@@ -181,7 +195,7 @@ class ScopedQuerySet(models.QuerySet[_M], Generic[_M]):
     def visible_to(self, user: AnyUser | None, action: Action = Action.VIEW) -> Self:
         rule: ScopeRule = self.model.scope_rule  # type: ignore[attr-defined]
         scope = scope_of(user)
-        if not rule.allows(scope.role, action):
+        if not (scope.public or rule.allows(scope.role, action)):  # the public: by the rule's filter
             scoped = self.none()
         else:
             condition = rule.filter_for(scope, action)

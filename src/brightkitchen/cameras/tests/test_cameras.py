@@ -12,16 +12,25 @@ from typing import Any
 
 import pytest
 from cryptography.fernet import Fernet
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 
 from brightkitchen.audit.models import AuditLogEntry
 from brightkitchen.cameras import credentials, demo_data, figures, selectors, services, sources
-from brightkitchen.cameras.models import Camera, CameraHealthEvent, CameraStatus, KeyPoint
+from brightkitchen.cameras.models import (
+    PUBLIC_HOURS_ZONE,
+    Camera,
+    CameraHealthEvent,
+    CameraStatus,
+    KeyPoint,
+    public_now_q,
+)
 from brightkitchen.cameras.tests.factories import NAME, PASSWORD, cameras, raw_url
 from brightkitchen.conftest import World
 from brightkitchen.core.errors import Conflict, FieldError
+from brightkitchen.core.scoping import Action
 from brightkitchen.schools.metrics import MetricInput, Ratio
 from brightkitchen.schools.models import Canteen
 
@@ -125,7 +134,7 @@ def test_gb28181_is_refused_by_services(world: World) -> None:
 
 
 def _at(hour: int, minute: int = 0) -> datetime.datetime:
-    return datetime.datetime(2025, 5, 6, hour, minute, tzinfo=selectors.PUBLIC_HOURS_ZONE)
+    return datetime.datetime(2025, 5, 6, hour, minute, tzinfo=PUBLIC_HOURS_ZONE)
 
 
 def test_public_hours_across_midnight(world: World) -> None:
@@ -150,7 +159,18 @@ def test_public_hours_across_midnight(world: World) -> None:
         now = _at(hour, minute)
         by_rule = {c for c in (night, day, always, private) if selectors.is_public_now(c, now)}
         assert by_rule == expected, (hour, minute)
-        assert set(selectors.public_cameras_now(now)) == expected, (hour, minute)
+        # The public scope's filter (Camera.scope_rule.public) agrees with the rule on loaded rows.
+        assert set(Camera.objects.filter(public_now_q(now))) == expected, (hour, minute)
+    # The public scope itself (visible_to an anonymous visitor, a parent, or None) uses the same filter
+    # at the present hour, and never lets the public change a camera.
+    seen = set(Camera.objects.visible_to(None))
+    assert always in seen and private not in seen
+    assert (
+        seen
+        == set(Camera.objects.visible_to(AnonymousUser()))
+        == set(Camera.objects.visible_to(world.users["public"]))
+    )
+    assert not Camera.objects.visible_to(world.users["public"], Action.CHANGE).exists()
     # A server in another zone still reads the hours in China's time.
     assert selectors.is_public_now(night, _at(23).astimezone(datetime.UTC))
     always.enabled = False

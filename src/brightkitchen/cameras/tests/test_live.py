@@ -24,9 +24,8 @@ from django.test import Client
 from django.utils import timezone
 
 from brightkitchen.cameras import grants
-from brightkitchen.cameras.models import Camera
+from brightkitchen.cameras.models import PUBLIC_HOURS_ZONE, Camera
 from brightkitchen.cameras.relay.server import HUB, RelayConfig, make_app
-from brightkitchen.cameras.selectors import PUBLIC_HOURS_ZONE
 from brightkitchen.cameras.tests.factories import cameras, raw_url
 from brightkitchen.conftest import World
 from brightkitchen.testbed.streams import RtspTestServer, free_port

@@ -54,12 +54,16 @@ def test_every_requirement_is_pinned_within_its_range(lock: Path, group: str | N
 
 def test_the_development_lock_keeps_the_platforms_versions() -> None:
     platform, development = _pins(LOCK), _pins(DEV_LOCK)
-    differing = {name: (v, development.get(name)) for name, v in platform.items() if development.get(name) != v}
+    differing = {
+        name: (version, development.get(name))
+        for name, version in platform.items()
+        if development.get(name) != version
+    }
     assert not differing, f"dev-lock.txt differs from lock.txt on {differing}: run `make lock`"
 
 
 def test_this_environment_was_installed_from_the_lock() -> None:
-    installed = {
+    installed: dict[str, Version] = {
         canonicalize_name(dist.metadata["Name"]): Version(dist.version)
         for dist in importlib.metadata.distributions()
     }

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from django.db.models import Q
 
 from brightkitchen.accounts.models import User
 from brightkitchen.audit.models import AuditLogEntry
 from brightkitchen.conftest import World
-from brightkitchen.core.scoping import NOTHING, Action, can, scope_of
+from brightkitchen.core.scoping import PUBLIC, Action, ScopeRule, can, scope_of
 from brightkitchen.schools.models import Canteen, School
 
 pytestmark = pytest.mark.django_db
@@ -67,13 +68,28 @@ def test_audit_log_is_for_regulators_of_the_region(world: World) -> None:
         assert not AuditLogEntry.objects.visible_to(world.users[who]).exists(), who
 
 
-def test_inactive_and_anonymous_users_see_nothing(world: World) -> None:
+def test_inactive_and_anonymous_users_hold_only_the_public_scope(world: World) -> None:
     user = world.users["regulator_a"]
     User.objects.filter(pk=user.pk).update(is_active=False)
     user.refresh_from_db()
-    assert scope_of(user) == NOTHING
+    assert scope_of(user) == PUBLIC == scope_of(None)
+    assert scope_of(user).is_empty  # no jurisdiction
     assert not School.objects.visible_to(user).exists()
     assert not School.objects.visible_to(None).exists()
+
+
+def test_the_public_scope_sees_only_what_a_rule_marks_public_and_changes_nothing(world: World) -> None:
+    public_user = world.users["public"]
+    assert scope_of(public_user).public and scope_of(public_user).is_empty
+    assert not scope_of(world.users["regulator_a"]).public
+    marked = ScopeRule(canteen="canteen_id", public=lambda: Q(is_public=True))
+    unmarked = ScopeRule(canteen="canteen_id")
+    for scope in (PUBLIC, scope_of(public_user)):
+        assert marked.filter_for(scope) == Q(is_public=True)
+        assert marked.filter_for(scope, Action.CHANGE) is None
+        assert unmarked.filter_for(scope) is None
+    # A jurisdiction's own filter is not widened by what is public.
+    assert marked.filter_for(scope_of(world.users["manager_a"])) == Q(canteen_id=world.canteens["a"].pk)
 
 
 def test_region_prefix_does_not_match_a_sibling_with_a_shared_prefix(world: World) -> None:
