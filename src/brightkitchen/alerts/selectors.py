@@ -134,65 +134,45 @@ def open_alerts_of_canteens(user: AnyUser, canteen_ids: Iterable[int]) -> QueryS
 
 # --- Recipients ------------------------------------------------------------------------------------------
 
-Anchor = tuple[str | None, int | None, int | None]  # (region code, school id, canteen id)
-
-
-def _anchors(alert_ids: Sequence[int]) -> dict[int, tuple[Anchor, str]]:
-    """Each alert's anchor, read through the paths of its own scope rule, and its severity."""
-    rule = Alert.scope_rule
-    assert rule.region and rule.school and rule.canteen
-    rows = Alert.objects.filter(pk__in=alert_ids).values_list(
-        "pk", rule.region, rule.school, rule.canteen, "severity"
-    )
-    return {pk: ((region, school, canteen), severity) for pk, region, school, canteen, severity in rows}
-
-
-def covers(scope: Scope, anchor: Anchor) -> bool:
-    """Whether a row with this anchor is inside the scope: `ScopeRule.filter_for` evaluated on one row
-    already loaded (Alert's rule has all three paths, so the first anchor the scope holds decides)."""
-    region, school, canteen = anchor
-    if scope.everything:
-        return True
-    if scope.region_prefix:
-        return region is not None and region.startswith(scope.region_prefix)
-    if scope.school_id is not None:
-        return school == scope.school_id
-    if scope.canteen_id is not None:
-        return canteen == scope.canteen_id
-    return False
+# Region codes run 2, 4, 6, 9, 12 digits from province to village: a canteen's region and up to four
+# regions above it can hold the offices whose jurisdiction reaches it.
+REGION_DEPTHS = 5
+_REGION = "canteen__school__organisation__region"
 
 
 def recipients_for(alert_ids: Sequence[int]) -> dict[int, list[User]]:
     """Who each alert goes to: active users whose jurisdiction covers its canteen and whose role it
     concerns (the canteen's manager and staff, the school's principal, the county's regulator and
-    education bureau; city and province offices for critical alerts only). One query for the
-    candidates of all the alerts; each candidate is then decided by `scope_of` and `concerns`."""
-    anchors = _anchors(alert_ids)
-    if not anchors:
-        return {}
-    canteens = {a[2] for a, _ in anchors.values() if a[2] is not None}
-    schools = {a[1] for a, _ in anchors.values() if a[1] is not None}
-    regions = {a[0][:n] for a, _ in anchors.values() if a[0] for n in range(2, len(a[0]) + 1)}
-    candidates = (
-        User.objects.filter(is_active=True, is_superuser=False)
-        .filter(
-            Q(role__in=CANTEEN_ROLES, canteen_id__in=canteens)
-            | Q(role=Role.PRINCIPAL, organisation_id__in=schools)
-            | Q(role__in=REGION_ROLES, organisation__region_id__in=regions)
-        )
-        .select_related("organisation")
-        .order_by("pk")
-    )
-    scoped: list[tuple[User, Scope]] = [(u, scope_of(u)) for u in candidates]
-    result: dict[int, list[User]] = {}
-    for alert_id, (anchor, severity) in anchors.items():
-        result[alert_id] = [
-            user
-            for user, scope in scoped
-            if Alert.scope_rule.allows(scope.role, Action.VIEW)
-            and covers(scope, anchor)
-            and concerns(scope, severity)
-        ]
+    education bureau; city and province offices for critical alerts only).
+
+    The inverse of the scoping mechanism, in SQL: a user's scope anchor is their canteen, their school
+    (a principal's organisation) or their office's region (`scope_of`), so the database pairs each alert
+    with the accounts of its canteen, of its school's organisation, and of the organisations of its
+    region and each region above it — one query per anchor level, whatever the number of alerts or
+    users; nothing is decided row by row in Python. `test_recipients` holds it equal to `visible_to`
+    and the inbox for every user."""
+    alerts = Alert.objects.filter(pk__in=alert_ids)
+    viewers = ALERT_VIEW_ROLES
+    pairs: set[tuple[int, int]] = set()
+
+    def pair(path: str, roles: Iterable[Role], condition: Q | None = None) -> None:
+        # One filter() call, so every condition is on the same joined account.
+        accounts = Q(**{f"{path}__role__in": list(roles), f"{path}__is_active": True})
+        accounts &= Q(**{f"{path}__is_superuser": False})
+        pairs.update(alerts.filter(accounts & (condition or Q())).values_list("pk", path))
+
+    pair("canteen__staff_accounts", CANTEEN_ROLES & viewers)
+    pair("canteen__school__organisation__members", {Role.PRINCIPAL} & viewers)
+    for depth in range(REGION_DEPTHS):
+        region = _REGION + "__parent" * depth
+        # A city or province office (a code shorter than a county's) is concerned by critical alerts only.
+        county_or_below = Q(**{f"{region}__code__regex": rf"^.{{{COUNTY_CODE_LENGTH},}}$"})
+        concerned = county_or_below | Q(severity=Severity.CRITICAL)
+        pair(f"{region}__organisations__members", REGION_ROLES & viewers, concerned)
+    users = User.objects.in_bulk({user_id for _, user_id in pairs})
+    result: dict[int, list[User]] = {pk: [] for pk in alerts.values_list("pk", flat=True)}
+    for alert_id, user_id in sorted(pairs, key=lambda p: (p[0], p[1])):
+        result[alert_id].append(users[user_id])
     return result
 
 

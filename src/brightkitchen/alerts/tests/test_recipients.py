@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from brightkitchen.accounts.models import User
@@ -97,3 +99,16 @@ def test_a_failing_channel_does_not_stop_the_inbox(world: World) -> None:
     assert AlertReceipt.objects.filter(alert=alert).count() == len(COUNTY_A_OFFICES)
     assert unread_count(world.users["manager_a"]) == 1
     assert unread_count(world.users["manager_b"]) == 0
+
+
+def test_recipients_take_the_same_queries_for_one_alert_as_for_many(world: World) -> None:
+    one = [_alert(world, "a", Severity.WARNING, subject="one").pk]
+    many = [
+        _alert(world, c, s, subject=f"m{c}{s}{i}").pk for c in ("a", "b") for s in Severity for i in range(5)
+    ]
+    with CaptureQueriesContext(connection) as first:
+        assert recipients_for(one)[one[0]]
+    with CaptureQueriesContext(connection) as second:
+        audience = recipients_for(many)
+    assert all(audience[pk] for pk in many)
+    assert len(second) == len(first)
