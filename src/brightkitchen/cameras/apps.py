@@ -9,7 +9,10 @@ class CamerasConfig(AppConfig):
 
     def ready(self) -> None:
         from brightkitchen.cameras import figures, rules, sections, sources  # noqa: F401 (sources registers its kinds)
+        from brightkitchen.core.schedule import register_beat
 
         figures.register()
         rules.register()
         sections.register()
+        # Queues a health probe (online, picture quality) for every camera due; workers share them.
+        register_beat("camera-health", "brightkitchen.cameras.tasks.sweep_camera_health", 60.0)

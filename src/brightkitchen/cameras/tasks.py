@@ -23,8 +23,8 @@ BATCH = health.PROBE_THREADS * 2
 
 @shared_task(name="brightkitchen.cameras.tasks.sweep_camera_health", ignore_result=True)
 def sweep_camera_health() -> int:
-    """Scheduled (CELERY_BEAT_SCHEDULE "camera-health"): queue a probe for every enabled camera not
-    probed within CAMERA_PROBE_INTERVAL_S. Idempotent: a doubled sweep queues probes that find the
+    """Scheduled ("camera-health", registered in CamerasConfig.ready()): queue a probe for every enabled
+    camera not probed within CAMERA_PROBE_INTERVAL_S. Idempotent: a doubled sweep queues probes that find the
     lease taken or the camera freshly probed, and do nothing."""
     interval = datetime.timedelta(seconds=settings.CAMERA_PROBE_INTERVAL_S)
     due = health.due_cameras(timezone.now(), interval)

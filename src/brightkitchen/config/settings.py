@@ -15,7 +15,6 @@ from typing import Any
 
 import dj_database_url
 import django_stubs_ext
-from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 # Lets `admin.ModelAdmin[Model]`-style generics be written for mypy and still run.
@@ -309,28 +308,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
-    "heartbeat": {"task": "brightkitchen.core.tasks.record_heartbeat", "schedule": 60.0},
-    # Opens alerts for new findings and closes those whose cause is fixed; idempotent.
-    "alert-sweep": {"task": "brightkitchen.alerts.tasks.sweep_alerts", "schedule": 15 * 60.0},
-    # Escalates (挂牌督办) rectification notices whose deadline passed while not closed; idempotent.
-    # Tallies of the completeness metrics for the month that starts; idempotent, cheap once done.
-    "tally-month": {"task": "brightkitchen.schools.tasks.open_tally_month", "schedule": 60 * 60.0},
-    "rectification-escalation": {
-        "task": "brightkitchen.rectifications.tasks.escalate_overdue_notices",
-        "schedule": 60 * 60.0,
-    },
-    # Queues a health probe (online, picture quality) for every camera due; workers share them.
-    "camera-health": {
-        "task": "brightkitchen.cameras.tasks.sweep_camera_health",
-        "schedule": 60.0,
-    },
-    # Recomputes every canteen's risk grade (风险分级) over the last 12 months, nightly at 02:30; idempotent.
-    "risk-assessment": {
-        "task": "brightkitchen.risk.tasks.assess_all_canteens",
-        "schedule": crontab(hour=2, minute=30),
-    },
-}
+# The beat schedule: each app registers its periodic tasks from its AppConfig.ready()
+# (core.schedule.register_beat); config/celery.py hands them to the scheduler.
 
 # --- Operations ------------------------------------------------------------------------------------------
 METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", "127.0.0.1,::1")

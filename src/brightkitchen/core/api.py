@@ -40,13 +40,23 @@ class SessionAuth(APIKeyCookie):
         return user if user.is_authenticated else None
 
 
+# Who a bearer token belongs to (None for an unknown, revoked or expired one): set by the app that keeps the
+# tokens (accounts, in its AppConfig.ready()), so core imports no domain app.
+_token_resolver: Callable[[str], Any] | None = None
+
+
+def set_token_resolver(resolver: Callable[[str], Any]) -> None:
+    global _token_resolver
+    _token_resolver = resolver
+
+
 class TokenAuth(HttpBearer):
     """`Authorization: Bearer bk_<id>_<secret>` for machines and apps."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        from brightkitchen.accounts.services import user_for_token
-
-        user = user_for_token(token)
+        if _token_resolver is None:
+            return None
+        user = _token_resolver(token)
         if user is None:
             return None
         request.user = user

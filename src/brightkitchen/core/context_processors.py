@@ -5,7 +5,6 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 
 from brightkitchen.core.nav import navigation_for
 from brightkitchen.core.scoping import scope_of
@@ -36,13 +35,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     for shown in navigation_for(user):
         items = []
         for entry, url in shown.items:
-            label = entry.label
-            if entry.key == "alerts":
-                from brightkitchen.alerts.selectors import unread_count
-
-                unread = unread_count(user)
-                label = _("Alerts (%(n)s)") % {"n": unread} if unread else label
-            items.append(NavItem(label, url, entry.key))
+            items.append(NavItem(entry.shown_label(user), url, entry.key))
         sections.append(NavSection(shown.group.key, shown.group.label, items))
     flat = [item for section in sections for item in section.items]
     return {"nav_items": flat, "nav_sections": sections, "user_scope": scope}

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.db.models import Max
@@ -80,21 +82,25 @@ def _metrics_allowed(request: HttpRequest) -> bool:
     return any(address in ipaddress.ip_network(net, strict=False) for net in settings.METRICS_ALLOWED_IPS)
 
 
+# Gauges an app adds to /metrics (e.g. schools: how many schools and canteens), registered from its
+# AppConfig.ready(): name -> (help text, the function giving the value at scrape time).
+_gauges: dict[str, tuple[str, Callable[[], float]]] = {}
+
+
+def register_gauge(name: str, documentation: str, value: Callable[[], float]) -> None:
+    _gauges[name] = (documentation, value)
+
+
 @login_not_required
 @never_cache
 def metrics_view(request: HttpRequest) -> HttpResponse:
     if not _metrics_allowed(request):
         return HttpResponse("Forbidden\n", status=403, content_type="text/plain")
-    from brightkitchen.accounts.models import User
-    from brightkitchen.schools.models import Canteen, School
-
     registry = CollectorRegistry()
-    Gauge("brightkitchen_schools", "Schools on the platform", registry=registry).set(School.objects.count())
-    Gauge("brightkitchen_canteens", "Canteens on the platform", registry=registry).set(
-        Canteen.objects.count()
-    )
+    for name, (documentation, value) in _gauges.items():
+        Gauge(name, documentation, registry=registry).set(value())
     Gauge("brightkitchen_users_active", "Active user accounts", registry=registry).set(
-        User.objects.filter(is_active=True).count()
+        get_user_model().objects.filter(is_active=True).count()
     )
     age = _heartbeat_age_s()
     Gauge(

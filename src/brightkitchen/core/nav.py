@@ -63,6 +63,11 @@ class NavEntry:
     anyone: bool = False  # about the user only (their tokens): shown to every signed-in user
     # A last word for pages whose view decides otherwise (e.g. the Django admin's is_staff).
     extra: Callable[[AnyUser, Scope], bool] | None = None
+    # The label as shown to this user (e.g. with a count of unread alerts); the plain `label` otherwise.
+    label_for: Callable[[AnyUser], str | Promise] | None = None
+
+    def shown_label(self, user: AnyUser) -> str | Promise:
+        return self.label_for(user) if self.label_for is not None else self.label
 
     def shown_to(self, user: AnyUser, scope: Scope) -> bool:
         if scope.is_empty and not self.anyone:

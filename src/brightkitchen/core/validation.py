@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
-from brightkitchen.accounts.models import User
 from brightkitchen.core.errors import FieldError
 from brightkitchen.core.scoping import AnyUser
+
+if TYPE_CHECKING:  # the type only: core imports no domain app at run time (the import-linter contract)
+    from brightkitchen.accounts.models import User
 
 
 def acting_user(user: AnyUser) -> User | None:
     """The user to store as the author of a record (None for the system)."""
-    return cast(User, user) if user.is_authenticated else None
+    return cast("User", user) if user.is_authenticated else None
 
 
 def clean_text(field: str, value: str, max_length: int, *, required: bool = True) -> str:

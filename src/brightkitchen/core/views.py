@@ -1,15 +1,23 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.i18n import set_language
 
-from brightkitchen.core.days import today
-from brightkitchen.core.scoping import scope_of
-from brightkitchen.regions.models import Region
-from brightkitchen.schools.models import LicenceStatus
-from brightkitchen.schools.selectors import canteens_for, licence_status_q, region_summary
+from brightkitchen.core.scoping import Scope, scope_of
+
+# What the start page shows a region user (the region, its summary, the licences expiring): filled by the
+# app that keeps schools (schools.views.home_context, from its AppConfig.ready()), so core imports no
+# domain app.
+_home_context: Callable[[HttpRequest, Scope], dict[str, object]] | None = None
+
+
+def set_home_context(provider: Callable[[HttpRequest, Scope], dict[str, object]]) -> None:
+    global _home_context
+    _home_context = provider
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -20,20 +28,8 @@ def home(request: HttpRequest) -> HttpResponse:
     if scope.canteen_id is not None:
         return redirect("schedule:today")  # what is due today and still missing, not the long file
     context: dict[str, object] = {"scope": scope}
-    if scope.everything or scope.region_prefix:
-        on = today()
-        context["region"] = (
-            Region.objects.filter(code=scope.region_prefix).first() if scope.region_prefix else None
-        )
-        context["summary"] = region_summary(request.user, scope.region_prefix)
-        context["expiring"] = (
-            canteens_for(request.user)
-            .filter(
-                licence_status_q(LicenceStatus.EXPIRING, on) | licence_status_q(LicenceStatus.EXPIRED, on)
-            )
-            .order_by("licence_expires_on")[:20]
-        )
-        context["today"] = on
+    if (scope.everything or scope.region_prefix) and _home_context is not None:
+        context.update(_home_context(request, scope))
     return render(request, "core/home.html", context)
 
 

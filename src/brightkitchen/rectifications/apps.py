@@ -8,7 +8,14 @@ class RectificationsConfig(AppConfig):
     verbose_name = _("Rectifications")
 
     def ready(self) -> None:
+        from brightkitchen.core.schedule import register_beat
         from brightkitchen.rectifications import rules, sections
 
         rules.register()
         sections.register()
+        # Escalates (挂牌督办) rectification notices whose deadline passed while not closed; idempotent.
+        register_beat(
+            "rectification-escalation",
+            "brightkitchen.rectifications.tasks.escalate_overdue_notices",
+            60 * 60.0,
+        )

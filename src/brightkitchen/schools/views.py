@@ -6,12 +6,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from brightkitchen.core.days import today
-from brightkitchen.core.scoping import get_visible_or_404
+from brightkitchen.core.scoping import Scope, get_visible_or_404
 from brightkitchen.regions.models import Region
 from brightkitchen.schools.forms import SchoolSearchForm
 from brightkitchen.schools.models import Canteen, LicenceStatus, School
 from brightkitchen.schools.sections import render_sections
-from brightkitchen.schools.selectors import SchoolFilters, canteens_for, licence_status_q, schools_for
+from brightkitchen.schools.selectors import (
+    SchoolFilters,
+    canteens_for,
+    licence_status_q,
+    region_summary,
+    schools_for,
+)
 
 
 def school_list(request: HttpRequest) -> HttpResponse:
@@ -45,3 +51,21 @@ def school_file(request: HttpRequest, school_id: int) -> HttpResponse:
         "schools/file.html",
         {"school": school, "canteens": canteens, "sections": render_sections(request, school, canteens)},
     )
+
+
+def home_context(request: HttpRequest, scope: Scope) -> dict[str, object]:
+    """The start page of a region user (core.views.home): the region, its summary and the canteens whose
+    licence expires soon or has expired."""
+    on = today()
+    return {
+        "region": Region.objects.filter(code=scope.region_prefix).first() if scope.region_prefix else None,
+        "summary": region_summary(request.user, scope.region_prefix),
+        "expiring": (
+            canteens_for(request.user)
+            .filter(
+                licence_status_q(LicenceStatus.EXPIRING, on) | licence_status_q(LicenceStatus.EXPIRED, on)
+            )
+            .order_by("licence_expires_on")[:20]
+        ),
+        "today": on,
+    }
