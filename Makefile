@@ -51,6 +51,7 @@ test: install-dev
 lint: install-dev
 	$(BIN)/ruff check src
 	$(BIN)/ruff format --check src
+	$(BIN)/lint-imports  # the import contracts of pyproject.toml [tool.importlinter]
 
 typecheck: install-dev
 	$(BIN)/mypy src
