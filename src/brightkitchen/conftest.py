@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime
 import os
 import shutil
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -143,3 +145,27 @@ def build_world() -> World:
 @pytest.fixture
 def world(db: Any) -> World:
     return build_world()
+
+
+RunOnCommit = Callable[[], AbstractContextManager[list[Callable[[], Any]]]]
+
+
+@pytest.fixture
+def run_tasks_on_commit(django_capture_on_commit_callbacks: Any) -> Iterator[RunOnCommit]:
+    """`with run_tasks_on_commit(): <a change>` runs what the change queues on commit in this process
+    (Celery's eager mode): the tasks' own code on the test database, without a worker. The broker path
+    itself is tested on its own (rectifications/tests/test_side_effects.py, the worker tests)."""
+    from brightkitchen.config.celery import app
+
+    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+
+    @contextmanager
+    def run() -> Iterator[list[Callable[[], Any]]]:
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            yield callbacks
+
+    try:
+        yield run
+    finally:
+        app.conf.task_always_eager, app.conf.task_eager_propagates = saved

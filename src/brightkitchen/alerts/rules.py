@@ -8,13 +8,19 @@ A rule is a function of the day that returns every `Finding` true on that day, f
 must be a few set-based queries, not a per-canteen loop). The sweep (alerts.tasks) opens an alert for
 each new finding and closes the open alerts of that kind whose finding has gone: an alert closes
 itself when its cause is fixed.
+
+A rule registered with `register_canteen_rule` takes the canteens to look at as a second argument
+(`rule(day, canteen_ids)`; None: every canteen). After a change, the app queues
+`alerts.tasks.sweep_canteens(kinds, canteen_ids)`, which runs its rules for the changed canteens only:
+the cost follows the change, not the size of the platform. (A rule without it is run whole and its
+findings cut to those canteens.)
 """
 
 from __future__ import annotations
 
 import datetime
 import enum
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
@@ -40,12 +46,33 @@ class Finding:
 
 
 RuleFn = Callable[[datetime.date], Iterable[Finding]]
+# A rule that can look at some canteens only: rule(day, canteen ids or None for all).
+CanteenRuleFn = Callable[[datetime.date, Collection[int] | None], Iterable[Finding]]
 
 _RULES: dict[str, RuleFn] = {}
+_CANTEEN_RULES: dict[str, CanteenRuleFn] = {}
 
 
 def register_rule(kind: str, rule: RuleFn) -> None:
     _RULES[kind] = rule
+    _CANTEEN_RULES.pop(kind, None)
+
+
+def register_canteen_rule(kind: str, rule: CanteenRuleFn) -> None:
+    """A rule that can look at some canteens only (see the module's docstring)."""
+    _RULES[kind] = lambda day: rule(day, None)
+    _CANTEEN_RULES[kind] = rule
+
+
+def findings_of(
+    kind: str, rule: RuleFn, day: datetime.date, canteen_ids: Collection[int] | None
+) -> Iterable[Finding]:
+    """What the rule of a kind finds on a day: for the canteens given only, when it is the registered
+    rule and can look at some canteens (otherwise it runs whole; the sweep cuts its findings)."""
+    canteen_rule = _CANTEEN_RULES.get(kind)
+    if canteen_ids is not None and canteen_rule is not None and rule is _RULES.get(kind):
+        return canteen_rule(day, canteen_ids)
+    return rule(day)
 
 
 def registered_rules() -> dict[str, RuleFn]:

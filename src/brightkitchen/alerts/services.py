@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from brightkitchen.alerts.models import Alert, AlertReceipt, ClosedReason
-from brightkitchen.alerts.rules import Finding, RuleFn, Severity, registered_rules
+from brightkitchen.alerts.rules import Finding, RuleFn, Severity, findings_of, registered_rules
 from brightkitchen.alerts.selectors import user_pk
 from brightkitchen.audit.models import AuditAction
 from brightkitchen.audit.services import record
@@ -88,18 +88,23 @@ class SweepResult:
 
 
 def sweep(
-    today: datetime.date, now: datetime.datetime, rules: Mapping[str, RuleFn] | None = None
+    today: datetime.date,
+    now: datetime.datetime,
+    rules: Mapping[str, RuleFn] | None = None,
+    canteen_ids: Collection[int] | None = None,
 ) -> SweepResult:
-    """Bring the alerts in line with what every rule finds today. Idempotent: a second sweep with
-    nothing changed opens and closes nothing. Each rule runs in its own transaction; one that raises
-    (or returns garbage) is logged and skipped, its alerts left as they were, and the others go on.
-    New alerts are delivered (alerts.notify) after their rule's transaction commits."""
+    """Bring the alerts in line with what every rule finds today; with `canteen_ids`, the alerts of
+    those canteens only (after a change to them: the rest of the platform is neither read nor touched).
+    Idempotent: a second sweep with nothing changed opens and closes nothing. Each rule runs in its own
+    transaction; one that raises (or returns garbage) is logged and skipped, its alerts left as they
+    were, and the others go on. New alerts are delivered (alerts.notify) after their rule's transaction
+    commits."""
     chosen = registered_rules() if rules is None else dict(rules)
     result = SweepResult(today=today)
     for kind, rule in sorted(chosen.items()):
         try:
             with transaction.atomic():
-                counts, new_ids = _sweep_kind(kind, rule, today, now)
+                counts, new_ids = _sweep_kind(kind, rule, today, now, canteen_ids)
                 if new_ids:
                     after_commit(_deliver_quietly, new_ids)
         except Exception:
@@ -129,24 +134,33 @@ def _deliver_quietly(alert_ids: Sequence[int]) -> None:
 
 
 def _sweep_kind(
-    kind: str, rule: RuleFn, today: datetime.date, now: datetime.datetime
+    kind: str,
+    rule: RuleFn,
+    today: datetime.date,
+    now: datetime.datetime,
+    canteen_ids: Collection[int] | None = None,
 ) -> tuple[KindResult, list[int]]:
     if not kind or len(kind) > _KIND_MAX:
         raise ValueError(f"alert kind must be 1 to {_KIND_MAX} characters: {kind!r}")
     counts = KindResult()
     with translation.override(settings.LANGUAGE_CODE):  # stored in the default language
-        found = _clean_findings(kind, rule(today), counts)
+        found = _clean_findings(kind, findings_of(kind, rule, today, canteen_ids), counts)
+    alerts = Alert.objects.filter(kind=kind)
+    if canteen_ids is not None:
+        wanted = set(canteen_ids)
+        found = {key: value for key, value in found.items() if key[0] in wanted}
+        alerts = alerts.filter(canteen_id__in=sorted(wanted))
 
     open_rows = {
         (canteen, subject): (pk, severity, message, link)
-        for pk, canteen, subject, severity, message, link in Alert.objects.filter(
-            kind=kind, closed_at__isnull=True
+        for pk, canteen, subject, severity, message, link in alerts.filter(
+            closed_at__isnull=True
         ).values_list("pk", "canteen_id", "subject_key", "severity", "message", "link")
     }
     dismissed = {
         (canteen, subject): pk
-        for pk, canteen, subject in Alert.objects.filter(
-            kind=kind, closed_at__isnull=False, resolved_at__isnull=True
+        for pk, canteen, subject in alerts.filter(
+            closed_at__isnull=False, resolved_at__isnull=True
         ).values_list("pk", "canteen_id", "subject_key")
     }
 
@@ -206,7 +220,8 @@ def _clean_findings(kind: str, findings: Iterable[Finding], counts: KindResult) 
     if found:
         from brightkitchen.schools.models import Canteen
 
-        known = set(Canteen.objects.values_list("pk", flat=True))
+        named = {canteen for canteen, _ in found}
+        known = set(Canteen.objects.filter(pk__in=sorted(named)).values_list("pk", flat=True))
         for key in [k for k in found if k[0] not in known]:
             del found[key]
             counts.skipped += 1

@@ -2,16 +2,36 @@
 
 `after_commit(task.delay, ...)` is the one way to queue background work from domain code: inside an
 atomic block the call waits for the commit (and is dropped on rollback); outside one it runs at once.
+
+The change is committed by then, so nothing that happens after it may fail the request: a callable that
+raises (the broker down while a task is queued) is logged and the others still run. What was not queued
+is caught up by the periodic sweeps (alerts, risk, tallies), which every queued task only brings
+forward. Queue tasks with ids, not objects: the task reads the rows when it runs.
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
 
+logger = logging.getLogger(__name__)
+
 
 def after_commit(func: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
-    transaction.on_commit(functools.partial(func, *args, **kwargs), robust=False)
+    transaction.on_commit(functools.partial(_logged, func, args, kwargs))
+
+
+def _logged(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    try:
+        func(*args, **kwargs)
+    except Exception:
+        logger.exception("after commit: %s failed; the periodic sweep will catch up", _name(func))
+
+
+def _name(func: Callable[..., Any]) -> str:
+    owner = getattr(func, "__self__", None)  # a task's bound delay: name the task
+    return str(getattr(owner, "name", None) or getattr(func, "__qualname__", None) or func)

@@ -1,16 +1,18 @@
 """The "incident_open" alert rule: every open incident report is a critical alert to the canteen, its
 school and the county regulator and education bureau (city and province offices see critical alerts
-too). The incident services also run this rule at once when a report is filed or closed."""
+too). The incident services queue this rule for the report's canteen when it is filed or
+closed (alerts.tasks.sweep_canteens)."""
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Collection
 
 from django.urls import reverse
 from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_noop
 
-from brightkitchen.alerts.rules import Finding, Severity, register_rule
+from brightkitchen.alerts.rules import Finding, Severity, register_canteen_rule
 from brightkitchen.incidents.models import IncidentReport, IncidentStatus
 
 KIND = "incident_open"
@@ -26,12 +28,13 @@ def _message(affected: int, place: str, onset: str) -> str:
 _lazy_message = lazy(_message, str)
 
 
-def incident_open_findings(day: datetime.date) -> list[Finding]:
+def incident_open_findings(day: datetime.date, canteen_ids: Collection[int] | None = None) -> list[Finding]:
     from django.utils import timezone
 
-    rows = IncidentReport.objects.filter(status=IncidentStatus.OPEN).values_list(
-        "pk", "canteen_id", "affected", "place", "onset_at"
-    )
+    reports = IncidentReport.objects.filter(status=IncidentStatus.OPEN)
+    if canteen_ids is not None:
+        reports = reports.filter(canteen_id__in=sorted(canteen_ids))
+    rows = reports.values_list("pk", "canteen_id", "affected", "place", "onset_at")
     return [
         Finding(
             canteen_id,
@@ -45,4 +48,4 @@ def incident_open_findings(day: datetime.date) -> list[Finding]:
 
 
 def register() -> None:
-    register_rule(KIND, incident_open_findings)
+    register_canteen_rule(KIND, incident_open_findings)

@@ -34,14 +34,13 @@ def _aware(value: datetime.datetime) -> datetime.datetime:
     return timezone.make_aware(value) if timezone.is_naive(value) else value
 
 
-def alert_now() -> None:
-    """Run the incident alert rule at once, so the alert (and its delivery to the county regulator and
-    education bureau) exists before the request ends rather than at the next scheduled sweep."""
-    from brightkitchen.alerts.services import sweep
-    from brightkitchen.incidents.rules import KIND, incident_open_findings
+def _alert(canteen_id: int) -> None:
+    """On commit: the incident alert rule for this canteen only, so the alert (and its delivery to the
+    county regulator and education bureau) follows within seconds, not at the next scheduled sweep."""
+    from brightkitchen.alerts.tasks import sweep_canteens
+    from brightkitchen.incidents.rules import KIND
 
-    now = timezone.now()
-    sweep(timezone.localdate(now), now, rules={KIND: incident_open_findings})
+    after_commit(sweep_canteens.delay, [KIND], [canteen_id])
 
 
 def create_incident(
@@ -109,7 +108,7 @@ def create_incident(
     with transaction.atomic():
         report, created = create_once(IncidentReport, submission_key, build)
         if created:
-            after_commit(alert_now)
+            _alert(report.canteen_id)
     return report, created
 
 
@@ -144,5 +143,5 @@ def close_incident(
         report.closed_at = now or timezone.now()
         report.status = IncidentStatus.CLOSED
         report.save()
-        after_commit(alert_now)
+        _alert(report.canteen_id)
     return report

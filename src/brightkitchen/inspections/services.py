@@ -40,7 +40,7 @@ from brightkitchen.inspections.models import (
     code_validator,
 )
 from brightkitchen.rectifications.services import issue_notice
-from brightkitchen.risk.services import reassess_canteens
+from brightkitchen.risk.tasks import reassess
 from brightkitchen.schools.models import Canteen
 
 # Namespace of the submission keys of the notices an inspection issues (one per failed item), so a
@@ -356,7 +356,7 @@ def submit_inspection(
                 InspectionPhoto(result=result, photo=saved.path, thumbnail=saved.thumbnail).save()
                 upload.seek(0)  # read again by the rectification notice
         refresh_grades(canteen, today)
-        after_commit(reassess_canteens, [canteen.pk])  # the grades are risk signals
+        after_commit(reassess.delay, [canteen.pk])  # the grades are risk signals
         for item, outcome, item_note in chosen.values():
             if outcome != Outcome.FAIL:
                 continue

@@ -7,11 +7,13 @@
 - "rectification_escalated": an escalated notice not yet closed (critical: the city and province offices
   see it).
 
-The rectification services also run these rules at once after every change."""
+The rectification services queue these rules for the notice's canteen on every change
+(alerts.tasks.sweep_canteens)."""
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Collection
 from typing import Any
 
 from django.db.models.functions import Length
@@ -19,7 +21,7 @@ from django.urls import reverse
 from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_noop
 
-from brightkitchen.alerts.rules import Finding, RuleFn, Severity, register_rule
+from brightkitchen.alerts.rules import CanteenRuleFn, Finding, Severity, register_canteen_rule
 from brightkitchen.alerts.selectors import COUNTY_CODE_LENGTH
 from brightkitchen.rectifications.models import AWAITING_RESPONSE, NoticeState, RectificationNotice
 
@@ -62,29 +64,30 @@ def _findings(
     return found
 
 
-def _notices() -> Any:
-    return RectificationNotice.objects.annotate(issuer_len=Length("issued_by_org__region_id"))
+def _notices(canteen_ids: Collection[int] | None) -> Any:
+    notices = RectificationNotice.objects.annotate(issuer_len=Length("issued_by_org__region_id"))
+    return notices if canteen_ids is None else notices.filter(canteen_id__in=sorted(canteen_ids))
 
 
-def open_findings(day: datetime.date) -> list[Finding]:
-    return _findings(_notices().filter(state__in=AWAITING_RESPONSE), _OPEN, Severity.WARNING)
+def open_findings(day: datetime.date, canteen_ids: Collection[int] | None = None) -> list[Finding]:
+    return _findings(_notices(canteen_ids).filter(state__in=AWAITING_RESPONSE), _OPEN, Severity.WARNING)
 
 
-def due_soon_findings(day: datetime.date) -> list[Finding]:
-    rows = _notices().filter(state__in=AWAITING_RESPONSE, remind_on__lte=day, deadline__gte=day)
+def due_soon_findings(day: datetime.date, canteen_ids: Collection[int] | None = None) -> list[Finding]:
+    rows = _notices(canteen_ids).filter(state__in=AWAITING_RESPONSE, remind_on__lte=day, deadline__gte=day)
     return _findings(rows, _DUE_SOON, Severity.WARNING)
 
 
-def review_findings(day: datetime.date) -> list[Finding]:
-    return _findings(_notices().filter(state=NoticeState.RESPONDED), _REVIEW)
+def review_findings(day: datetime.date, canteen_ids: Collection[int] | None = None) -> list[Finding]:
+    return _findings(_notices(canteen_ids).filter(state=NoticeState.RESPONDED), _REVIEW)
 
 
-def escalated_findings(day: datetime.date) -> list[Finding]:
-    rows = _notices().filter(escalated_at__isnull=False).exclude(state=NoticeState.CLOSED)
+def escalated_findings(day: datetime.date, canteen_ids: Collection[int] | None = None) -> list[Finding]:
+    rows = _notices(canteen_ids).filter(escalated_at__isnull=False).exclude(state=NoticeState.CLOSED)
     return _findings(rows, _ESCALATED, Severity.CRITICAL)
 
 
-RULES: dict[str, RuleFn] = {
+RULES: dict[str, CanteenRuleFn] = {
     KIND_OPEN: open_findings,
     KIND_DUE_SOON: due_soon_findings,
     KIND_REVIEW: review_findings,
@@ -94,4 +97,4 @@ RULES: dict[str, RuleFn] = {
 
 def register() -> None:
     for kind, rule in RULES.items():
-        register_rule(kind, rule)
+        register_canteen_rule(kind, rule)

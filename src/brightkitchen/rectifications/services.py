@@ -54,21 +54,18 @@ from brightkitchen.schools.models import Canteen
 MAX_PHOTOS = 10
 
 
-def alert_now() -> None:
-    """Run the rectification alert rules at once, so the canteen (or the reviewing bureau) sees the
-    change in its inbox before the next scheduled sweep."""
-    from brightkitchen.alerts.services import sweep
+def _consequences(*canteen_ids: int, regrade: bool = True) -> None:
+    """On commit, for these canteens only: their rectification alerts (the canteen, or the reviewing
+    bureau, sees the change in its inbox within seconds) and, when a signal changed, their risk grade
+    (notices count in it: violations, overdue, escalations). Tasks: the request never waits for them."""
+    from brightkitchen.alerts.tasks import sweep_canteens
     from brightkitchen.rectifications.rules import RULES
+    from brightkitchen.risk.tasks import reassess
 
-    now = timezone.now()
-    sweep(timezone.localdate(now), now, rules=RULES)
-
-
-def _reassess(*canteen_ids: int) -> None:
-    """A canteen's risk grade counts its notices (violations, overdue, escalations): re-grade it."""
-    from brightkitchen.risk.services import reassess_canteens
-
-    reassess_canteens(canteen_ids)
+    canteens = sorted(set(canteen_ids))
+    after_commit(sweep_canteens.delay, sorted(RULES), canteens)
+    if regrade:
+        after_commit(reassess.delay, canteens)
 
 
 # The notice's workflow (core.workflow): the canteen responds while it owes a response; the issuing
@@ -202,8 +199,7 @@ def issue_notice(
         notice, created = create_once(RectificationNotice, submission_key, build)
         if created:
             _add_step(notice, StepKind.ISSUED, "", user=user, now=now, comment=problem, photos=stored)
-            after_commit(alert_now)
-            after_commit(_reassess, notice.canteen_id)
+            _consequences(notice.canteen_id)
     return notice, created
 
 
@@ -255,7 +251,7 @@ def respond(
             photos=stored,
             submission_key=submission_key,
         )
-        after_commit(alert_now)
+        _consequences(notice.canteen_id, regrade=False)  # a response is not a risk signal
     return step, True
 
 
@@ -304,8 +300,7 @@ def review(
             comment=decided.comment,
             submission_key=submission_key,
         )
-        after_commit(alert_now)
-        after_commit(_reassess, notice.canteen_id)
+        _consequences(notice.canteen_id)
     return step, True
 
 
@@ -340,6 +335,5 @@ def escalate_overdue(today: datetime.date, now: datetime.datetime | None = None)
     done = [notice.pk for notice in notices]
     escalated = {notice.canteen_id for notice in notices}
     if done:
-        after_commit(alert_now)
-        after_commit(_reassess, *sorted(escalated))
+        _consequences(*escalated)
     return done

@@ -172,5 +172,5 @@ def clear_override(
 def reassess_canteens(canteen_ids: Collection[int]) -> None:
     """Re-grade these canteens now, after a change to one of their signals (a notice issued, closed or
     escalated, an inspection submitted), so the risk grade moves with it instead of waiting for the
-    nightly run. Called through `after_commit`; a few small queries."""
+    nightly run. Queued as `risk.tasks.reassess` on commit; a few small queries."""
     assess(Canteen.objects.filter(pk__in=list(canteen_ids)), timezone.localdate())

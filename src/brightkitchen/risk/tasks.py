@@ -4,7 +4,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from brightkitchen.core.context import Actor, acting_as
-from brightkitchen.risk.services import assess
+from brightkitchen.risk.services import assess, reassess_canteens
 from brightkitchen.schools.models import Canteen
 
 
@@ -15,3 +15,18 @@ def assess_all_canteens() -> int:
     assessments; overrides are kept."""
     with acting_as(Actor(username="risk-assessment", source="task")):
         return assess(Canteen.objects.all(), timezone.localdate())
+
+
+@shared_task(
+    name="brightkitchen.risk.tasks.reassess",
+    ignore_result=True,
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def reassess(canteen_ids: list[int]) -> None:
+    """Queued on commit after a change to a canteen's risk signals (a notice issued, closed or escalated,
+    an inspection submitted): re-grade those canteens only. Idempotent; if it is never queued, the nightly
+    assessment catches up."""
+    with acting_as(Actor(username="risk-assessment", source="task")):
+        reassess_canteens(canteen_ids)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -12,7 +11,7 @@ from django.utils import timezone
 
 from brightkitchen.alerts.models import Alert, AlertReceipt
 from brightkitchen.alerts.selectors import inbox_for
-from brightkitchen.conftest import World
+from brightkitchen.conftest import RunOnCommit, World
 from brightkitchen.incidents import services
 from brightkitchen.incidents.models import IncidentReport
 from brightkitchen.incidents.rules import KIND
@@ -59,10 +58,8 @@ def test_two_hour_boundary(world: World, minutes: int, late: bool) -> None:
     assert report.late is late
 
 
-def test_filing_alerts_the_county_at_once(
-    world: World, django_capture_on_commit_callbacks: Callable[..., Any]
-) -> None:
-    with django_capture_on_commit_callbacks(execute=True):
+def test_filing_alerts_the_county_at_once(world: World, run_tasks_on_commit: RunOnCommit) -> None:
+    with run_tasks_on_commit():
         response = world.client("manager_a").post(
             "/api/v1/incidents", _body(world), content_type="application/json"
         )
@@ -82,7 +79,7 @@ def test_filing_alerts_the_county_at_once(
         assert not AlertReceipt.objects.filter(alert=alert, user=user).exists(), who
 
     # Closing it closes the alert at once.
-    with django_capture_on_commit_callbacks(execute=True):
+    with run_tasks_on_commit():
         closed = world.client("principal_a").post(
             f"/api/v1/incidents/{body['id']}/close", {"summary": "全部康复"}, content_type="application/json"
         )

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -15,8 +14,9 @@ from django.utils import timezone
 
 from brightkitchen.alerts.models import Alert
 from brightkitchen.alerts.selectors import inbox_for
+from brightkitchen.alerts.tasks import sweep_alerts
 from brightkitchen.audit.models import AuditLogEntry
-from brightkitchen.conftest import World
+from brightkitchen.conftest import RunOnCommit, World
 from brightkitchen.records.tests.factories import photo
 from brightkitchen.rectifications import rules, services
 from brightkitchen.rectifications.models import (
@@ -274,7 +274,7 @@ def test_overdue_notices_escalate_once_to_the_level_above(world: World) -> None:
     assert step.actor is None and step.state_before == step.state_after == "issued"
     assert step.comment == world.orgs["regulator_city"].name
 
-    services.alert_now()
+    sweep_alerts()  # the scheduled sweep
     for who in ("city_regulator", "province_regulator", "regulator_a"):
         assert inbox_for(world.users[who]).filter(kind=rules.KIND_ESCALATED).exists(), who
     assert not inbox_for(world.users["regulator_b"]).filter(kind=rules.KIND_ESCALATED).exists()
@@ -284,26 +284,24 @@ def test_overdue_notices_escalate_once_to_the_level_above(world: World) -> None:
     # The canteen may still respond; closing ends the escalation alert.
     services.respond(world.users["manager_a"], county_notice.pk, response="已整改")
     services.review(world.users["regulator_a"], county_notice.pk, decision="close")
-    services.alert_now()
+    sweep_alerts()  # the scheduled sweep
     alert = Alert.objects.get(kind=rules.KIND_ESCALATED, subject_key=f"rectification:{county_notice.pk}")
     assert alert.closed_at is not None
 
 
-def test_alerts_follow_the_workflow(
-    world: World, django_capture_on_commit_callbacks: Callable[..., Any]
-) -> None:
-    with django_capture_on_commit_callbacks(execute=True):
+def test_alerts_follow_the_workflow(world: World, run_tasks_on_commit: RunOnCommit) -> None:
+    with run_tasks_on_commit():
         notice_id = _issue(world.client("regulator_a"), world).json()["id"]
     subject = f"rectification:{notice_id}"
     assert inbox_for(world.users["manager_a"]).filter(kind=rules.KIND_OPEN, subject_key=subject).exists()
     assert not inbox_for(world.users["manager_b"]).filter(kind=rules.KIND_OPEN).exists()
-    with django_capture_on_commit_callbacks(execute=True):
+    with run_tasks_on_commit():
         _respond(world.client("manager_a"), notice_id)
     assert Alert.objects.get(kind=rules.KIND_OPEN, subject_key=subject).closed_at is not None
     review = inbox_for(world.users["regulator_a"]).get(kind=rules.KIND_REVIEW, subject_key=subject)
     assert review.severity == "warning" and review.link == f"/rectifications/{notice_id}/"
     assert not inbox_for(world.users["regulator_b"]).filter(kind=rules.KIND_REVIEW).exists()
-    with django_capture_on_commit_callbacks(execute=True):
+    with run_tasks_on_commit():
         _review(world.client("regulator_a"), notice_id, "close")
     assert not Alert.objects.filter(subject_key=subject, closed_at__isnull=True).exists()
     # A city bureau's notice awaiting review is critical: the city's inbox lists critical alerts only.
