@@ -111,6 +111,21 @@ class DateRangeFilter(Schema):
         return self
 
 
+# The OpenAPI description of a route that answers a file (a photo, its thumbnail, a PDF) rather than JSON:
+# `response={200: None, ...}, openapi_extra=FILE_RESPONSE`.
+FILE_RESPONSE: dict[str, Any] = {
+    "responses": {
+        200: {
+            "description": "The file (a photo, its thumbnail or a PDF)",
+            "content": {
+                media: {"schema": {"type": "string", "format": "binary"}}
+                for media in ("image/*", "application/pdf")
+            },
+        }
+    }
+}
+
+
 class ErrorItem(Schema):
     loc: list[str]
     msg: str

@@ -13,7 +13,16 @@ from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 from ninja.pagination import paginate
 
 from brightkitchen.core import uploads
-from brightkitchen.core.api import ERRORS, Day, ErrorOut, InputSchema, MappedQuerySet, Pagination, idempotent
+from brightkitchen.core.api import (
+    ERRORS,
+    FILE_RESPONSE,
+    Day,
+    ErrorOut,
+    InputSchema,
+    MappedQuerySet,
+    Pagination,
+    idempotent,
+)
 from brightkitchen.core.scoping import Action, get_visible_or_404
 from brightkitchen.dispatch import selectors, services
 from brightkitchen.dispatch.models import (
@@ -316,6 +325,7 @@ def redispatch(
 @router.get(
     "/dispatch/attachments/{attachment_id}",
     response={200: None, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    openapi_extra=FILE_RESPONSE,
     summary="An attachment (JPEG or PDF); ?thumbnail=true for a photo's small one",
 )
 def attachment(request: HttpRequest, attachment_id: int, thumbnail: bool = False) -> HttpResponseBase:

@@ -14,6 +14,7 @@ from ninja.pagination import paginate
 from brightkitchen.core import uploads
 from brightkitchen.core.api import (
     ERRORS,
+    FILE_RESPONSE,
     DateRangeFilter,
     Day,
     ErrorOut,
@@ -144,6 +145,7 @@ def get_record(request: HttpRequest, record_id: int) -> Any:
 @router.get(
     "/hygiene/records/{record_id}/photo",
     response={200: None, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    openapi_extra=FILE_RESPONSE,
     summary="The record's photo (JPEG); ?thumbnail=true for the small one",
 )
 def record_photo(request: HttpRequest, record_id: int, thumbnail: bool = False) -> HttpResponseBase:

@@ -22,6 +22,7 @@ from pydantic import ValidationError as PydanticValidationError
 from brightkitchen.core import uploads
 from brightkitchen.core.api import (
     ERRORS,
+    FILE_RESPONSE,
     Day,
     ErrorOut,
     InputSchema,
@@ -463,6 +464,7 @@ def get_inspection(request: HttpRequest, inspection_id: int) -> Any:
 @router.get(
     "/inspections/photos/{photo_id}",
     response={200: None, **READ_ERRORS},
+    openapi_extra=FILE_RESPONSE,
     summary="An evidence photo (JPEG); ?thumbnail=true for the small one",
 )
 def photo(request: HttpRequest, photo_id: int, thumbnail: bool = False) -> HttpResponseBase:

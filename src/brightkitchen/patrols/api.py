@@ -19,6 +19,7 @@ from pydantic import ValidationError as PydanticValidationError
 from brightkitchen.core import uploads
 from brightkitchen.core.api import (
     ERRORS,
+    FILE_RESPONSE,
     Day,
     ErrorOut,
     InputSchema,
@@ -303,6 +304,7 @@ def submit_patrol(request: HttpRequest, assignment_id: int, payload: Form[Patrol
 @router.get(
     "/patrols/findings/{finding_id}/snapshot",
     response={200: None, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    openapi_extra=FILE_RESPONSE,
     summary="A finding's snapshot (JPEG); ?thumbnail=true for the small one",
 )
 def snapshot(request: HttpRequest, finding_id: int, thumbnail: bool = False) -> HttpResponseBase:

@@ -16,6 +16,7 @@ from ninja.pagination import paginate
 from brightkitchen.core import uploads
 from brightkitchen.core.api import (
     ERRORS,
+    FILE_RESPONSE,
     DateRangeFilter,
     Day,
     ErrorOut,
@@ -279,6 +280,7 @@ def add_certificate(
 @router.get(
     "/purchases/certificates/{certificate_id}/file",
     response={200: None, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    openapi_extra=FILE_RESPONSE,
     summary="A certificate's photo (JPEG) or PDF; ?thumbnail=true for a photo's small one",
 )
 def certificate_file(request: HttpRequest, certificate_id: int, thumbnail: bool = False) -> HttpResponseBase:

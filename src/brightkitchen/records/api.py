@@ -14,6 +14,7 @@ from ninja.pagination import paginate
 from brightkitchen.core import uploads
 from brightkitchen.core.api import (
     ERRORS,
+    FILE_RESPONSE,
     DateRangeFilter,
     Day,
     ErrorOut,
@@ -144,6 +145,7 @@ def discard_sample(request: HttpRequest, sample_id: int) -> Any:
 @router.get(
     "/records/samples/{sample_id}/photo",
     response={200: None, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    openapi_extra=FILE_RESPONSE,
     summary="The sample's photo (JPEG); ?thumbnail=true for the small one",
 )
 def sample_photo(request: HttpRequest, sample_id: int, thumbnail: bool = False) -> HttpResponseBase:

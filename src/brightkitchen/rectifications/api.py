@@ -14,6 +14,7 @@ from ninja.pagination import paginate
 from brightkitchen.core import uploads
 from brightkitchen.core.api import (
     ERRORS,
+    FILE_RESPONSE,
     Day,
     ErrorOut,
     InputSchema,
@@ -224,6 +225,7 @@ def review(request: HttpRequest, notice_id: int, payload: RectificationReviewIn)
 @router.get(
     "/rectifications/photos/{photo_id}",
     response={200: None, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    openapi_extra=FILE_RESPONSE,
     summary="An evidence photo (JPEG); ?thumbnail=true for the small one",
 )
 def photo(request: HttpRequest, photo_id: int, thumbnail: bool = False) -> HttpResponseBase:

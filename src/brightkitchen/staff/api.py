@@ -16,6 +16,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from brightkitchen.core.api import (
     ERRORS,
+    FILE_RESPONSE,
     DateRangeFilter,
     Day,
     ErrorOut,
@@ -292,6 +293,7 @@ def create_certificate(
 @router.get(
     "/health-certificates/{certificate_id}/photo",
     response={200: None, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    openapi_extra=FILE_RESPONSE,
     summary="The certificate's photo or scan (thumbnail=true for the small one)",
 )
 def certificate_photo(request: HttpRequest, certificate_id: int, thumbnail: bool = False) -> Any:
@@ -492,6 +494,7 @@ def create_training(
 @router.get(
     "/training-records/{record_id}/photo",
     response={200: None, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    openapi_extra=FILE_RESPONSE,
     summary="The training certificate's photo (thumbnail=true for the small one)",
 )
 def training_photo(request: HttpRequest, record_id: int, thumbnail: bool = False) -> Any:
