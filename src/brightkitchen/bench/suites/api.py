@@ -1,6 +1,8 @@
 """`brightkitchen bench api`: the canteen list and the region summary of a province regulator over a
 Guangdong-sized jurisdiction, through the real URL stack (middleware, session, API, JSON), against
-the naive baselines of `brightkitchen.bench.naive` measured in the same run on the same data.
+the naive baselines of `brightkitchen.bench.naive` measured in the same run on the same data; then the
+writes (`brightkitchen.bench.writes`): a rectification notice issued, answered and reviewed on a platform
+of 10 canteens and of 1,000.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from django.db import connection
 from django.test import Client
 
 from brightkitchen.accounts.models import User
-from brightkitchen.bench import naive
+from brightkitchen.bench import naive, writes
 from brightkitchen.bench.registry import BenchError
 from brightkitchen.bench.stats import Summary, comparison_table, ratio_line, timed
 from brightkitchen.core.scoping import scope_of
@@ -80,8 +82,23 @@ class ApiBenchmark:
             help="requests per endpoint for the baseline, which is slow (default 30)",
         )
         parser.add_argument("--seed", type=int, default=7, help="seed of the random query mix")
+        parser.add_argument(
+            "--write-rounds",
+            type=int,
+            default=10,
+            help="rounds of issue, answer and review of a notice at each platform size (0: none)",
+        )
+        parser.add_argument(
+            "--writes-only", action="store_true", help="only the writes (they need no seeded data)"
+        )
 
     def run(self, out: OutputWrapper, options: dict[str, Any]) -> None:
+        if not options["writes_only"]:
+            self.run_reads(out, options)
+        if options["write_rounds"] > 0:
+            writes.run(out, options["write_rounds"])
+
+    def run_reads(self, out: OutputWrapper, options: dict[str, Any]) -> None:
         user = province_regulator()
         canteens = Canteen.objects.visible_to(user).count()
         client = Client()
