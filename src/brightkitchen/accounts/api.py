@@ -6,7 +6,7 @@ from pydantic import Field
 
 from brightkitchen.accounts import services
 from brightkitchen.accounts.models import ApiToken
-from brightkitchen.core.api import ErrorOut, InputSchema
+from brightkitchen.core.api import LIST_ERRORS, ErrorOut, InputSchema
 from brightkitchen.core.scoping import scope_of
 
 router = Router(tags=["accounts"])
@@ -23,7 +23,7 @@ class MeOut(Schema):
     jurisdiction: str
 
 
-@router.get("/me", response=MeOut, summary="The signed-in user and their jurisdiction")
+@router.get("/me", response={200: MeOut, 401: ErrorOut}, summary="The signed-in user and their jurisdiction")
 def me(request: HttpRequest) -> MeOut:
     user = request.user
     scope = scope_of(user)
@@ -81,12 +81,16 @@ class NewTokenOut(TokenOut):
     token: str = Field(description="The full token. Shown only in this answer; store it now.")
 
 
-@router.get("/tokens", response=list[TokenOut], summary="Your API tokens")
+@router.get("/tokens", response={200: list[TokenOut], **LIST_ERRORS}, summary="Your API tokens")
 def list_tokens(request: HttpRequest) -> list[TokenOut]:
     return [TokenOut.of(t) for t in services.tokens_of(request.user)]
 
 
-@router.post("/tokens", response={201: NewTokenOut}, summary="Create an API token for yourself")
+@router.post(
+    "/tokens",
+    response={201: NewTokenOut, 401: ErrorOut, 422: ErrorOut},
+    summary="Create an API token for yourself",
+)
 def create_token(request: HttpRequest, payload: TokenIn) -> Status[NewTokenOut]:
     # Not idempotent on purpose: replaying would mean storing the secret.
     user = services.signed_in_user(request)
@@ -96,7 +100,7 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Status[NewTokenOut]:
 
 @router.delete(
     "/tokens/{key_id}",
-    response={204: None, 401: ErrorOut, 404: ErrorOut},
+    response={204: None, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Revoke one of your API tokens",
 )
 def revoke_token(request: HttpRequest, key_id: str) -> Status[None]:

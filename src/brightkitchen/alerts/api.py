@@ -8,7 +8,15 @@ from ninja.pagination import paginate
 
 from brightkitchen.alerts import selectors, services
 from brightkitchen.alerts.models import Alert, ClosedReason, SeverityChoice
-from brightkitchen.core.api import ERRORS, ErrorOut, InputSchema, MappedQuerySet, Pagination, id_field
+from brightkitchen.core.api import (
+    ERRORS,
+    LIST_ERRORS,
+    ErrorOut,
+    InputSchema,
+    MappedQuerySet,
+    Pagination,
+    id_field,
+)
 from brightkitchen.core.scoping import Action, get_visible_or_404
 
 router = Router(tags=["alerts"])
@@ -71,7 +79,7 @@ class DismissIn(InputSchema):
     note: str = Field(min_length=1, max_length=services.NOTE_MAX, description="Why the alert is dismissed")
 
 
-@router.get("/alerts", response=list[AlertOut], summary="Your alert inbox")
+@router.get("/alerts", response={200: list[AlertOut], **LIST_ERRORS}, summary="Your alert inbox")
 @paginate(Pagination)
 def list_alerts(request: HttpRequest, filters: Query[AlertFilterIn]) -> Any:
     qs = selectors.inbox_for(

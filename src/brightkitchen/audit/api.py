@@ -8,7 +8,7 @@ from pydantic import field_validator
 
 from brightkitchen.audit.models import AuditAction, AuditLogEntry
 from brightkitchen.audit.selectors import AuditFilters, audit_entries_for
-from brightkitchen.core.api import DateRangeFilter, MappedQuerySet, Pagination
+from brightkitchen.core.api import LIST_ERRORS, DateRangeFilter, MappedQuerySet, Pagination
 
 router = Router(tags=["audit"])
 
@@ -78,7 +78,11 @@ class AuditFilterIn(DateRangeFilter):
         return utc
 
 
-@router.get("/audit-log", response=list[AuditEntryOut], summary="Changes in your jurisdiction (regulators)")
+@router.get(
+    "/audit-log",
+    response={200: list[AuditEntryOut], **LIST_ERRORS},
+    summary="Changes in your jurisdiction (regulators)",
+)
 @paginate(Pagination)
 def list_audit_log(request: HttpRequest, filters: Query[AuditFilterIn]) -> Any:
     qs = audit_entries_for(

@@ -25,6 +25,7 @@ from brightkitchen.cameras.models import (
 )
 from brightkitchen.core.api import (
     ERRORS,
+    LIST_ERRORS,
     ErrorOut,
     InputSchema,
     MappedQuerySet,
@@ -188,7 +189,9 @@ def _one(request: HttpRequest, camera_id: int) -> CameraOut:
     return CameraOut.of(camera, events, measurements)
 
 
-@router.get("/cameras", response=list[CameraOut], summary="Cameras with their latest health")
+@router.get(
+    "/cameras", response={200: list[CameraOut], **LIST_ERRORS}, summary="Cameras with their latest health"
+)
 @paginate(Pagination)
 def list_cameras(request: HttpRequest, filters: Query[CameraFilterIn]) -> Any:
     return MappedQuerySet(selectors.cameras_for(request.user, filters.filters()), CameraOut.of)

@@ -138,6 +138,8 @@ class ErrorOut(Schema):
 
 # The error answers of a route that changes data, for its `response=` (each one the ErrorOut shape).
 ERRORS: dict[int, type[Schema]] = dict.fromkeys((400, 401, 403, 404, 409, 422), ErrorOut)
+# What a list route answers besides its page: not signed in, or a filter that is not valid.
+LIST_ERRORS: dict[int, type[Schema]] = dict.fromkeys((401, 422), ErrorOut)
 
 
 class StrictParser(Parser):

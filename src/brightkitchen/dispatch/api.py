@@ -16,6 +16,7 @@ from brightkitchen.core import uploads
 from brightkitchen.core.api import (
     ERRORS,
     FILE_RESPONSE,
+    LIST_ERRORS,
     Day,
     ErrorOut,
     InputSchema,
@@ -207,14 +208,20 @@ def _task_of(assignment_id: int) -> int:
     return int(DispatchAssignment.objects.filter(pk=assignment_id).values_list("task_id", flat=True)[0])
 
 
-@router.get("/dispatch/tasks", response=list[TaskOut], summary="Dispatch tasks (inbox, outbox or all)")
+@router.get(
+    "/dispatch/tasks",
+    response={200: list[TaskOut], **LIST_ERRORS},
+    summary="Dispatch tasks (inbox, outbox or all)",
+)
 @paginate(Pagination)
 def list_tasks(request: HttpRequest, filters: Query[TaskFilterIn]) -> Any:
     return MappedQuerySet(selectors.tasks_for(request.user, filters.box), TaskOut.of)
 
 
 @router.get(
-    "/dispatch/todo", response=list[ToDoOut], summary="What the caller's bureau has to answer or review"
+    "/dispatch/todo",
+    response={200: list[ToDoOut], **LIST_ERRORS},
+    summary="What the caller's bureau has to answer or review",
 )
 def todo(request: HttpRequest) -> Any:
     return [

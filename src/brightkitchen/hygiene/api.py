@@ -15,6 +15,7 @@ from brightkitchen.core import uploads
 from brightkitchen.core.api import (
     ERRORS,
     FILE_RESPONSE,
+    LIST_ERRORS,
     DateRangeFilter,
     Day,
     ErrorOut,
@@ -107,7 +108,9 @@ class HygieneIn(InputSchema):
     submission_key: uuid.UUID | None = None
 
 
-@router.get("/hygiene/records", response=list[HygieneOut], summary="Hygiene ledger records")
+@router.get(
+    "/hygiene/records", response={200: list[HygieneOut], **LIST_ERRORS}, summary="Hygiene ledger records"
+)
 @paginate(Pagination)
 def list_records(request: HttpRequest, filters: Query[HygieneFilterIn]) -> Any:
     return MappedQuerySet(selectors.records_for(request.user, filters.filters()), HygieneOut.of)

@@ -11,6 +11,7 @@ from ninja.pagination import paginate
 
 from brightkitchen.core.api import (
     ERRORS,
+    LIST_ERRORS,
     ErrorOut,
     InputSchema,
     MappedQuerySet,
@@ -141,7 +142,11 @@ def _one(request: HttpRequest, incident_id: int) -> IncidentOut:
     )
 
 
-@router.get("/incidents", response=list[IncidentOut], summary="Incident reports (open ones first)")
+@router.get(
+    "/incidents",
+    response={200: list[IncidentOut], **LIST_ERRORS},
+    summary="Incident reports (open ones first)",
+)
 @paginate(Pagination)
 def list_incidents(request: HttpRequest, filters: Query[IncidentFilterIn]) -> Any:
     qs = selectors.incidents_for(request.user, filters.filters()).prefetch_related("progress__recorded_by")

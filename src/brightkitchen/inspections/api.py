@@ -23,6 +23,7 @@ from brightkitchen.core import uploads
 from brightkitchen.core.api import (
     ERRORS,
     FILE_RESPONSE,
+    LIST_ERRORS,
     Day,
     ErrorOut,
     InputSchema,
@@ -285,7 +286,11 @@ def _inspection(request: HttpRequest, inspection_id: int) -> "RegulatorInspectio
 # --- Templates ------------------------------------------------------------------------------------
 
 
-@router.get("/inspections/templates", response=list[RegulatorTemplateOut], summary="Checklist templates")
+@router.get(
+    "/inspections/templates",
+    response={200: list[RegulatorTemplateOut], **LIST_ERRORS},
+    summary="Checklist templates",
+)
 @paginate(Pagination)
 def list_templates(request: HttpRequest) -> Any:
     return MappedQuerySet(selectors.templates_for(request.user), RegulatorTemplateOut.of)
@@ -399,7 +404,11 @@ def plan(request: HttpRequest, filters: Query[RegulatorPlanIn]) -> Any:
     return RegulatorPlanOut(year=year, canteens=result.canteens, due=result.due, rows=rows)
 
 
-@router.get("/inspections", response=list[RegulatorInspectionOut], summary="Inspections, latest first")
+@router.get(
+    "/inspections",
+    response={200: list[RegulatorInspectionOut], **LIST_ERRORS},
+    summary="Inspections, latest first",
+)
 @paginate(Pagination)
 def list_inspections(request: HttpRequest, filters: Query[RegulatorInspectionFilterIn]) -> Any:
     f = selectors.InspectionFilters(canteen=filters.canteen, year=filters.year)

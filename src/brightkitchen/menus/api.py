@@ -12,6 +12,7 @@ from ninja.pagination import paginate
 
 from brightkitchen.core.api import (
     ERRORS,
+    LIST_ERRORS,
     Day,
     ErrorOut,
     InputSchema,
@@ -96,7 +97,7 @@ def _menu(request: HttpRequest, menu_id: int) -> WeeklyMenu:
     )
 
 
-@router.get("/menus/menus", response=list[MenuOut], summary="Weekly menus")
+@router.get("/menus/menus", response={200: list[MenuOut], **LIST_ERRORS}, summary="Weekly menus")
 @paginate(Pagination)
 def list_menus(request: HttpRequest, filters: Query[MenuFilterIn]) -> Any:
     f = selectors.MenuFilters(

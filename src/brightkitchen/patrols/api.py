@@ -20,6 +20,7 @@ from brightkitchen.core import uploads
 from brightkitchen.core.api import (
     ERRORS,
     FILE_RESPONSE,
+    LIST_ERRORS,
     Day,
     ErrorOut,
     InputSchema,
@@ -231,7 +232,7 @@ def _assignment(request: HttpRequest, assignment_id: int) -> PatrolAssignmentOut
     return PatrolAssignmentOut.of(assignment, selectors.record_of(request.user, assignment))
 
 
-@router.get("/patrols/plans", response=list[PatrolPlanOut], summary="Patrol plans")
+@router.get("/patrols/plans", response={200: list[PatrolPlanOut], **LIST_ERRORS}, summary="Patrol plans")
 @paginate(Pagination)
 def list_plans(request: HttpRequest) -> Any:
     return MappedQuerySet(selectors.plans_for(request.user), PatrolPlanOut.of)
@@ -269,7 +270,11 @@ def draw(request: HttpRequest, plan_id: int) -> Any:
     return _plan(request, plan_id)
 
 
-@router.get("/patrols/assignments", response=list[PatrolAssignmentOut], summary="Canteens drawn for patrol")
+@router.get(
+    "/patrols/assignments",
+    response={200: list[PatrolAssignmentOut], **LIST_ERRORS},
+    summary="Canteens drawn for patrol",
+)
 @paginate(Pagination)
 def list_assignments(request: HttpRequest, filters: Query[AssignmentFilterIn]) -> Any:
     f = selectors.AssignmentFilters(plan=filters.plan, state=filters.state or "", county=filters.county)

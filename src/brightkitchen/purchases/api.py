@@ -17,6 +17,7 @@ from brightkitchen.core import uploads
 from brightkitchen.core.api import (
     ERRORS,
     FILE_RESPONSE,
+    LIST_ERRORS,
     DateRangeFilter,
     Day,
     ErrorOut,
@@ -182,7 +183,11 @@ def _one(record_id: int) -> PurchaseInspectionOut:
     )
 
 
-@router.get("/purchases/inspections", response=list[PurchaseInspectionOut], summary="Purchase inspections")
+@router.get(
+    "/purchases/inspections",
+    response={200: list[PurchaseInspectionOut], **LIST_ERRORS},
+    summary="Purchase inspections",
+)
 @paginate(Pagination)
 def list_inspections(request: HttpRequest, filters: Query[PurchaseInspectionFilterIn]) -> Any:
     qs = selectors.inspections_for(

@@ -15,6 +15,7 @@ from brightkitchen.core import uploads
 from brightkitchen.core.api import (
     ERRORS,
     FILE_RESPONSE,
+    LIST_ERRORS,
     DateRangeFilter,
     Day,
     ErrorOut,
@@ -97,7 +98,9 @@ class SampleIn(InputSchema):
     submission_key: uuid.UUID | None = None
 
 
-@router.get("/records/samples", response=list[SampleOut], summary="Sample retention records")
+@router.get(
+    "/records/samples", response={200: list[SampleOut], **LIST_ERRORS}, summary="Sample retention records"
+)
 @paginate(Pagination)
 def list_samples(request: HttpRequest, filters: Query[RecordFilterIn]) -> Any:
     return MappedQuerySet(selectors.samples_for(request.user, filters.filters()), SampleOut.of)
@@ -206,7 +209,9 @@ class RecordAnswerIn(InputSchema):
 
 
 @router.get(
-    "/records/accompanied-meals", response=list[AccompaniedMealOut], summary="Accompanied-meal records"
+    "/records/accompanied-meals",
+    response={200: list[AccompaniedMealOut], **LIST_ERRORS},
+    summary="Accompanied-meal records",
 )
 @paginate(Pagination)
 def list_accompanied_meals(request: HttpRequest, filters: Query[RecordFilterIn]) -> Any:

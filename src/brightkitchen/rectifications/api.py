@@ -15,6 +15,7 @@ from brightkitchen.core import uploads
 from brightkitchen.core.api import (
     ERRORS,
     FILE_RESPONSE,
+    LIST_ERRORS,
     Day,
     ErrorOut,
     InputSchema,
@@ -155,7 +156,9 @@ def _one(request: HttpRequest, notice_id: int) -> NoticeOut:
     return NoticeOut.of(notice, steps)
 
 
-@router.get("/rectifications", response=list[NoticeOut], summary="Rectification notices")
+@router.get(
+    "/rectifications", response={200: list[NoticeOut], **LIST_ERRORS}, summary="Rectification notices"
+)
 @paginate(Pagination)
 def list_notices(request: HttpRequest, filters: Query[NoticeFilterIn]) -> Any:
     return MappedQuerySet(selectors.notices_for(request.user, filters.filters()), NoticeOut.of)

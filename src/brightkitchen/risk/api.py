@@ -9,7 +9,15 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from brightkitchen.core.api import ERRORS, ErrorOut, InputSchema, MappedQuerySet, Pagination, idempotent
+from brightkitchen.core.api import (
+    ERRORS,
+    LIST_ERRORS,
+    ErrorOut,
+    InputSchema,
+    MappedQuerySet,
+    Pagination,
+    idempotent,
+)
 from brightkitchen.risk import selectors, services
 from brightkitchen.risk.models import RiskAssessment
 from brightkitchen.schools.models import RiskGrade
@@ -101,7 +109,11 @@ def _one(request: HttpRequest, canteen_id: int) -> AssessmentOut:
     return AssessmentOut.of(selectors.assessment_for(request.user, canteen_id))
 
 
-@router.get("/risk/assessments", response=list[AssessmentOut], summary="Risk assessments, highest risk first")
+@router.get(
+    "/risk/assessments",
+    response={200: list[AssessmentOut], **LIST_ERRORS},
+    summary="Risk assessments, highest risk first",
+)
 @paginate(Pagination)
 def list_assessments(request: HttpRequest, filters: Query[AssessmentFilterIn]) -> Any:
     return MappedQuerySet(selectors.assessments_for(request.user, filters.filters()), AssessmentOut.of)

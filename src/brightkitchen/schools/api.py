@@ -8,6 +8,7 @@ from ninja.pagination import paginate
 
 from brightkitchen.core.api import (
     ERRORS,
+    LIST_ERRORS,
     Day,
     ErrorOut,
     InputSchema,
@@ -93,7 +94,9 @@ class SchoolPatch(InputSchema):
     boarding: bool | None = None
 
 
-@router.get("/schools", response=list[SchoolOut], summary="Schools in your jurisdiction")
+@router.get(
+    "/schools", response={200: list[SchoolOut], **LIST_ERRORS}, summary="Schools in your jurisdiction"
+)
 @paginate(Pagination)
 def list_schools(request: HttpRequest, filters: Query[SchoolFilterIn]) -> Any:
     qs = selectors.schools_for(
@@ -225,7 +228,9 @@ class CanteenPatch(InputSchema):
     safety_phone: str | None = Field(None, max_length=32)
 
 
-@router.get("/canteens", response=list[CanteenOut], summary="Canteens in your jurisdiction")
+@router.get(
+    "/canteens", response={200: list[CanteenOut], **LIST_ERRORS}, summary="Canteens in your jurisdiction"
+)
 @paginate(Pagination)
 def list_canteens(request: HttpRequest, filters: Query[CanteenFilterIn]) -> Any:
     qs = selectors.canteens_for(

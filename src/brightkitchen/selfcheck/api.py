@@ -12,6 +12,7 @@ from ninja.pagination import paginate
 
 from brightkitchen.core.api import (
     ERRORS,
+    LIST_ERRORS,
     DateRangeFilter,
     Day,
     ErrorOut,
@@ -77,7 +78,9 @@ class KindIn(Schema):
 
 
 @router.get(
-    "/selfcheck/templates", response=list[SelfCheckTemplateOut], summary="Checklists in my jurisdiction"
+    "/selfcheck/templates",
+    response={200: list[SelfCheckTemplateOut], **LIST_ERRORS},
+    summary="Checklists in my jurisdiction",
 )
 @paginate(Pagination)
 def list_templates(request: HttpRequest, filters: Query[KindIn]) -> Any:
@@ -193,7 +196,9 @@ class SelfCheckInspectionFilterIn(DateRangeFilter):
 
 
 @router.get(
-    "/selfcheck/inspections", response=list[SelfCheckInspectionOut], summary="Self-inspection reports"
+    "/selfcheck/inspections",
+    response={200: list[SelfCheckInspectionOut], **LIST_ERRORS},
+    summary="Self-inspection reports",
 )
 @paginate(Pagination)
 def list_inspections(request: HttpRequest, filters: Query[SelfCheckInspectionFilterIn]) -> Any:

@@ -17,6 +17,7 @@ from pydantic import ValidationError as PydanticValidationError
 from brightkitchen.core.api import (
     ERRORS,
     FILE_RESPONSE,
+    LIST_ERRORS,
     DateRangeFilter,
     Day,
     ErrorOut,
@@ -114,7 +115,9 @@ class StaffPatch(InputSchema):
     active: bool | None = None
 
 
-@router.get("/staff", response=list[StaffOut], summary="Canteen staff in your jurisdiction")
+@router.get(
+    "/staff", response={200: list[StaffOut], **LIST_ERRORS}, summary="Canteen staff in your jurisdiction"
+)
 @paginate(Pagination)
 def list_staff(request: HttpRequest, filters: Query[StaffFilterIn]) -> Any:
     qs = selectors.staff_for(
@@ -249,7 +252,7 @@ def _decoded_photo(payload: "StaffCertificateIn | TrainingIn") -> SimpleUploaded
 
 @router.get(
     "/health-certificates",
-    response=list[StaffCertificateOut],
+    response={200: list[StaffCertificateOut], **LIST_ERRORS},
     summary="Health certificates in your jurisdiction",
 )
 @paginate(Pagination)
@@ -358,7 +361,11 @@ class MorningCheckIn(InputSchema):
     submission_key: uuid.UUID | None = None
 
 
-@router.get("/morning-checks", response=list[MorningCheckOut], summary="Morning checks in your jurisdiction")
+@router.get(
+    "/morning-checks",
+    response={200: list[MorningCheckOut], **LIST_ERRORS},
+    summary="Morning checks in your jurisdiction",
+)
 @paginate(Pagination)
 def list_morning_checks(request: HttpRequest, filters: Query[MorningCheckFilterIn]) -> Any:
     qs = selectors.morning_checks_for(
@@ -444,7 +451,9 @@ class TrainingIn(InputSchema):
 
 
 @router.get(
-    "/training-records", response=list[TrainingOut], summary="Staff training records in your jurisdiction"
+    "/training-records",
+    response={200: list[TrainingOut], **LIST_ERRORS},
+    summary="Staff training records in your jurisdiction",
 )
 @paginate(Pagination)
 def list_trainings(request: HttpRequest, filters: Query[TrainingFilterIn]) -> Any:

@@ -1,5 +1,6 @@
 """The OpenAPI document describes every answer: each operation has a success response with a schema (JSON
-or, for a file, binary), and every error response it declares is an ErrorOut."""
+or, for a file, binary), a route that needs sign-in declares its 401, one that takes input its 422, and
+every error response it declares is an ErrorOut."""
 
 from __future__ import annotations
 
@@ -35,3 +36,7 @@ def test_every_operation_declares_its_responses(method: str, path: str, op: dict
         if code.startswith("4"):
             schema = response.get("content", {}).get("application/json", {}).get("schema", {})
             assert schema.get("$ref", "").endswith("/ErrorOut"), f"{method} {path} {code}: not ErrorOut"
+    if op.get("security"):
+        assert "401" in responses, f"{method} {path}: needs sign-in but declares no 401"
+    if op.get("parameters") or op.get("requestBody"):
+        assert "422" in responses, f"{method} {path}: takes input but declares no 422"
