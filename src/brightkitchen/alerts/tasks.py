@@ -12,8 +12,8 @@ from brightkitchen.core.context import Actor, acting_as
 
 @shared_task(name="brightkitchen.alerts.tasks.sweep_alerts", ignore_result=True)
 def sweep_alerts() -> dict[str, Any]:
-    """Scheduled (CELERY_BEAT_SCHEDULE "alert-sweep"): run every registered alert rule for today.
-    Idempotent and safe to retry: a rerun opens and closes nothing that the first run did not."""
+    """Scheduled ("alert-sweep", registered in AlertsConfig.ready()): run every registered alert rule for
+    today. Idempotent and safe to retry: a rerun opens and closes nothing that the first run did not."""
     with acting_as(Actor(username="alert-sweep", source="task")):
         return sweep(timezone.localdate(), timezone.now()).as_dict()
 

@@ -38,8 +38,9 @@ from brightkitchen.cameras.sources import UnsupportedSourceKind, source_for
 PROBE_TIMEOUT_S = 6.0
 PROBE_THREADS = 16  # probes in flight per worker process (they wait on the network, not the CPU)
 KEYFRAMES = 3
-# Longer than any probe can last (connect + read deadline), so a live lease is never taken over.
-LEASE = datetime.timedelta(seconds=60)
+# Longer than any probe can last (connect + read deadline), so a live lease is never taken over; a dead
+# worker's cameras are probed again by the first sweep after it (settings.CAMERA_PROBE_LEASE_S).
+LEASE = datetime.timedelta(seconds=settings.CAMERA_PROBE_LEASE_S)
 
 
 @dataclass(frozen=True)

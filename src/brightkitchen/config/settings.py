@@ -62,6 +62,9 @@ SECRET_KEY = _secret_key()
 CAMERA_SECRET_KEY = os.environ.get("CAMERA_SECRET_KEY", "")
 # How often each camera is probed (online state, codec, picture quality), in seconds.
 CAMERA_PROBE_INTERVAL_S = int(os.environ.get("CAMERA_PROBE_INTERVAL_S", "300"))
+# How long a worker holds a camera while probing it (longer than a probe can last: PROBE_TIMEOUT_S and
+# the decoding); a worker that dies mid-probe leaves its cameras to the first sweep after that.
+CAMERA_PROBE_LEASE_S = int(os.environ.get("CAMERA_PROBE_LEASE_S", "60"))
 # How often a probe also diagnoses the picture (blur, darkness, frozen, …; three keyframes instead of one).
 CAMERA_QUALITY_INTERVAL_S = int(os.environ.get("CAMERA_QUALITY_INTERVAL_S", "1800"))
 # Live view: where browsers reach the WHEP relay (`brightkitchen relay`), the secret the web side signs
