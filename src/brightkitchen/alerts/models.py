@@ -11,8 +11,6 @@ jurisdiction that concern their role (alerts.selectors.inbox_for), and an unread
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -66,7 +64,7 @@ class Alert(AuditedModel):
     # dismissed one). Null while the cause lasts.
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
 
-    objects: ClassVar[ScopedManager[Alert]] = ScopedManager()  # type: ignore[assignment]
+    objects = ScopedManager()
     scope_rule = ScopeRule(
         region="canteen__school__organisation__region__code",
         school="canteen__school_id",

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import ClassVar
-
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -43,7 +41,7 @@ class AuditLogEntry(ScopedModel):
     after = models.JSONField(_("after"), null=True, blank=True)
     changed_fields = models.JSONField(_("changed fields"), default=list, blank=True)
 
-    objects: ClassVar[ScopedManager[AuditLogEntry]] = ScopedManager()  # type: ignore[assignment]
+    objects = ScopedManager()
     scope_rule = ScopeRule(
         region="region_code",
         school="school_id",

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from django.db import models
@@ -184,7 +183,7 @@ class Camera(AuditedModel):
     probe_lease_until = models.DateTimeField(_("probe lease until"), null=True, blank=True, editable=False)
     reference_jpeg = models.BinaryField(_("reference picture"), null=True, blank=True, editable=False)
 
-    objects: ClassVar[ScopedManager[Camera]] = ScopedManager()  # type: ignore[assignment]
+    objects = ScopedManager()
     scope_rule = _rule("", public=public_now_q)
     audit_exclude = frozenset(
         {"created_at", "updated_at", "source_secret", "probe_lease_until", "reference_jpeg", *HEALTH_FIELDS}
@@ -229,7 +228,7 @@ class CameraHealthEvent(AuditedModel):
         related_name="+",
     )
 
-    objects: ClassVar[ScopedManager[CameraHealthEvent]] = ScopedManager()  # type: ignore[assignment]
+    objects = ScopedManager()
     scope_rule = _rule("camera__", public=open_offline_q)
 
     class Meta:
@@ -269,7 +268,7 @@ class QualityMeasurement(ScopedModel):
     threshold = models.FloatField(_("threshold"))
     passed = models.BooleanField(_("passed"))
 
-    objects: ClassVar[ScopedManager[QualityMeasurement]] = ScopedManager()  # type: ignore[assignment]
+    objects = ScopedManager()
     scope_rule = _rule("camera__")
 
     class Meta:
@@ -297,7 +296,7 @@ class CameraSnapshot(ScopedModel):
     attempted_at = models.DateTimeField(_("last tried at"), null=True, blank=True)
     requested_at = models.DateTimeField(_("requested at"), null=True, blank=True)
 
-    objects: ClassVar[ScopedManager[CameraSnapshot]] = ScopedManager()  # type: ignore[assignment]
+    objects = ScopedManager()
     scope_rule = _rule("camera__")
 
     class Meta:
@@ -319,7 +318,7 @@ class DisplayToken(AuditedModel):
     token = models.CharField(_("token"), max_length=64, unique=True, editable=False)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
-    objects: ClassVar[ScopedManager[DisplayToken]] = ScopedManager()  # type: ignore[assignment]
+    objects = ScopedManager()
     scope_rule = _rule("")
     audit_exclude = frozenset({"created_at", "updated_at", "token"})
 

@@ -17,7 +17,6 @@ by that recipient, the sender and the superiors, not by the other recipients."""
 from __future__ import annotations
 
 import datetime
-from typing import ClassVar
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -82,7 +81,7 @@ class DispatchTask(AuditedModel):
     )
     submission_key = submission_key_field()
 
-    objects: ClassVar[ScopedManager[DispatchTask]] = ScopedManager()  # type: ignore[assignment]
+    objects = ScopedManager()
     scope_rule = _rule("assignments__recipient__region__code")
 
     class Meta:
@@ -118,7 +117,7 @@ class DispatchAssignment(AuditedModel):
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
-    objects: ClassVar[ScopedManager[DispatchAssignment]] = ScopedManager()  # type: ignore[assignment]
+    objects = ScopedManager()
     scope_rule = _rule("recipient__region__code")
 
     class Meta:
@@ -159,7 +158,7 @@ class DispatchFeedback(AuditedModel):
     at = models.DateTimeField(_("at"))
     submission_key = submission_key_field()
 
-    objects: ClassVar[ScopedManager[DispatchFeedback]] = ScopedManager()  # type: ignore[assignment]
+    objects = ScopedManager()
     scope_rule = _rule("assignment__recipient__region__code")
 
     class Meta:
@@ -193,7 +192,7 @@ class DispatchAttachment(AuditedModel):
     content_type = models.CharField(_("content type"), max_length=40)
     size = models.PositiveIntegerField(_("size"))
 
-    objects: ClassVar[ScopedManager[DispatchAttachment]] = ScopedManager()  # type: ignore[assignment]
+    objects = ScopedManager()
     scope_rule = _rule("task__assignments__recipient__region__code")
 
     class Meta:

@@ -5,8 +5,6 @@ ledger). One model with a kind; the fields of each kind are checked by hygiene.s
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -56,7 +54,7 @@ class HygieneRecord(CanteenRecord):
     amount_g = models.DecimalField(_("amount (g)"), max_digits=7, decimal_places=1, null=True, blank=True)
     dish = models.CharField(_("dish"), max_length=60, blank=True)
 
-    objects: ClassVar[ScopedManager[HygieneRecord]] = ScopedManager()  # type: ignore[assignment]
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("hygiene record")

@@ -5,7 +5,6 @@ closing report (reference/domain-rules.md §5)."""
 from __future__ import annotations
 
 import datetime
-from typing import ClassVar
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -45,7 +44,7 @@ class IncidentReport(CanteenRecord):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closing_summary = models.TextField(_("closing report"), max_length=4000, blank=True)
 
-    objects: ClassVar[ScopedManager[IncidentReport]] = ScopedManager()  # type: ignore[assignment]
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("incident report")
@@ -86,7 +85,7 @@ class IncidentProgress(AuditedModel):
     text = models.TextField(_("progress"), max_length=4000)
     recorded_by = user_field(_("recorded by"))
 
-    objects: ClassVar[ScopedManager[IncidentProgress]] = ScopedManager()  # type: ignore[assignment]
+    objects = ScopedManager()
     scope_rule = ScopeRule(
         region="incident__canteen__school__organisation__region__code",
         school="incident__canteen__school_id",

@@ -8,7 +8,7 @@ made against."""
 
 from __future__ import annotations
 
-from typing import ClassVar, TypeVar
+from typing import TypeVar
 
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -63,7 +63,7 @@ class ChecklistTemplate(AuditedModel):
     )
     submission_key = submission_key_field(editable=False)
 
-    objects: ClassVar[ScopedManager[ChecklistTemplate]] = ScopedManager()  # type: ignore[assignment]
+    objects = ScopedManager()
     scope_rule = _template_rule("owner__")
 
     class Meta:
@@ -84,7 +84,7 @@ class TemplateVersion(AuditedModel):
     number = models.PositiveIntegerField(_("version"))
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
 
-    objects: ClassVar[ScopedManager[TemplateVersion]] = ScopedManager()  # type: ignore[assignment]
+    objects = ScopedManager()
     scope_rule = _template_rule("template__owner__")
 
     class Meta:
@@ -122,7 +122,7 @@ class TemplateItem(AuditedModel):
         _("weight (points)"), default=1, validators=[MinValueValidator(1), MaxValueValidator(MAX_WEIGHT)]
     )
 
-    objects: ClassVar[ScopedManager[TemplateItem]] = ScopedManager()  # type: ignore[assignment]
+    objects = ScopedManager()
     scope_rule = _template_rule("version__template__owner__")
 
     class Meta:
@@ -176,7 +176,7 @@ class Inspection(AuditedModel):
     note = models.TextField(_("note"), max_length=2000, blank=True)
     submission_key = submission_key_field(editable=False)
 
-    objects: ClassVar[ScopedManager[Inspection]] = ScopedManager()  # type: ignore[assignment]
+    objects = ScopedManager()
     scope_rule = _rule("")
 
     class Meta:
@@ -199,7 +199,7 @@ class InspectionResult(AuditedModel):
     outcome = models.CharField(_("outcome"), max_length=4, choices=Outcome.choices)
     note = models.CharField(_("note"), max_length=500, blank=True)
 
-    objects: ClassVar[ScopedManager[InspectionResult]] = ScopedManager()  # type: ignore[assignment]
+    objects = ScopedManager()
     scope_rule = _rule("inspection__")
 
     class Meta:
@@ -223,7 +223,7 @@ class InspectionPhoto(AuditedModel):
     photo = models.CharField(_("photo"), max_length=200)
     thumbnail = models.CharField(_("photo thumbnail"), max_length=200, blank=True)
 
-    objects: ClassVar[ScopedManager[InspectionPhoto]] = ScopedManager()  # type: ignore[assignment]
+    objects = ScopedManager()
     scope_rule = _rule("result__inspection__")
 
     class Meta:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import ClassVar
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -26,7 +25,7 @@ class WeeklyMenu(CanteenRecord):
     published = models.BooleanField(_("published"), default=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
 
-    objects: ClassVar[ScopedManager[WeeklyMenu]] = ScopedManager()  # type: ignore[assignment]
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("weekly menu")
@@ -62,7 +61,7 @@ class MenuItem(AuditedModel):
     )
     submission_key = submission_key_field(editable=False)
 
-    objects: ClassVar[ScopedManager[MenuItem]] = ScopedManager()  # type: ignore[assignment]
+    objects = ScopedManager()
     scope_rule = ScopeRule(
         region="menu__canteen__school__organisation__region__code",
         school="menu__canteen__school_id",

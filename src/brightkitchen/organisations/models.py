@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import ClassVar
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -30,7 +28,7 @@ class Organisation(AuditedModel):
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
 
-    objects: ClassVar[ScopedManager[Organisation]] = ScopedManager()  # type: ignore[assignment]
+    objects = ScopedManager()
     scope_rule = ScopeRule(
         region="region__code",
         school="pk",

@@ -5,8 +5,6 @@ each finding with its snapshot and the rectification notice it opened."""
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -44,7 +42,7 @@ class PatrolPlan(AuditedModel):
     drawn_at = models.DateTimeField(_("drawn at"), null=True, blank=True)
     drawn_by = user_field(_("drawn by"))
 
-    objects: ClassVar[ScopedManager[PatrolPlan]] = ScopedManager()  # type: ignore[assignment]
+    objects = ScopedManager()
     scope_rule = ScopeRule(region="region__code", view_roles=_VIEW, change_roles=_CHANGE)
 
     class Meta:
@@ -74,7 +72,7 @@ class PatrolQuota(AuditedModel):
     canteens = models.PositiveIntegerField(_("canteens in the county"))
     quota = models.PositiveIntegerField(_("canteens to patrol"))
 
-    objects: ClassVar[ScopedManager[PatrolQuota]] = ScopedManager()  # type: ignore[assignment]
+    objects = ScopedManager()
     scope_rule = ScopeRule(region="plan__region__code", view_roles=_VIEW, change_roles=_CHANGE)
 
     class Meta:
@@ -123,7 +121,7 @@ class PatrolAssignment(AuditedModel):
     patrolled_by = user_field(_("patrolled by"))
     patrolled_at = models.DateTimeField(_("patrolled at"), null=True, blank=True)
 
-    objects: ClassVar[ScopedManager[PatrolAssignment]] = ScopedManager()  # type: ignore[assignment]
+    objects = ScopedManager()
     scope_rule = _canteen_rule("")
 
     class Meta:
@@ -148,7 +146,7 @@ class PatrolRecord(AuditedModel):
     note = models.TextField(_("note"), max_length=2000, blank=True)
     submission_key = submission_key_field()
 
-    objects: ClassVar[ScopedManager[PatrolRecord]] = ScopedManager()  # type: ignore[assignment]
+    objects = ScopedManager()
     scope_rule = _canteen_rule("assignment__")
 
     class Meta:
@@ -179,7 +177,7 @@ class PatrolFinding(AuditedModel):
         related_name="+",
     )
 
-    objects: ClassVar[ScopedManager[PatrolFinding]] = ScopedManager()  # type: ignore[assignment]
+    objects = ScopedManager()
     scope_rule = _canteen_rule("record__assignment__")
 
     class Meta:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import calendar
 import datetime
-from typing import ClassVar
 
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -94,7 +93,7 @@ class PurchaseInspection(CanteenRecord):
         _("rejected goods were"), max_length=16, choices=RejectionHandling.choices, blank=True
     )
 
-    objects: ClassVar[ScopedManager[PurchaseInspection]] = ScopedManager()  # type: ignore[assignment]
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("purchase inspection")
@@ -134,7 +133,7 @@ class PurchaseCertificate(CanteenRecord):
     content_type = models.CharField(_("content type"), max_length=40)
     size = models.PositiveIntegerField(_("size (bytes)"))
 
-    objects: ClassVar[ScopedManager[PurchaseCertificate]] = ScopedManager()  # type: ignore[assignment]
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("purchase certificate")

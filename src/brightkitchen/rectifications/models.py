@@ -9,7 +9,6 @@ AI capture, complaint): the source is a kind plus a free reference such as "aler
 from __future__ import annotations
 
 import datetime
-from typing import ClassVar
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -108,7 +107,7 @@ class RectificationNotice(AuditedModel):
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
     submission_key = submission_key_field()
 
-    objects: ClassVar[ScopedManager[RectificationNotice]] = ScopedManager()  # type: ignore[assignment]
+    objects = ScopedManager()
     scope_rule = _rule("")
 
     class Meta:
@@ -155,7 +154,7 @@ class RectificationStep(AuditedModel):
     comment = models.TextField(_("comment"), max_length=4000, blank=True)
     submission_key = submission_key_field()
 
-    objects: ClassVar[ScopedManager[RectificationStep]] = ScopedManager()  # type: ignore[assignment]
+    objects = ScopedManager()
     scope_rule = _rule("notice__")
 
     class Meta:
@@ -176,7 +175,7 @@ class RectificationPhoto(AuditedModel):
     photo = models.CharField(_("photo"), max_length=200)
     thumbnail = models.CharField(_("photo thumbnail"), max_length=200, blank=True)
 
-    objects: ClassVar[ScopedManager[RectificationPhoto]] = ScopedManager()  # type: ignore[assignment]
+    objects = ScopedManager()
     scope_rule = _rule("step__notice__")
 
     class Meta:

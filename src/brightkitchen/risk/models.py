@@ -5,7 +5,7 @@ the inspection plan reads (schools.models.INSPECTIONS_PER_YEAR)."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -42,7 +42,7 @@ class RiskAssessment(AuditedModel):
     overridden_by = user_field(_("overridden by"))
     overridden_at = models.DateTimeField(_("overridden at"), null=True, blank=True)
 
-    objects: ClassVar[ScopedManager[RiskAssessment]] = ScopedManager()  # type: ignore[assignment]
+    objects = ScopedManager()
     scope_rule = ScopeRule(
         region="canteen__school__organisation__region__code",
         school="canteen__school_id",

@@ -3,8 +3,6 @@ from it, so no alert is raised in the summer holiday or on a day the canteen is 
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -36,7 +34,7 @@ class Term(AuditedModel):
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
 
-    objects: ClassVar[ScopedManager[Term]] = ScopedManager()  # type: ignore[assignment]
+    objects = ScopedManager()
     scope_rule = _CALENDAR_RULE
 
     class Meta:
@@ -67,7 +65,7 @@ class CalendarDay(AuditedModel):
         _("working day"), default=False, help_text=_("Ticked: a weekend day on which school runs.")
     )
 
-    objects: ClassVar[ScopedManager[CalendarDay]] = ScopedManager()  # type: ignore[assignment]
+    objects = ScopedManager()
     scope_rule = _CALENDAR_RULE
 
     class Meta:
@@ -93,7 +91,7 @@ class MealPlan(AuditedModel):
         _("weekdays"), max_length=7, default="12345", help_text=_("1 = Monday … 7 = Sunday")
     )
 
-    objects: ClassVar[ScopedManager[MealPlan]] = ScopedManager()  # type: ignore[assignment]
+    objects = ScopedManager()
     scope_rule = ScopeRule(
         region="canteen__school__organisation__region__code",
         school="canteen__school_id",

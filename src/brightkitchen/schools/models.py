@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime
-from typing import ClassVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -86,7 +85,7 @@ class School(AuditedModel):
     students = models.PositiveIntegerField(_("students"), default=0)
     boarding = models.BooleanField(_("boarding school"), default=False)
 
-    objects: ClassVar[ScopedManager[School]] = ScopedManager()  # type: ignore[assignment]
+    objects = ScopedManager()
     scope_rule = ScopeRule(
         region="organisation__region__code",
         school="pk",
@@ -148,7 +147,7 @@ class Canteen(AuditedModel):
     safety_manager = models.CharField(_("food-safety manager"), max_length=40, blank=True)
     safety_phone = models.CharField(_("food-safety contact phone"), max_length=32, blank=True)
 
-    objects: ClassVar[ScopedManager[Canteen]] = ScopedManager()  # type: ignore[assignment]
+    objects = ScopedManager()
     scope_rule = ScopeRule(
         region="school__organisation__region__code",
         school="school_id",

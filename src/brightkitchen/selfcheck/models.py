@@ -5,7 +5,6 @@ the template version it was filed against; editing a checklist creates a new ver
 from __future__ import annotations
 
 import datetime
-from typing import ClassVar
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -48,7 +47,7 @@ class ChecklistTemplate(AuditedModel):
     created_by = user_field(_("created by"))
     submission_key = submission_key_field(editable=False)
 
-    objects: ClassVar[ScopedManager[ChecklistTemplate]] = ScopedManager()  # type: ignore[assignment]
+    objects = ScopedManager()
     scope_rule = _TEMPLATE_RULE
 
     class Meta:
@@ -71,7 +70,7 @@ class ChecklistItem(AuditedModel):
     text = models.CharField(_("item"), max_length=200)
     is_key = models.BooleanField(_("key item"), default=False)
 
-    objects: ClassVar[ScopedManager[ChecklistItem]] = ScopedManager()  # type: ignore[assignment]
+    objects = ScopedManager()
     scope_rule = ScopeRule(
         region="template__region__code", change_roles=frozenset({Role.OPERATOR, Role.REGULATOR})
     )
@@ -104,7 +103,7 @@ class SelfInspection(CanteenRecord):
     signed_by = user_field(_("signed by"))
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
 
-    objects: ClassVar[ScopedManager[SelfInspection]] = ScopedManager()  # type: ignore[assignment]
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("self-inspection")
@@ -141,7 +140,7 @@ class InspectionAnswer(AuditedModel):
     photo = models.CharField(_("photo"), max_length=200, blank=True)
     photo_thumbnail = models.CharField(_("thumbnail"), max_length=200, blank=True)
 
-    objects: ClassVar[ScopedManager[InspectionAnswer]] = ScopedManager()  # type: ignore[assignment]
+    objects = ScopedManager()
     scope_rule = ScopeRule(
         region="inspection__canteen__school__organisation__region__code",
         school="inspection__canteen__school_id",

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import ClassVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -87,7 +86,7 @@ class StaffMember(CanteenRecord):
     hired_on = models.DateField(_("hired on"), null=True, blank=True)
     active = models.BooleanField(_("active"), default=True, help_text=_("Untick when the person leaves."))
 
-    objects: ClassVar[ScopedManager[StaffMember]] = ScopedManager()  # type: ignore[assignment]
+    objects = ScopedManager()
     scope_rule = _MANAGED
 
     class Meta:
@@ -115,7 +114,7 @@ class HealthCertificate(CanteenRecord):
     photo = models.CharField(_("photo"), max_length=200, blank=True)
     thumbnail = models.CharField(_("thumbnail"), max_length=200, blank=True)
 
-    objects: ClassVar[ScopedManager[HealthCertificate]] = ScopedManager()  # type: ignore[assignment]
+    objects = ScopedManager()
     scope_rule = _MANAGED
 
     class Meta:
@@ -166,7 +165,7 @@ class TrainingRecord(CanteenRecord):
     photo = models.CharField(_("certificate photo"), max_length=200, blank=True)
     thumbnail = models.CharField(_("thumbnail"), max_length=200, blank=True)
 
-    objects: ClassVar[ScopedManager[TrainingRecord]] = ScopedManager()  # type: ignore[assignment]
+    objects = ScopedManager()
     scope_rule = _MANAGED
 
     class Meta:
@@ -203,7 +202,7 @@ class MorningCheck(CanteenRecord):
     other_symptoms = models.CharField(_("other symptoms"), max_length=200, blank=True)
     result = models.CharField(_("result"), max_length=10, choices=CheckResult.choices, editable=False)
 
-    objects: ClassVar[ScopedManager[MorningCheck]] = ScopedManager()  # type: ignore[assignment]
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("morning check")

@@ -3,8 +3,6 @@ parents may join, and the school studies and answers their feedback (规定 Art.
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -34,7 +32,7 @@ class AccompaniedMeal(CanteenRecord):
     answered_by = user_field(_("answered by"))
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
 
-    objects: ClassVar[ScopedManager[AccompaniedMeal]] = ScopedManager()  # type: ignore[assignment]
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("accompanied meal")

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime
-from typing import ClassVar
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -37,7 +36,7 @@ class SampleRetention(CanteenRecord):
     discarded_at = models.DateTimeField(_("discarded at"), null=True, blank=True)
     discarded_by = user_field(_("discarded by"))
 
-    objects: ClassVar[ScopedManager[SampleRetention]] = ScopedManager()  # type: ignore[assignment]
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("sample retention record")
