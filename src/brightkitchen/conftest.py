@@ -151,21 +151,29 @@ RunOnCommit = Callable[[], AbstractContextManager[list[Callable[[], Any]]]]
 
 
 @pytest.fixture
-def run_tasks_on_commit(django_capture_on_commit_callbacks: Any) -> Iterator[RunOnCommit]:
-    """`with run_tasks_on_commit(): <a change>` runs what the change queues on commit in this process
-    (Celery's eager mode): the tasks' own code on the test database, without a worker. The broker path
-    itself is tested on its own (rectifications/tests/test_side_effects.py, the worker tests)."""
+def tasks_run_at_once() -> Iterator[None]:
+    """Celery's eager mode for the test: a task queued with .delay runs at once, in this process (the
+    live server's thread included), on the test database. For end-to-end tests that follow a change
+    through its tasks without a worker; the broker path has tests of its own
+    (rectifications/tests/test_side_effects.py, the worker tests)."""
     from brightkitchen.config.celery import app
 
     saved = app.conf.task_always_eager, app.conf.task_eager_propagates
     app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+
+
+@pytest.fixture
+def run_tasks_on_commit(django_capture_on_commit_callbacks: Any, tasks_run_at_once: None) -> RunOnCommit:
+    """`with run_tasks_on_commit(): <a change>` runs what the change queues on commit, tasks included, in
+    this process (see tasks_run_at_once)."""
 
     @contextmanager
     def run() -> Iterator[list[Callable[[], Any]]]:
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
             yield callbacks
 
-    try:
-        yield run
-    finally:
-        app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+    return run

@@ -147,7 +147,28 @@ MIDDLEWARE = [
     "brightkitchen.core.middleware.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "brightkitchen.cameras.csp.RelayCSPMiddleware",
 ]
+
+# Content-Security-Policy (django-csp): scripts and styles from the platform's own static files only, no
+# inline script, style or event handler (forms.js, tiles.js, whep.js carry the behaviour); pictures and
+# video from the platform (data:/blob: for the players and previews); the live players talk to the
+# relays of RELAY_URL (added per request by cameras.csp). No page may be framed by another site.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "media-src": ["'self'", "blob:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 ROOT_URLCONF = "brightkitchen.config.urls"
 WSGI_APPLICATION = "brightkitchen.config.wsgi.application"

@@ -124,7 +124,8 @@ def test_regulator_watches_live_and_other_county_is_refused(
     assert response is not None and response.status == 200
     assert "rtsp://" not in page.content()
     # Playing: frames are decoded, and keep being decoded (25 fps test stream: ~50 in 2 s).
-    page.wait_for_function(f"({FRAMES_JS})() > 0", timeout=TIMEOUT_MS)
+    # A function, not an expression: an expression would be eval'd in the page, which the CSP forbids.
+    page.wait_for_function(f"() => ({FRAMES_JS})() > 0", timeout=TIMEOUT_MS)
     before = page.evaluate(FRAMES_JS)
     time.sleep(2)
     after = page.evaluate(FRAMES_JS)

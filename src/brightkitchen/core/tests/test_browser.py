@@ -130,6 +130,8 @@ def test_regulator_sees_own_county_school_and_is_refused_the_other(
     requested: list[str] = []
     failed: set[str] = set()
     page.on("request", lambda request: requested.append(request.url))
+    refused: list[str] = []  # what the Content-Security-Policy blocked (Chromium says so on the console)
+    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
     page.on(
         "response",
         lambda r: (
@@ -186,3 +188,4 @@ def test_regulator_sees_own_county_school_and_is_refused_the_other(
     assert not elsewhere, f"the pages asked other hosts for: {elsewhere}"
     assert any(urlsplit(url).path.endswith(".css") for url in requested), "no stylesheet was asked for"
     assert not failed, f"stylesheets, images or scripts the pages could not load: {sorted(failed)}"
+    assert not refused, f"the Content-Security-Policy blocked: {refused}"

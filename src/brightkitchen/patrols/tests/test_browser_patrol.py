@@ -69,6 +69,7 @@ def test_city_regulator_patrols_a_canteen_to_a_rectification_and_a_bulletin(
     site: Site,  # noqa: F811
     screenshot_dir: Path,  # noqa: F811
     tmp_path: Path,
+    tasks_run_at_once: None,  # the notice's re-grade, which a worker runs, is shown on the risk page
 ) -> None:
     context = browser.new_context(
         viewport={"width": 1280, "height": 900},
@@ -154,7 +155,9 @@ def test_city_regulator_patrols_a_canteen_to_a_rectification_and_a_bulletin(
     assert page.locator('[data-indicator="patrol_problems"] .value').inner_text() == "1"
     assert page.locator('[data-indicator="notices_issued"] .value').inner_text() == "1"
     assert page.locator('[data-indicator="canteens_rectified"] .value').inner_text() == "1"
-    page.wait_for_function("document.body.dataset.charts && document.body.dataset.charts.includes('trend')")
+    page.wait_for_function(
+        "() => document.body.dataset.charts && document.body.dataset.charts.includes('trend')"
+    )
     page.screenshot(path=str(screenshot_dir / "dashboard-city.png"), full_page=True)
 
     # The month's bulletin as PDF: it downloads, opens, and its text is Chinese.
