@@ -66,3 +66,22 @@ def cameras(w: World) -> dict[str, Camera]:
         cache[county] = camera
     setattr(w, "_cameras", cache)  # noqa: B010
     return cache
+
+
+def stalled_cameras(canteen: Any, port: int, count: int, **fields: Any) -> list[Camera]:
+    """`count` cameras of a canteen whose source is the stalled server on `port` (bulk_create)."""
+    url = f"rtsp://127.0.0.1:{port}/cam"
+    return Camera.objects.bulk_create(
+        [
+            Camera(
+                canteen=canteen,
+                name=f"卡住的摄像头{i}",
+                key_point=KeyPoint.COOKING,
+                source_kind=SourceKind.RTSP,
+                source_secret=credentials.encrypt(url),
+                display_url=credentials.redact(url),
+                **fields,
+            )
+            for i in range(count)
+        ]
+    )

@@ -28,8 +28,7 @@ from django.conf import settings
 from django.test import Client
 from kombu import Connection
 
-from brightkitchen.cameras import credentials
-from brightkitchen.cameras.models import Camera, KeyPoint, SourceKind
+from brightkitchen.cameras.tests.factories import stalled_cameras
 from brightkitchen.cameras.tests.test_snapshots import stalled_counting
 from brightkitchen.conftest import build_world
 from brightkitchen.core.processes import web_command
@@ -128,21 +127,7 @@ def test_stalled_cameras_leave_the_web_server_answering(web_server: tuple[str, s
     cookie = f"sessionid={signed_in.cookies['sessionid'].value}"
     base, broker = web_server
     with stalled_counting() as (port, connected):
-        url = f"rtsp://127.0.0.1:{port}/cam"
-        cameras = Camera.objects.bulk_create(
-            [
-                Camera(
-                    canteen=world.canteens["a"],
-                    name=f"卡住的摄像头{i}",
-                    key_point=KeyPoint.COOKING,
-                    source_kind=SourceKind.RTSP,
-                    source_secret=credentials.encrypt(url),
-                    display_url=credentials.redact(url),
-                    is_public=True,
-                )
-                for i in range(CAMERAS)
-            ]
-        )
+        cameras = stalled_cameras(world.canteens["a"], port, CAMERAS, is_public=True)
         # Warm both pages once (each process's first answer loads templates and opens connections).
         for _ in range(4):
             _get(f"{base}/healthz")

@@ -16,9 +16,9 @@ import pytest
 from django.conf import settings
 from django.db.models import Count
 
-from brightkitchen.cameras import credentials
-from brightkitchen.cameras.models import Camera, CameraHealthEvent, KeyPoint, SourceKind
+from brightkitchen.cameras.models import Camera, CameraHealthEvent
 from brightkitchen.cameras.tasks import sweep_camera_health
+from brightkitchen.cameras.tests.factories import stalled_cameras as make_stalled_cameras
 from brightkitchen.cameras.tests.test_snapshots import stalled_counting
 from brightkitchen.conftest import build_world
 from brightkitchen.core.processes import worker_command
@@ -66,20 +66,7 @@ def stalled_cameras() -> Iterator[list[int]]:
     _load_regions_if_flushed()
     world = build_world()
     with stalled_counting() as (port, _connected):
-        url = f"rtsp://127.0.0.1:{port}/cam"
-        made = Camera.objects.bulk_create(
-            [
-                Camera(
-                    canteen=world.canteens["a"],
-                    name=f"卡住的摄像头{i}",
-                    key_point=KeyPoint.COOKING,
-                    source_kind=SourceKind.RTSP,
-                    source_secret=credentials.encrypt(url),
-                    display_url=credentials.redact(url),
-                )
-                for i in range(CAMERAS)
-            ]
-        )
+        made = make_stalled_cameras(world.canteens["a"], port, CAMERAS)
         yield [camera.pk for camera in made]
 
 
