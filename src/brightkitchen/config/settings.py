@@ -343,6 +343,10 @@ METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
 REGIONS_FILE = Path(os.environ.get("REGIONS_FILE", PACKAGE_DIR / "regions" / "data" / "pca-code.json"))
 
+# Whether anyone may read the OpenAPI document and /api/v1/docs (they describe routes and schemas, never
+# data); off: signed-in users only (core.api.docs_gate).
+API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", True)
+
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 200
 

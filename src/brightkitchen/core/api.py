@@ -6,11 +6,13 @@ Every error names the field at fault: `{"detail": [{"loc": ["body", "field"], "m
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import json
 from collections.abc import Callable
 from typing import Annotated, Any, ClassVar, Self
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
@@ -177,6 +179,20 @@ class UnicodeJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
+def docs_gate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The OpenAPI document and its page: for anyone when settings.API_DOCS_PUBLIC (the default: they
+    describe the routes and schemas, never data, and every operation needs a session or a token), else
+    for signed-in users only; others get 404, as for anything they may not see."""
+
+    @functools.wraps(view)
+    def gated(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not settings.API_DOCS_PUBLIC and not request.user.is_authenticated:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return gated
+
+
 api = NinjaAPI(
     title="BrightKitchen API",
     version="1",
@@ -187,6 +203,7 @@ api = NinjaAPI(
     urls_namespace="api",
     renderer=UnicodeJSONRenderer(),
     parser=StrictParser(),
+    docs_decorator=docs_gate,
 )
 
 
