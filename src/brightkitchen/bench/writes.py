@@ -19,6 +19,7 @@ from django.test import TestCase
 from django.test.utils import setup_databases, teardown_databases
 from django.utils import timezone
 
+from brightkitchen.bench.registry import BenchError
 from brightkitchen.bench.stats import Summary, comparison_table, timed
 
 SIZES = (10, 1000)
@@ -113,6 +114,9 @@ def run(out: OutputWrapper, rounds: int) -> None:
     from brightkitchen.rectifications import services
     from brightkitchen.regions.services import load_regions
 
+    name = str(connection.settings_dict["NAME"])
+    if name.startswith("test_") or "memory" in name:
+        raise BenchError("bench api's writes make a test database of their own: run them outside the tests")
     names = setup_databases(verbosity=0, interactive=False)
     try:
         load_regions()
