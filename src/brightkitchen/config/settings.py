@@ -38,6 +38,10 @@ if "BRIGHTKITCHEN_DATA_DIR" not in os.environ and env_bool("BRIGHTKITCHEN_TESTIN
     os.environ["BRIGHTKITCHEN_DATA_DIR_OWNER"] = str(os.getpid())  # conftest removes it when done
 DATA_DIR = Path(os.environ.get("BRIGHTKITCHEN_DATA_DIR", Path.cwd() / "var")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
+if env_bool("BRIGHTKITCHEN_TESTING") and "BRIGHTKITCHEN_BENCH_REPORT" not in os.environ:
+    # The bench tests' figures are not the machine's: they go to the run's own directory, never to the
+    # checkout's docs/benchmarks.md.
+    os.environ["BRIGHTKITCHEN_BENCH_REPORT"] = str(DATA_DIR / "benchmarks.md")
 
 
 def env_list(name: str, default: str) -> list[str]:
