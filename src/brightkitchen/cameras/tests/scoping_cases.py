@@ -48,7 +48,7 @@ def _markers(w: World) -> list[str]:
 def _secrets(w: World) -> list[str]:
     """What must never appear in a public answer: the source, its password, any stream address."""
     cameras(w)
-    return [PASSWORD["a"], raw_url("a"), "rtsp://", "10.0.97.64"]
+    return [PASSWORD["a"], raw_url("a"), "rtsp://", "127.0.97.64"]
 
 
 def _being_taken(w: World) -> list[str]:
@@ -72,7 +72,7 @@ def _form(w: World) -> dict[str, Any]:
         "name": "路由测试摄像头",
         "key_point": "cutting",
         "source_kind": "rtsp",
-        "source_url": "rtsp://viewer:Route-Pass-1@192.168.1.70:554/live",
+        "source_url": "rtsp://viewer:Route-Pass-1@127.0.1.70:554/live",
         "enabled": "on",
     }
 
@@ -87,7 +87,7 @@ def _api_body(w: World) -> dict[str, Any]:
         "name": "路由测试摄像头",
         "key_point": "cutting",
         "source_kind": "rtsp",
-        "source_url": "rtsp://viewer:Route-Pass-1@192.168.1.70:554/live",
+        "source_url": "rtsp://viewer:Route-Pass-1@127.0.1.70:554/live",
         "submission_key": str(uuid.uuid4()),
     }
 

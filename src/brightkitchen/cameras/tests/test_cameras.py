@@ -37,7 +37,7 @@ from brightkitchen.schools.models import Canteen
 pytestmark = pytest.mark.django_db
 
 SECRET = "Very-Secret-99"
-URL = f"rtsp://admin:{SECRET}@192.168.10.64:554/Streaming/Channels/101"
+URL = f"rtsp://admin:{SECRET}@127.0.10.64:554/Streaming/Channels/101"
 
 
 def _add(w: World, who: str = "manager_a", county: str = "a", **extra: Any) -> tuple[Camera, bool]:
@@ -82,14 +82,14 @@ def test_good_urls_and_redaction() -> None:
         credentials.validate_url("http", "https://cam.example.cn/live.flv")
         == "https://cam.example.cn/live.flv"
     )
-    assert credentials.redact(URL) == "rtsp://***@192.168.10.64:554/Streaming/Channels/101"
+    assert credentials.redact(URL) == "rtsp://***@127.0.10.64:554/Streaming/Channels/101"
     assert credentials.redact("https://h/s?token=abc") == "https://h/s?***"
     assert credentials.redact("rtsp://[::1]:554/x") == "rtsp://[::1]:554/x"
 
 
 def test_encryption_round_trip_and_key_setting(settings: Any) -> None:
     token = credentials.encrypt(URL)
-    assert SECRET not in token and "192.168" not in token
+    assert SECRET not in token and "127.0.10" not in token
     assert credentials.decrypt(token) == URL
     settings.CAMERA_SECRET_KEY = Fernet.generate_key().decode()
     with pytest.raises(credentials.UndecryptableSource):
@@ -186,7 +186,7 @@ def test_add_is_idempotent_and_audited_without_secret(world: World) -> None:
     again, created_again = _add(world, submission_key=key)
     assert created and not created_again and again.pk == camera.pk
     assert Camera.objects.count() == 1
-    assert camera.display_url == "rtsp://***@192.168.10.64:554/Streaming/Channels/101"
+    assert camera.display_url == "rtsp://***@127.0.10.64:554/Streaming/Channels/101"
     services.change_camera(world.users["regulator_a"], camera.pk, {"source_url": URL.replace("99", "77")})
     services.set_thresholds(world.users["principal_a"], camera.pk, {"blur": 80})
     entries = AuditLogEntry.objects.filter(object_id=str(camera.pk), content_type__model="camera")
@@ -293,7 +293,7 @@ def test_api_create_refusals_and_no_secret(world: World) -> None:
     ]
     for text in texts:
         assert SECRET not in text and URL not in text and "admin:" not in text
-    assert "rtsp://***@192.168.10.64:554" in texts[2]
+    assert "rtsp://***@127.0.10.64:554" in texts[2]
     assert SECRET not in json.dumps(list(AuditLogEntry.objects.values("before", "after", "object_repr")))
 
 
