@@ -152,18 +152,13 @@ RunOnCommit = Callable[[], AbstractContextManager[list[Callable[[], Any]]]]
 
 @pytest.fixture
 def tasks_run_at_once() -> Iterator[None]:
-    """Celery's eager mode for the test: a task queued with .delay runs at once, in this process (the
-    live server's thread included), on the test database. For end-to-end tests that follow a change
-    through its tasks without a worker; the broker path has tests of its own
-    (rectifications/tests/test_side_effects.py, the worker tests)."""
-    from brightkitchen.config.celery import app
+    """core.events.tasks_run_at_once for the whole test (the live server's thread included): for
+    end-to-end tests that follow a change through its tasks without a worker; the broker path has tests
+    of its own (rectifications/tests/test_side_effects.py, the worker tests)."""
+    from brightkitchen.core.events import tasks_run_at_once as eager
 
-    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
-    app.conf.task_always_eager = app.conf.task_eager_propagates = True
-    try:
+    with eager():
         yield
-    finally:
-        app.conf.task_always_eager, app.conf.task_eager_propagates = saved
 
 
 @pytest.fixture

@@ -9,8 +9,6 @@ PostgreSQL), so the platform's own data is neither read nor changed."""
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from django.core.management.base import OutputWrapper
@@ -21,6 +19,7 @@ from django.utils import timezone
 
 from brightkitchen.bench.registry import BenchError
 from brightkitchen.bench.stats import Summary, comparison_table, timed
+from brightkitchen.core.events import tasks_run_at_once
 
 SIZES = (10, 1000)
 TARGET_RATIO = 1.2
@@ -47,18 +46,6 @@ def grow(school: Any, canteens: int, model_notice: Any) -> None:
         notices.append(notice)
     RectificationNotice.objects.bulk_create(notices)
     sweep_alerts()
-
-
-@contextmanager
-def _tasks_run_at_once() -> Iterator[None]:
-    from brightkitchen.config.celery import app
-
-    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
-    app.conf.task_always_eager = app.conf.task_eager_propagates = True
-    try:
-        yield
-    finally:
-        app.conf.task_always_eager, app.conf.task_eager_propagates = saved
 
 
 def _old_inline_consequences(canteen_id: int) -> None:
@@ -128,7 +115,7 @@ def run(out: OutputWrapper, rounds: int) -> None:
         )
         summaries: dict[tuple[str, int, str], Summary] = {}
         size = 2  # build_world's canteens
-        with _tasks_run_at_once():
+        with tasks_run_at_once():
             model, _ = services.issue_notice(
                 world.users["regulator_b"], world.canteens["b"].pk, problem="地面积水", source_kind="patrol"
             )

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from celery import current_app
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
@@ -35,3 +37,17 @@ def _logged(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, A
 def _name(func: Callable[..., Any]) -> str:
     owner = getattr(func, "__self__", None)  # a task's bound delay: name the task
     return str(getattr(owner, "name", None) or getattr(func, "__qualname__", None) or func)
+
+
+@contextmanager
+def tasks_run_at_once() -> Iterator[None]:
+    """Celery's eager mode while the block runs: a task queued with .delay runs at once, in this process,
+    and its errors propagate. For tests and benchmarks that follow a change through its tasks without a
+    worker; never in the platform itself."""
+    conf = current_app.conf
+    saved = conf.task_always_eager, conf.task_eager_propagates
+    conf.task_always_eager = conf.task_eager_propagates = True
+    try:
+        yield
+    finally:
+        conf.task_always_eager, conf.task_eager_propagates = saved

@@ -4,7 +4,6 @@ canteen only: issuing, answering and reviewing cost the same with 10 canteens on
 
 from __future__ import annotations
 
-import copy
 import logging
 import socket
 from collections.abc import Iterator
@@ -18,37 +17,23 @@ from django.utils import timezone
 from brightkitchen.alerts.models import Alert
 from brightkitchen.alerts.selectors import inbox_for
 from brightkitchen.alerts.tasks import sweep_alerts, sweep_canteens
+from brightkitchen.bench.writes import grow
 from brightkitchen.config.celery import app as celery_app
 from brightkitchen.conftest import RunOnCommit, World
 from brightkitchen.rectifications import rules, services
 from brightkitchen.rectifications.models import RectificationNotice
 from brightkitchen.rectifications.tests.test_rectifications import _issue, _respond, _review
-from brightkitchen.schools.models import Canteen, OperationMode
+from brightkitchen.schools.models import Canteen
 
 pytestmark = pytest.mark.django_db
 
 
 def _grow(world: World, canteens: int) -> None:
-    """Add canteens to county B's school, each with an open notice and its alert (bulk: the platform's
-    size, not the change under test)."""
-    school = world.schools["b"]
-    first = Canteen.objects.count()
-    made = Canteen.objects.bulk_create(
-        [
-            Canteen(school=school, name=f"食堂{first + i}", operation_mode=OperationMode.SELF_RUN)
-            for i in range(canteens)
-        ]
-    )
+    """Add canteens to county B's school, each with an open notice and its alert."""
     model, _ = services.issue_notice(
         world.users["regulator_b"], world.canteens["b"].pk, problem="地面积水", source_kind="patrol"
     )
-    notices = []
-    for canteen in made:
-        notice = copy.copy(model)
-        notice.pk, notice.canteen_id, notice.submission_key = None, canteen.pk, None
-        notices.append(notice)
-    RectificationNotice.objects.bulk_create(notices)
-    sweep_alerts()
+    grow(world.schools["b"], canteens, model)
 
 
 def _cost(world: World, run: RunOnCommit) -> list[int]:
