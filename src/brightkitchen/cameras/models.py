@@ -7,6 +7,7 @@ is kept with its measured value so the thresholds can be tuned later."""
 from __future__ import annotations
 
 import datetime
+import secrets
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
@@ -305,6 +306,16 @@ class CameraSnapshot(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.camera_id} {self.taken_at}"
+
+
+# Display links carry 32 random bytes from `secrets` (256 bits, URL-safe base64: 43 characters); guessing
+# needs at least 128 bits to be hopeless, and the guesses are throttled per address besides
+# (cameras.views.display).
+DISPLAY_TOKEN_BYTES = 32
+
+
+def new_display_token() -> str:
+    return secrets.token_urlsafe(DISPLAY_TOKEN_BYTES)
 
 
 class DisplayToken(AuditedModel):

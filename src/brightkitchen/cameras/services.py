@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 import math
-import secrets
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -30,6 +29,7 @@ from brightkitchen.cameras.models import (
     KeyPoint,
     QualityCheck,
     SourceKind,
+    new_display_token,
 )
 from brightkitchen.cameras.sources import require_supported
 from brightkitchen.core.errors import Conflict, FieldError
@@ -264,7 +264,7 @@ def create_display_token(user: AnyUser, canteen_id: int, *, label: str) -> Displ
     canteen = get_visible_or_404(Canteen, user, Action.VIEW, pk=canteen_id)
     _require_manager(user)
     label = clean_text("label", label, 60)
-    token = DisplayToken(canteen=canteen, label=label, token=secrets.token_urlsafe(32))
+    token = DisplayToken(canteen=canteen, label=label, token=new_display_token())
     token.save()
     return token
 

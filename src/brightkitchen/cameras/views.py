@@ -7,6 +7,7 @@ import re
 from typing import Any
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
@@ -16,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from brightkitchen.cameras import selectors, services, snapshots, tasks
@@ -254,20 +256,42 @@ def wall(request: HttpRequest) -> HttpResponse:
     return render(request, "cameras/wall.html", context)
 
 
-def _display_token(token: str) -> DisplayToken:
-    return get_object_or_404(
-        DisplayToken.objects.select_related("canteen__school__organisation"),
-        token=token,
-        revoked_at__isnull=True,
+DISPLAY_MISS_BUCKET = "display-link-miss"
+
+
+def _display_token(request: HttpRequest, token: str) -> DisplayToken | HttpResponse:
+    """The link's row, or the refusal: 429 once this address has missed DISPLAY_LINK_MAX_MISSES times in
+    the window (for every link, a right one too, so a guesser learns nothing from the answer), else 404 for
+    an unknown or revoked link, the same answer for both (nothing says whether a link ever existed)."""
+    address = client_ip(request) or "unknown"
+    if ratelimit.exceeded(DISPLAY_MISS_BUCKET, [address], settings.DISPLAY_LINK_MAX_MISSES):
+        response = HttpResponse(
+            _("Too many wrong display links from here; try again later."),
+            status=429,
+            content_type="text/plain",
+        )
+        response["Retry-After"] = str(settings.DISPLAY_LINK_MISS_WINDOW_S)
+        return response
+    link = (
+        DisplayToken.objects.select_related("canteen__school__organisation")
+        .filter(token=token, revoked_at__isnull=True)
+        .first()
     )
+    if link is None:
+        ratelimit.hit(DISPLAY_MISS_BUCKET, address, settings.DISPLAY_LINK_MISS_WINDOW_S)
+        raise Http404
+    return link
 
 
 @login_not_required
 @require_GET
+@never_cache
 def display(request: HttpRequest, token: str) -> HttpResponse:
     """The dining-hall display (就餐区显示屏): full screen, opened by its revocable link without signing
-    in, showing the canteen's public cameras."""
-    link = _display_token(token)
+    in, showing the canteen's public cameras. Never cached, so a revoked link stops at once."""
+    link = _display_token(request, token)
+    if isinstance(link, HttpResponse):
+        return link
     cameras = Camera.objects.filter(canteen=link.canteen, enabled=True, is_public=True).order_by("name")
     if request.GET.get("camera", "").isdigit():
         camera = get_object_or_404(cameras, pk=int(request.GET["camera"]))

@@ -264,6 +264,13 @@ LOGIN_DELAY_MAX_S = int(os.environ.get("LOGIN_DELAY_MAX_S", "900"))
 LOGIN_CAPTCHA_AFTER = int(os.environ.get("LOGIN_CAPTCHA_AFTER", "5"))
 LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_MAX_FAILURES_PER_ADDRESS", "100"))
 LOGIN_FAILURE_WINDOW_S = int(os.environ.get("LOGIN_FAILURE_WINDOW_S", "900"))
+# Sensitive actions (creating or rotating an API token, changing users in the admin) ask for the password
+# again when the sign-in (or the last confirmation) is older than this (accounts.reauth).
+REAUTH_MAX_AGE_S = int(os.environ.get("REAUTH_MAX_AGE_S", "600"))
+# Guessing display links (cameras.views.display): after this many unknown or revoked links from one address
+# within the window, that address gets 429 for every link until the window ends.
+DISPLAY_LINK_MAX_MISSES = int(os.environ.get("DISPLAY_LINK_MAX_MISSES", "20"))
+DISPLAY_LINK_MISS_WINDOW_S = int(os.environ.get("DISPLAY_LINK_MISS_WINDOW_S", "900"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
