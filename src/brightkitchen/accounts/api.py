@@ -1,10 +1,11 @@
 import datetime
+from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from brightkitchen.accounts import services
+from brightkitchen.accounts import reauth, services
 from brightkitchen.accounts.models import ApiToken
 from brightkitchen.core.api import LIST_ERRORS, ErrorOut, InputSchema
 from brightkitchen.core.scoping import scope_of
@@ -55,11 +56,30 @@ def me(request: HttpRequest) -> MeOut:
 class TokenIn(InputSchema):
     name: str = Field(min_length=1, max_length=80)
     expires_in_days: int | None = Field(default=None, ge=1, le=3650)
+    scope: Literal["read", "read_write"] = Field(
+        default="read",
+        description="read: GET only (anything else is 403); read_write: everything your role may do.",
+    )
+    password: str | None = Field(
+        default=None,
+        max_length=200,
+        description=(
+            "Your password: needed when your sign-in is older than REAUTH_MAX_AGE_S (default 10 minutes), "
+            "and always when the request is made with a token."
+        ),
+    )
+
+
+class ConfirmIn(InputSchema):
+    password: str | None = Field(
+        default=None, max_length=200, description=TokenIn.model_fields["password"].description
+    )
 
 
 class TokenOut(Schema):
     key_id: str
     name: str
+    scope: str
     created_at: datetime.datetime
     expires_at: datetime.datetime | None
     last_used_at: datetime.datetime | None
@@ -70,6 +90,7 @@ class TokenOut(Schema):
         return TokenOut(
             key_id=row.key_id,
             name=row.name,
+            scope=row.scope,
             created_at=row.created_at,
             expires_at=row.expires_at,
             last_used_at=row.last_used_at,
@@ -86,21 +107,39 @@ def list_tokens(request: HttpRequest) -> list[TokenOut]:
     return [TokenOut.of(t) for t in services.tokens_of(request.user)]
 
 
+# 400: a field the service refuses (a blank name) or no JSON body; 403: the password is needed (or wrong),
+# or a read-only token; 429: too many wrong passwords from here.
+_NEW_TOKEN_ERRORS = dict.fromkeys((400, 401, 403, 422, 429), ErrorOut)
+
+
 @router.post(
     "/tokens",
-    response={201: NewTokenOut, 401: ErrorOut, 422: ErrorOut},
+    response={201: NewTokenOut, **_NEW_TOKEN_ERRORS},
     summary="Create an API token for yourself",
 )
 def create_token(request: HttpRequest, payload: TokenIn) -> Status[NewTokenOut]:
     # Not idempotent on purpose: replaying would mean storing the secret.
     user = services.signed_in_user(request)
-    row, token = services.create_token(user, payload.name, payload.expires_in_days)
+    reauth.require_for_api(request, payload.password)
+    row, token = services.create_token(user, payload.name, payload.expires_in_days, payload.scope)
+    return Status(201, NewTokenOut(token=token, **TokenOut.of(row).model_dump()))
+
+
+@router.post(
+    "/tokens/{key_id}/rotate",
+    response={201: NewTokenOut, 404: ErrorOut, **_NEW_TOKEN_ERRORS},
+    summary="Replace one of your API tokens with a new one (the old one stops working at once)",
+)
+def rotate_token(request: HttpRequest, key_id: str, payload: ConfirmIn) -> Status[NewTokenOut]:
+    services.signed_in_user(request)
+    reauth.require_for_api(request, payload.password)
+    row, token = services.rotate_token(request.user, key_id)
     return Status(201, NewTokenOut(token=token, **TokenOut.of(row).model_dump()))
 
 
 @router.delete(
     "/tokens/{key_id}",
-    response={204: None, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={204: None, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Revoke one of your API tokens",
 )
 def revoke_token(request: HttpRequest, key_id: str) -> Status[None]:

@@ -8,7 +8,12 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from brightkitchen.accounts.services import user_for_token
+        from django.contrib.auth.signals import user_logged_in
+
+        from brightkitchen.accounts import reauth
+        from brightkitchen.accounts.services import grant_for_token
         from brightkitchen.core.api import set_token_resolver
 
-        set_token_resolver(user_for_token)  # core.api.TokenAuth: who a bearer token belongs to
+        set_token_resolver(grant_for_token)  # core.api.TokenAuth: what a bearer token gives
+        # When the session's user last proved their password (accounts.reauth).
+        user_logged_in.connect(reauth.stamp_on_sign_in, dispatch_uid="accounts_reauth_stamp")

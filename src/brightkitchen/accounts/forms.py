@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from brightkitchen.accounts.models import ApiToken
+
 
 class LoginForm(forms.Form):
     username = forms.CharField(label=_("User name"), max_length=150)
@@ -21,4 +23,21 @@ class TokenForm(forms.Form):
     name = forms.CharField(label=_("Token name"), max_length=80)
     expires_in_days = forms.IntegerField(
         label=_("Valid for (days)"), required=False, min_value=1, max_value=3650
+    )
+    scope = forms.ChoiceField(
+        label=_("May"),
+        choices=ApiToken.Scope.choices,
+        initial=ApiToken.Scope.READ,
+        required=False,  # left out: read only
+        widget=forms.RadioSelect,
+        help_text=_("A read-only token gets 403 on any change (POST, PUT, PATCH, DELETE)."),
+    )
+
+
+class ConfirmPasswordForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        max_length=200,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
     )

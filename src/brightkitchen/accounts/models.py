@@ -123,7 +123,12 @@ def hash_token_secret(secret: str) -> str:
 
 
 class ApiToken(AuditedModel):
-    """A bearer token for machines and apps. Only a hash is stored; the token is shown once."""
+    """A bearer token for machines and apps. Only a hash is stored; the token is shown once. A read-only
+    token may only read (GET, HEAD, OPTIONS); core.api.TokenAuth refuses anything else with 403."""
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Read only")
+        READ_WRITE = "read_write", _("Read and write")
 
     user = models.ForeignKey(
         User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
@@ -134,6 +139,8 @@ class ApiToken(AuditedModel):
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    # Tokens made before scopes existed keep the rights they had (read and write).
+    scope = models.CharField(_("scope"), max_length=16, choices=Scope.choices, default=Scope.READ_WRITE)
 
     scope_rule = ScopeRule(view_roles=frozenset(), change_roles=frozenset())
     audit_exclude = frozenset({"created_at", "updated_at", "secret_hash", "last_used_at"})
@@ -150,6 +157,10 @@ class ApiToken(AuditedModel):
     def is_usable(self) -> bool:
         now = timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+    @property
+    def read_only(self) -> bool:
+        return self.scope == ApiToken.Scope.READ
 
     @staticmethod
     def new_key() -> tuple[str, str, str]:

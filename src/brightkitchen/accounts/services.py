@@ -8,12 +8,14 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from brightkitchen.accounts.models import TOKEN_PREFIX, ApiToken, SecurityNotice, User, hash_token_secret
 from brightkitchen.core import ratelimit
+from brightkitchen.core.api import BearerGrant
 from brightkitchen.core.errors import FieldError
 from brightkitchen.core.events import after_commit
 from brightkitchen.core.middleware import client_ip
@@ -126,7 +128,9 @@ def signed_in_user(request: HttpRequest) -> User:
     return user
 
 
-def user_for_token(token: str) -> User | None:
+def grant_for_token(token: str) -> BearerGrant | None:
+    """What a bearer token gives (core.api.TokenAuth): its owner and whether it may only read; None for an
+    unknown, wrong, revoked or expired token or an inactive owner."""
     if not token.startswith(TOKEN_PREFIX):
         return None
     key_id, _sep, secret = token[len(TOKEN_PREFIX) :].partition("_")
@@ -140,25 +144,73 @@ def user_for_token(token: str) -> User | None:
     now = timezone.now()
     if row.last_used_at is None or now - row.last_used_at > datetime.timedelta(minutes=5):
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
-    return row.user
+    return BearerGrant(user=row.user, read_only=row.read_only)
+
+
+def user_for_token(token: str) -> User | None:
+    grant = grant_for_token(token)
+    return grant.user if grant is not None else None
+
+
+def _scope(scope: str) -> str:
+    if scope not in ApiToken.Scope.values:
+        raise FieldError("scope", _("Choose read only or read and write."))
+    return scope
 
 
 @transaction.atomic
-def create_token(user: User, name: str, expires_in_days: int | None = None) -> tuple[ApiToken, str]:
+def create_token(
+    user: User,
+    name: str,
+    expires_in_days: int | None = None,
+    scope: str = ApiToken.Scope.READ_WRITE,
+) -> tuple[ApiToken, str]:
+    """A new token; the full token is returned once and only its hash is stored. Callers that act for a
+    person (the token page, the API) confirm the password first (accounts.reauth)."""
     name = name.strip()
     if not name:
         raise FieldError("name", _("Give the token a name."))
     if expires_in_days is not None and not 1 <= expires_in_days <= 3650:
         raise FieldError("expires_in_days", _("Between 1 and 3650 days."))
+    scope = _scope(scope)
     key_id, secret, token = ApiToken.new_key()
     expires_at = timezone.now() + datetime.timedelta(days=expires_in_days) if expires_in_days else None
     row = ApiToken.objects.create(
-        user=user, name=name, key_id=key_id, secret_hash=hash_token_secret(secret), expires_at=expires_at
+        user=user,
+        name=name,
+        key_id=key_id,
+        secret_hash=hash_token_secret(secret),
+        expires_at=expires_at,
+        scope=scope,
     )
     return row, token
 
 
-def tokens_of(user: Any) -> Any:
+@transaction.atomic
+def rotate_token(user: Any, key_id: str) -> tuple[ApiToken, str]:
+    """Replace one of the user's usable tokens: a new token with the same name, scope and expiry, and the
+    old one revoked in the same transaction (it stops working at once). 404 for a token that is not the
+    user's, or is revoked or expired."""
+    from django.http import Http404
+
+    old = tokens_of(user).select_for_update().filter(key_id=key_id, revoked_at__isnull=True).first()
+    if old is None or not old.is_usable:
+        raise Http404
+    old.revoked_at = timezone.now()
+    old.save(update_fields=["revoked_at", "updated_at"])
+    key_id_new, secret, token = ApiToken.new_key()
+    row = ApiToken.objects.create(
+        user_id=old.user_id,
+        name=old.name,
+        key_id=key_id_new,
+        secret_hash=hash_token_secret(secret),
+        expires_at=old.expires_at,
+        scope=old.scope,
+    )
+    return row, token
+
+
+def tokens_of(user: Any) -> QuerySet[ApiToken]:
     """A user's own tokens (tokens are never visible to anyone else, operators included)."""
     return ApiToken.objects.filter(user_id=user.pk)
 
@@ -172,4 +224,4 @@ def revoke_token(user: Any, key_id: str) -> ApiToken:
         raise Http404
     row.revoked_at = timezone.now()
     row.save(update_fields=["revoked_at", "updated_at"])
-    return row  # type: ignore[no-any-return]
+    return row

@@ -9,4 +9,6 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("tokens/", views.tokens_view, name="tokens"),
     path("tokens/<str:key_id>/revoke/", views.revoke_token_view, name="revoke_token"),
+    path("tokens/<str:key_id>/rotate/", views.rotate_token_view, name="rotate_token"),
+    path("confirm-password/", views.reauth_view, name="reauth"),
 ]

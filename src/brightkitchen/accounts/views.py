@@ -1,18 +1,22 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
 
-from brightkitchen.accounts import captcha, services
-from brightkitchen.accounts.forms import LoginForm, TokenForm
+from brightkitchen.accounts import captcha, reauth, services
+from brightkitchen.accounts.forms import ConfirmPasswordForm, LoginForm, TokenForm
+from brightkitchen.accounts.models import ApiToken
 from brightkitchen.core.errors import FieldError
 from brightkitchen.core.forms import show_field_error
 
@@ -96,6 +100,8 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:login")
 
 
+@never_cache
+@reauth.require_recent_auth
 def tokens_view(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     new_token = None
@@ -105,11 +111,16 @@ def tokens_view(request: HttpRequest) -> HttpResponse:
                 services.signed_in_user(request),
                 form.cleaned_data["name"],
                 form.cleaned_data["expires_in_days"],
+                form.cleaned_data["scope"] or ApiToken.Scope.READ,
             )
         except FieldError as exc:
             show_field_error(form, exc)
         else:
             form = TokenForm()
+    return _tokens_page(request, form, new_token)
+
+
+def _tokens_page(request: HttpRequest, form: TokenForm, new_token: str | None) -> HttpResponse:
     return render(
         request,
         "accounts/tokens.html",
@@ -123,3 +134,50 @@ def revoke_token_view(request: HttpRequest, key_id: str) -> HttpResponse:
     services.revoke_token(request.user, key_id)
     messages.success(request, _("The token was revoked."))
     return redirect("accounts:tokens")
+
+
+@never_cache
+@require_POST
+def rotate_token_view(request: HttpRequest, key_id: str) -> HttpResponse:
+    """Replace a token (the old one stops working at once); the new one is shown once, on this answer."""
+    refused = reauth.refusal(request)
+    if refused is not None:  # back to the token list after confirming, not to this POST-only address
+        return redirect(reverse("accounts:reauth") + "?" + urlencode({"next": reverse("accounts:tokens")}))
+    _row, new_token = services.rotate_token(request.user, key_id)
+    messages.success(request, _("The token was replaced; the old one no longer works."))
+    return _tokens_page(request, TokenForm(), new_token)
+
+
+@never_cache
+def reauth_view(request: HttpRequest) -> HttpResponse:
+    """Confirm your password before a sensitive action, then go back to it (`next`, on this site only)."""
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
+    form = ConfirmPasswordForm(request.POST or None)
+    status = 200
+    retry_after = 0
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                ok = reauth.confirm(request, form.cleaned_data["password"])
+            except services.LoginThrottled as exc:
+                retry_after = exc.retry_after
+                form.add_error(
+                    "password",
+                    _("Too many failed attempts from here. Wait %(seconds)s seconds and try again.")
+                    % {"seconds": retry_after},
+                )
+                status = 429
+            else:
+                if ok:
+                    reauth.stamp(request)
+                    return redirect(next_url or resolve_url("core:home"))
+                form.add_error("password", _("The password is wrong."))
+    response = render(request, "accounts/reauth.html", {"form": form, "next": next_url}, status=status)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response

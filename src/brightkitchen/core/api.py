@@ -10,6 +10,7 @@ import functools
 import hashlib
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Self
 
 from django.conf import settings
@@ -42,28 +43,53 @@ class SessionAuth(APIKeyCookie):
         return user if user.is_authenticated else None
 
 
-# Who a bearer token belongs to (None for an unknown, revoked or expired one): set by the app that keeps the
+@dataclass(frozen=True)
+class BearerGrant:
+    """What a valid bearer token gives: its owner, and whether it may only read."""
+
+    user: Any
+    read_only: bool
+
+
+# What a bearer token gives (None for an unknown, revoked or expired one): set by the app that keeps the
 # tokens (accounts, in its AppConfig.ready()), so core imports no domain app.
-_token_resolver: Callable[[str], Any] | None = None
+_token_resolver: Callable[[str], BearerGrant | None] | None = None
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def set_token_resolver(resolver: Callable[[str], Any]) -> None:
+def set_token_resolver(resolver: Callable[[str], BearerGrant | None]) -> None:
     global _token_resolver
     _token_resolver = resolver
 
 
 class TokenAuth(HttpBearer):
-    """`Authorization: Bearer bk_<id>_<secret>` for machines and apps."""
+    """`Authorization: Bearer bk_<id>_<secret>` for machines and apps. A read-only token gets 403 naming
+    the Authorization header on anything but GET, HEAD and OPTIONS, before the operation runs."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         if _token_resolver is None:
             return None
-        user = _token_resolver(token)
-        if user is None:
+        grant = _token_resolver(token)
+        if grant is None:
             return None
-        request.user = user
+        if grant.read_only and (request.method or "").upper() not in SAFE_METHODS:
+            raise FieldError(
+                "Authorization",
+                _("This token may only read; make a read-and-write token for changes."),
+                code="read_only_token",
+                status=403,
+                where="header",
+            )
+        request.user = grant.user
+        request.via_token = True  # type: ignore[attr-defined]
         replace_actor(actor_for(request, source="api"))
-        return user
+        return grant.user
+
+
+def via_token(request: HttpRequest) -> bool:
+    """Whether the request was authenticated by a bearer token (not by the browser session)."""
+    return bool(getattr(request, "via_token", False))
 
 
 class InputSchema(Schema):
