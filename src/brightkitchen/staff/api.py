@@ -1,19 +1,20 @@
-import base64
-import binascii
+"""REST routes of canteen staff under /api/v1/staff/: the people (added under their canteen, like every
+canteen record), their health certificates, morning checks and trainings (added under the person).
+Creates accept an `Idempotency-Key` header and a `submission_key` (UUID): either way a resubmit creates
+nothing twice. Certificates and trainings are multipart (the fields and a `photo` file), like every other
+upload of the API."""
+
 import datetime
-import json
 import uuid
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
+from django.http.response import HttpResponseBase
 from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
-from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
-from pydantic import ValidationError as PydanticValidationError
 
+from brightkitchen.core import uploads
 from brightkitchen.core.api import (
     ERRORS,
     FILE_RESPONSE,
@@ -30,7 +31,6 @@ from brightkitchen.core.api import (
 )
 from brightkitchen.core.days import today
 from brightkitchen.core.scoping import Action, get_visible_or_404
-from brightkitchen.core.uploads import MAX_PDF_BYTES, MAX_PHOTO_BYTES, serve
 from brightkitchen.schools.services import canteen_for_recording
 from brightkitchen.staff import selectors, services
 from brightkitchen.staff.models import (
@@ -47,8 +47,6 @@ from brightkitchen.staff.models import (
 )
 
 router = Router(tags=["staff"])
-
-_In = TypeVar("_In", bound=InputSchema)
 
 
 # --- Staff -------------------------------------------------------------------------------------------
@@ -91,14 +89,21 @@ class StaffOut(Schema):
 
 
 class StaffFilterIn(Schema):
-    canteen_id: int | None = id_field(None)
+    canteen: int | None = id_field(None)
     active: bool | None = None
     certificate_status: CertificateStatus | None = None
     q: str = Field("", max_length=40, description="Search in names")
 
+    def filters(self) -> selectors.StaffFilters:
+        return selectors.StaffFilters(
+            canteen=self.canteen,
+            active=self.active,
+            certificate_status=self.certificate_status or "",
+            q=self.q,
+        )
+
 
 class StaffIn(InputSchema):
-    canteen_id: int | None = id_field(None, description="Canteen users may leave it out")
     name: str = Field(min_length=1, max_length=40)
     position: Position = Position.COOK
     phone: str = Field("", max_length=32)
@@ -116,27 +121,24 @@ class StaffPatch(InputSchema):
 
 
 @router.get(
-    "/staff", response={200: list[StaffOut], **LIST_ERRORS}, summary="Canteen staff in your jurisdiction"
+    "/staff/members",
+    response={200: list[StaffOut], **LIST_ERRORS},
+    summary="Canteen staff in your jurisdiction",
 )
 @paginate(Pagination)
 def list_staff(request: HttpRequest, filters: Query[StaffFilterIn]) -> Any:
-    qs = selectors.staff_for(
-        request.user,
-        selectors.StaffFilters(
-            canteen=filters.canteen_id,
-            active=filters.active,
-            certificate_status=filters.certificate_status or "",
-            q=filters.q,
-        ),
-    )
-    return MappedQuerySet(qs, StaffOut.of)
+    return MappedQuerySet(selectors.staff_for(request.user, filters.filters()), StaffOut.of)
 
 
-@router.post("/staff", response={201: StaffOut, 200: StaffOut, **ERRORS}, summary="Add a staff member")
-def create_staff(request: HttpRequest, payload: StaffIn) -> Any:
+@router.post(
+    "/staff/canteens/{canteen_id}/members",
+    response={201: StaffOut, 200: StaffOut, **ERRORS},
+    summary="Add a staff member to a canteen",
+)
+def create_staff(request: HttpRequest, canteen_id: int, payload: StaffIn) -> Any:
     def create() -> tuple[int, StaffOut]:
+        canteen = canteen_for_recording(request.user, canteen_id, StaffMember)
         data = payload.model_dump()
-        canteen = canteen_for_recording(request.user, data.pop("canteen_id"), StaffMember)
         key = data.pop("submission_key")
         staff, created = services.create_staff(request.user, canteen, data, key)
         return (201 if created else 200), StaffOut.of(staff)
@@ -144,7 +146,20 @@ def create_staff(request: HttpRequest, payload: StaffIn) -> Any:
     return idempotent(request, payload, create)
 
 
-@router.patch("/staff/{staff_id}", response={200: StaffOut, **ERRORS}, summary="Change a staff member")
+@router.get(
+    "/staff/members/{staff_id}",
+    response={200: StaffOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="One staff member",
+)
+def get_staff(request: HttpRequest, staff_id: int) -> Any:
+    return StaffOut.of(
+        get_visible_or_404(StaffMember, request.user, Action.VIEW, related=("canteen",), pk=staff_id)
+    )
+
+
+@router.patch(
+    "/staff/members/{staff_id}", response={200: StaffOut, **ERRORS}, summary="Change a staff member"
+)
 def patch_staff(request: HttpRequest, staff_id: int, payload: StaffPatch) -> Any:
     staff = get_visible_or_404(StaffMember, request.user, Action.CHANGE, related=("canteen",), pk=staff_id)
     changes = apply_nulls(StaffMember, payload.model_dump(exclude_unset=True))
@@ -178,130 +193,62 @@ class StaffCertificateOut(Schema):
             expires_on=cert.expires_on,
             status=cert.status(today()),
             has_photo=bool(cert.photo),
-            photo_url=f"/api/v1/health-certificates/{cert.pk}/photo" if cert.photo else "",
+            photo_url=f"/api/v1/staff/health-certificates/{cert.pk}/photo" if cert.photo else "",
         )
 
 
 class CertificateFilterIn(Schema):
+    canteen: int | None = id_field(None)
     staff_id: int | None = id_field(None)
-    canteen_id: int | None = id_field(None)
 
 
-class CertificateForm(Schema):
-    """The multipart form fields (all checked again by StaffCertificateIn)."""
-
-    staff_id: int | None = id_field(None)
-    number: str | None = Field(None, max_length=40)
-    issued_on: Day | None = None
+class StaffCertificateIn(InputSchema):
+    number: str = Field(min_length=1, max_length=40)
+    issued_on: Day
     expires_on: Day | None = Field(None, description="One year after issue if left out")
     submission_key: uuid.UUID | None = None
 
 
-class StaffCertificateIn(InputSchema):
-    staff_id: int = id_field()
-    number: str = Field(min_length=1, max_length=40)
-    issued_on: Day
-    expires_on: Day | None = None
-    submission_key: uuid.UUID | None = None
-    # JSON clients (apps) send the photo or PDF base64-encoded; forms send the `photo` file.
-    photo_base64: str | None = Field(None, max_length=(MAX_PDF_BYTES * 4) // 3 + 4)
-
-
-def _certificate_input(request: HttpRequest, form: CertificateForm) -> StaffCertificateIn:
-    return _form_or_json(request, form, StaffCertificateIn)
-
-
-def _form_or_json(request: HttpRequest, form: Schema, schema: type[_In]) -> _In:
-    """The input of a route taking a multipart form (with a file) or a JSON body, checked by `schema`."""
-    if request.content_type == "application/json":
-        try:
-            data = json.loads(request.body or b"{}")
-        except ValueError:
-            raise NinjaValidationError(
-                [{"loc": ["body"], "msg": _("The body is not valid JSON."), "type": "json_invalid"}]
-            ) from None
-        if not isinstance(data, dict):
-            raise NinjaValidationError(
-                [{"loc": ["body"], "msg": _("Send a JSON object."), "type": "invalid"}]
-            )
-    else:
-        data = form.model_dump(exclude_none=True, mode="json")
-    try:
-        return schema.model_validate(data)
-    except PydanticValidationError as exc:
-        raise NinjaValidationError(
-            [
-                {"loc": ["body", *(str(p) for p in e["loc"])], "msg": e["msg"], "type": e["type"]}
-                for e in exc.errors()
-            ]
-        ) from None
-
-
-def _decoded_photo(payload: "StaffCertificateIn | TrainingIn") -> SimpleUploadedFile | None:
-    if payload.photo_base64 is None:
-        return None
-    text = payload.photo_base64.split(",", 1)[-1]  # a data: URL is fine too
-    try:
-        content = base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError):
-        raise NinjaValidationError(
-            [{"loc": ["body", "photo_base64"], "msg": _("This is not base64."), "type": "invalid"}]
-        ) from None
-    return SimpleUploadedFile("photo", content)
-
-
 @router.get(
-    "/health-certificates",
+    "/staff/health-certificates",
     response={200: list[StaffCertificateOut], **LIST_ERRORS},
     summary="Health certificates in your jurisdiction",
 )
 @paginate(Pagination)
 def list_certificates(request: HttpRequest, filters: Query[CertificateFilterIn]) -> Any:
-    qs = selectors.certificates_for(request.user, staff=filters.staff_id, canteen=filters.canteen_id)
+    qs = selectors.certificates_for(request.user, staff=filters.staff_id, canteen=filters.canteen)
     return MappedQuerySet(qs, StaffCertificateOut.of)
 
 
 @router.post(
-    "/health-certificates",
+    "/staff/members/{staff_id}/health-certificates",
     response={201: StaffCertificateOut, 200: StaffCertificateOut, **ERRORS},
-    summary="Add a health certificate with its photo",
-    description=(
-        "multipart/form-data with the fields and a `photo` file (JPEG, PNG, WebP or PDF) — or a JSON body "
-        "with the photo as `photo_base64`. Location metadata is removed from photos."
-    ),
+    summary="Add a health certificate (multipart: the fields and a `photo` file)",
+    description="The photo is a JPEG, PNG or WebP photo or a PDF scan; location metadata is removed.",
 )
 def create_certificate(
     request: HttpRequest,
-    form: Form[CertificateForm],
-    photo: File[UploadedFile | None] = None,
+    staff_id: int,
+    payload: Form[StaffCertificateIn],
+    photo: File[UploadedFile] = None,  # type: ignore[assignment]
 ) -> Any:
-    payload = _certificate_input(request, form)
-    staff = services.staff_for_change(request.user, payload.staff_id, HealthCertificate)
-
     def create() -> tuple[int, StaffCertificateOut]:
-        cert, created = services.add_certificate(
-            request.user,
-            staff,
-            number=payload.number,
-            issued_on=payload.issued_on,
-            expires_on=payload.expires_on,
-            photo=photo if photo is not None else _decoded_photo(payload),
-            submission_key=payload.submission_key,
-        )
+        staff = services.staff_for_change(request.user, staff_id, HealthCertificate)
+        cert, created = services.add_certificate(request.user, staff, photo=photo, **payload.model_dump())
         return (201 if created else 200), StaffCertificateOut.of(cert)
 
     return idempotent(request, payload, create)
 
 
 @router.get(
-    "/health-certificates/{certificate_id}/photo",
+    "/staff/health-certificates/{certificate_id}/photo",
     response={200: None, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     openapi_extra=FILE_RESPONSE,
-    summary="The certificate's photo or scan (thumbnail=true for the small one)",
+    summary="The certificate's photo or scan; ?thumbnail=true for the small one",
 )
-def certificate_photo(request: HttpRequest, certificate_id: int, thumbnail: bool = False) -> Any:
+def certificate_photo(request: HttpRequest, certificate_id: int, thumbnail: bool = False) -> HttpResponseBase:
     cert = get_visible_or_404(HealthCertificate, request.user, Action.VIEW, pk=certificate_id)
-    return serve(cert.thumbnail if thumbnail and cert.thumbnail else cert.photo)
+    return uploads.serve(cert.thumbnail if thumbnail and cert.thumbnail else cert.photo)
 
 
 # --- Morning checks ----------------------------------------------------------------------------------
@@ -342,7 +289,7 @@ class MorningCheckOut(Schema):
 
 
 class MorningCheckFilterIn(DateRangeFilter):
-    canteen_id: int | None = id_field(None)
+    canteen: int | None = id_field(None)
     staff_id: int | None = id_field(None)
     date_from: Day | None = None
     date_to: Day | None = None
@@ -350,7 +297,6 @@ class MorningCheckFilterIn(DateRangeFilter):
 
 
 class MorningCheckIn(InputSchema):
-    staff_id: int = id_field()
     date: Day | None = Field(None, description="Today if left out")
     temperature: Decimal = Field(ge=TEMPERATURE_MIN, le=TEMPERATURE_MAX, decimal_places=1, max_digits=3)
     fever: bool = False
@@ -362,7 +308,7 @@ class MorningCheckIn(InputSchema):
 
 
 @router.get(
-    "/morning-checks",
+    "/staff/morning-checks",
     response={200: list[MorningCheckOut], **LIST_ERRORS},
     summary="Morning checks in your jurisdiction",
 )
@@ -370,7 +316,7 @@ class MorningCheckIn(InputSchema):
 def list_morning_checks(request: HttpRequest, filters: Query[MorningCheckFilterIn]) -> Any:
     qs = selectors.morning_checks_for(
         request.user,
-        canteen=filters.canteen_id,
+        canteen=filters.canteen,
         staff=filters.staff_id,
         start=filters.date_from,
         end=filters.date_to,
@@ -380,15 +326,14 @@ def list_morning_checks(request: HttpRequest, filters: Query[MorningCheckFilterI
 
 
 @router.post(
-    "/morning-checks",
+    "/staff/members/{staff_id}/morning-checks",
     response={201: MorningCheckOut, 200: MorningCheckOut, **ERRORS},
     summary="Check a staff member in before work",
 )
-def create_morning_check(request: HttpRequest, payload: MorningCheckIn) -> Any:
+def create_morning_check(request: HttpRequest, staff_id: int, payload: MorningCheckIn) -> Any:
     def create() -> tuple[int, MorningCheckOut]:
-        data = payload.model_dump()
-        staff = services.staff_for_change(request.user, data.pop("staff_id"), MorningCheck)
-        check, created = services.record_morning_check(request.user, staff, **data)
+        staff = services.staff_for_change(request.user, staff_id, MorningCheck)
+        check, created = services.record_morning_check(request.user, staff, **payload.model_dump())
         return (201 if created else 200), MorningCheckOut.of(check)
 
     return idempotent(request, payload, create)
@@ -419,39 +364,26 @@ class TrainingOut(Schema):
             date=record.date,
             hours=record.hours,
             has_photo=bool(record.photo),
-            photo_url=f"/api/v1/training-records/{record.pk}/photo" if record.photo else "",
+            photo_url=f"/api/v1/staff/training-records/{record.pk}/photo" if record.photo else "",
         )
 
 
 class TrainingFilterIn(DateRangeFilter):
+    canteen: int | None = id_field(None)
     staff_id: int | None = id_field(None)
-    canteen_id: int | None = id_field(None)
     date_from: Day | None = None
     date_to: Day | None = None
 
 
-class TrainingForm(Schema):
-    """The multipart form fields (all checked again by TrainingIn)."""
-
-    staff_id: int | None = id_field(None)
-    title: str | None = Field(None, max_length=120)
-    date: Day | None = None
-    hours: Decimal | None = Field(None, max_digits=4, decimal_places=1)
-    submission_key: uuid.UUID | None = None
-
-
 class TrainingIn(InputSchema):
-    staff_id: int = id_field()
     title: str = Field(min_length=1, max_length=120)
     date: Day
     hours: Decimal = Field(ge=Decimal("0.5"), le=Decimal("200"), max_digits=4, decimal_places=1)
     submission_key: uuid.UUID | None = None
-    # Optional certificate photo: JSON clients send it base64-encoded; forms send the `photo` file.
-    photo_base64: str | None = Field(None, max_length=(MAX_PHOTO_BYTES * 4) // 3 + 4)
 
 
 @router.get(
-    "/training-records",
+    "/staff/training-records",
     response={200: list[TrainingOut], **LIST_ERRORS},
     summary="Staff training records in your jurisdiction",
 )
@@ -460,7 +392,7 @@ def list_trainings(request: HttpRequest, filters: Query[TrainingFilterIn]) -> An
     qs = selectors.trainings_for(
         request.user,
         staff=filters.staff_id,
-        canteen=filters.canteen_id,
+        canteen=filters.canteen,
         start=filters.date_from,
         end=filters.date_to,
     )
@@ -468,44 +400,31 @@ def list_trainings(request: HttpRequest, filters: Query[TrainingFilterIn]) -> An
 
 
 @router.post(
-    "/training-records",
+    "/staff/members/{staff_id}/training-records",
     response={201: TrainingOut, 200: TrainingOut, **ERRORS},
-    summary="Record a training a staff member attended",
-    description=(
-        "multipart/form-data with the fields and an optional `photo` file of the training certificate "
-        "(JPEG, PNG or WebP) — or a JSON body with the photo as `photo_base64`. Location metadata is "
-        "removed from photos."
-    ),
+    summary="Record a training a staff member attended (multipart: the fields and an optional `photo`)",
+    description="The photo of the training certificate is a JPEG, PNG or WebP; location metadata is removed.",
 )
 def create_training(
     request: HttpRequest,
-    form: Form[TrainingForm],
-    photo: File[UploadedFile | None] = None,
+    staff_id: int,
+    payload: Form[TrainingIn],
+    photo: File[UploadedFile] = None,  # type: ignore[assignment]
 ) -> Any:
-    payload = _form_or_json(request, form, TrainingIn)
-    staff = services.staff_for_change(request.user, payload.staff_id, TrainingRecord)
-
     def create() -> tuple[int, TrainingOut]:
-        record, created = services.add_training(
-            request.user,
-            staff,
-            title=payload.title,
-            date=payload.date,
-            hours=payload.hours,
-            photo=photo if photo is not None else _decoded_photo(payload),
-            submission_key=payload.submission_key,
-        )
+        staff = services.staff_for_change(request.user, staff_id, TrainingRecord)
+        record, created = services.add_training(request.user, staff, photo=photo, **payload.model_dump())
         return (201 if created else 200), TrainingOut.of(record)
 
     return idempotent(request, payload, create)
 
 
 @router.get(
-    "/training-records/{record_id}/photo",
+    "/staff/training-records/{record_id}/photo",
     response={200: None, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     openapi_extra=FILE_RESPONSE,
-    summary="The training certificate's photo (thumbnail=true for the small one)",
+    summary="The training certificate's photo; ?thumbnail=true for the small one",
 )
-def training_photo(request: HttpRequest, record_id: int, thumbnail: bool = False) -> Any:
+def training_photo(request: HttpRequest, record_id: int, thumbnail: bool = False) -> HttpResponseBase:
     record = get_visible_or_404(TrainingRecord, request.user, Action.VIEW, pk=record_id)
-    return serve(record.thumbnail if thumbnail and record.thumbnail else record.photo)
+    return uploads.serve(record.thumbnail if thumbnail and record.thumbnail else record.photo)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import io
 import uuid
 from typing import Any
@@ -71,10 +70,9 @@ def _certificate_page_body(w: World) -> dict[str, Any]:
 
 def _certificate_api_body(w: World) -> dict[str, Any]:
     return {
-        "staff_id": _helper(w),
         "number": "JKA8888",
         "issued_on": "2025-06-01",
-        "photo_base64": base64.b64encode(_jpeg()).decode(),
+        "photo": SimpleUploadedFile("c.jpg", _jpeg(), "image/jpeg"),
     }
 
 
@@ -104,7 +102,6 @@ def _training_page_body(w: World) -> dict[str, Any]:
 
 def _training_api_body(w: World) -> dict[str, Any]:
     return {
-        "staff_id": str(_helper(w)),
         "title": "新员工食品安全培训",
         "date": "2025-06-01",
         "hours": "4.5",
@@ -159,60 +156,72 @@ CASES: list[RouteCase] = [
         markers=_photo_marker,
     ),
     # --- API ----------------------------------------------------------------------------------------
-    RouteCase("api GET /api/v1/staff", Kind.LIST, lambda w: _ready(w, "/api/v1/staff"), markers=_markers),
     RouteCase(
-        "api POST /api/v1/staff",
+        "api GET /api/v1/staff/members",
+        Kind.LIST,
+        lambda w: _ready(w, "/api/v1/staff/members"),
+        markers=_markers,
+    ),
+    RouteCase(
+        "api POST /api/v1/staff/canteens/{canteen_id}/members",
         Kind.WRITE,
-        lambda w: "/api/v1/staff",
+        lambda w: f"/api/v1/staff/canteens/{_canteen_a(w)}/members",
         method="POST",
-        body=lambda w: {"canteen_id": _canteen_a(w), "name": "新来的帮厨", "position": "helper"},
+        body=lambda w: {"name": "新来的帮厨", "position": "helper"},
         right="manager_a",
         wrong="manager_b",
         right_status=201,
     ),
     RouteCase(
-        "api PATCH /api/v1/staff/{staff_id}",
+        "api GET /api/v1/staff/members/{staff_id}",
+        Kind.DETAIL,
+        lambda w: f"/api/v1/staff/members/{_cook(w)}",
+        markers=_staff_name,
+    ),
+    RouteCase(
+        "api PATCH /api/v1/staff/members/{staff_id}",
         Kind.WRITE,
-        lambda w: f"/api/v1/staff/{_cook(w)}",
+        lambda w: f"/api/v1/staff/members/{_cook(w)}",
         method="PATCH",
         body=lambda w: {"phone": "13900000009"},
         right="manager_a",
         wrong="manager_b",
     ),
     RouteCase(
-        "api GET /api/v1/health-certificates",
+        "api GET /api/v1/staff/health-certificates",
         Kind.LIST,
-        lambda w: _ready(w, "/api/v1/health-certificates"),
+        lambda w: _ready(w, "/api/v1/staff/health-certificates"),
         markers=_staff_name,
     ),
     RouteCase(
-        "api POST /api/v1/health-certificates",
+        "api POST /api/v1/staff/members/{staff_id}/health-certificates",
         Kind.WRITE,
-        lambda w: "/api/v1/health-certificates",
+        lambda w: f"/api/v1/staff/members/{_helper(w)}/health-certificates",
         method="POST",
         body=_certificate_api_body,
         right="manager_a",
         wrong="manager_b",
         right_status=201,
+        multipart=True,
     ),
     RouteCase(
-        "api GET /api/v1/health-certificates/{certificate_id}/photo",
+        "api GET /api/v1/staff/health-certificates/{certificate_id}/photo",
         Kind.DETAIL,
-        lambda w: f"/api/v1/health-certificates/{staff_fixture(w).certificate.pk}/photo",
+        lambda w: f"/api/v1/staff/health-certificates/{staff_fixture(w).certificate.pk}/photo",
         markers=_photo_marker,
     ),
     RouteCase(
-        "api GET /api/v1/morning-checks",
+        "api GET /api/v1/staff/morning-checks",
         Kind.LIST,
-        lambda w: _ready(w, "/api/v1/morning-checks"),
+        lambda w: _ready(w, "/api/v1/staff/morning-checks"),
         markers=_staff_name,
     ),
     RouteCase(
-        "api POST /api/v1/morning-checks",
+        "api POST /api/v1/staff/members/{staff_id}/morning-checks",
         Kind.WRITE,
-        lambda w: "/api/v1/morning-checks",
+        lambda w: f"/api/v1/staff/members/{_helper(w)}/morning-checks",
         method="POST",
-        body=lambda w: {"staff_id": _helper(w), "temperature": "36.4"},
+        body=lambda w: {"temperature": "36.4"},
         right="staff_a",
         wrong="staff_b",
         right_status=201,
@@ -243,15 +252,15 @@ CASES: list[RouteCase] = [
         markers=_training_photo_marker,
     ),
     RouteCase(
-        "api GET /api/v1/training-records",
+        "api GET /api/v1/staff/training-records",
         Kind.LIST,
-        lambda w: _trainings_ready(w, "/api/v1/training-records"),
+        lambda w: _trainings_ready(w, "/api/v1/staff/training-records"),
         markers=_training_title,
     ),
     RouteCase(
-        "api POST /api/v1/training-records",
+        "api POST /api/v1/staff/members/{staff_id}/training-records",
         Kind.WRITE,
-        lambda w: "/api/v1/training-records",
+        lambda w: f"/api/v1/staff/members/{_helper(w)}/training-records",
         method="POST",
         body=_training_api_body,
         right="manager_a",
@@ -260,9 +269,9 @@ CASES: list[RouteCase] = [
         multipart=True,
     ),
     RouteCase(
-        "api GET /api/v1/training-records/{record_id}/photo",
+        "api GET /api/v1/staff/training-records/{record_id}/photo",
         Kind.DETAIL,
-        lambda w: f"/api/v1/training-records/{training_fixture(w).pk}/photo",
+        lambda w: f"/api/v1/staff/training-records/{training_fixture(w).pk}/photo",
         markers=_training_photo_marker,
     ),
 ]
