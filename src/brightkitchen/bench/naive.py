@@ -159,7 +159,7 @@ def dashboard_totals(
 
     from brightkitchen.alerts.models import Alert
     from brightkitchen.patrols.models import AssignmentState, PatrolAssignment, PatrolFinding
-    from brightkitchen.rectifications.models import NoticeState, RectificationNotice, SourceKind
+    from brightkitchen.rectifications.models import NoticeSource, NoticeState, RectificationNotice
 
     end = min(end, timezone.localdate())
     stale_before = end - datetime.timedelta(days=3)
@@ -182,7 +182,7 @@ def dashboard_totals(
             if start <= notice.issued_on <= end:
                 issued += 1
                 issued_closed += notice.state == NoticeState.CLOSED
-                complaints += notice.source_kind == SourceKind.COMPLAINT
+                complaints += notice.source_kind == NoticeSource.COMPLAINT
             if closed_on is not None and start <= closed_on <= end:
                 closed_in += 1
                 on_time += closed_on <= notice.deadline

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from brightkitchen.alerts.models import Alert
 from brightkitchen.core.days import day_edges
 from brightkitchen.dashboards.indicators import Group, Indicator, register_indicator
-from brightkitchen.rectifications.models import NoticeState, RectificationNotice, SourceKind
+from brightkitchen.rectifications.models import NoticeSource, NoticeState, RectificationNotice
 from brightkitchen.schools.metrics import MetricInput, Ratio
 
 ALERT_OVERDUE_DAYS = 3
@@ -93,7 +93,7 @@ def notice_rows(inp: MetricInput) -> Rows:
                 canteens_rectified=Max(Case(When(closed, then=1), default=0)),
                 late=Count("pk", filter=open_at_end & Q(deadline__lt=end)),
                 escalated=Count("pk", filter=Q(escalated_at__gte=first, escalated_at__lt=after)),
-                complaints=Count("pk", filter=issued & Q(source_kind=SourceKind.COMPLAINT)),
+                complaints=Count("pk", filter=issued & Q(source_kind=NoticeSource.COMPLAINT)),
             )
         )
         return _by_region(inp, rows)

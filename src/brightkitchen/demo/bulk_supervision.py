@@ -33,10 +33,10 @@ from brightkitchen.patrols import services as patrols
 from brightkitchen.patrols.checklist import CODES
 from brightkitchen.patrols.models import AssignmentState, PatrolAssignment, PatrolFinding, PatrolRecord
 from brightkitchen.rectifications.models import (
+    NoticeSource,
     NoticeState,
     RectificationNotice,
     RectificationStep,
-    SourceKind,
     StepKind,
 )
 from brightkitchen.schools.models import Canteen
@@ -49,7 +49,9 @@ ALERTS_PER_CANTEEN_YEAR = 4
 MONTHS = 12
 BATCH = 5000
 MARK = "bench:"
-_SOURCES = [SourceKind.PATROL] * 6 + [SourceKind.INSPECTION] * 2 + [SourceKind.CAMERA, SourceKind.COMPLAINT]
+_SOURCES = (
+    [NoticeSource.PATROL] * 6 + [NoticeSource.INSPECTION] * 2 + [NoticeSource.CAMERA, NoticeSource.COMPLAINT]
+)
 
 
 @dataclass

@@ -27,11 +27,11 @@ from brightkitchen.core.api import (
 from brightkitchen.core.scoping import Action, get_visible_or_404
 from brightkitchen.dispatch import selectors, services
 from brightkitchen.dispatch.models import (
-    AssignmentState,
-    Decision,
     DispatchAssignment,
     DispatchAttachment,
+    DispatchDecision,
     DispatchFeedback,
+    DispatchState,
     DispatchTask,
     FeedbackKind,
 )
@@ -90,7 +90,7 @@ class DispatchAssignmentOut(Schema):
     id: int
     recipient_id: int
     recipient: str
-    state: AssignmentState
+    state: DispatchState
     overdue: bool
     received_at: datetime.datetime | None
     answered_at: datetime.datetime | None
@@ -105,7 +105,7 @@ class DispatchAssignmentOut(Schema):
             id=item.pk,
             recipient_id=item.recipient_id,
             recipient=item.recipient.name,
-            state=AssignmentState(item.state),
+            state=DispatchState(item.state),
             overdue=item.overdue,
             received_at=item.received_at,
             answered_at=item.answered_at,
@@ -127,7 +127,7 @@ class TaskOut(Schema):
     parent_task_id: int | None
     parent_assignment_id: int | None
     my_assignment_id: int | None
-    my_state: AssignmentState | None
+    my_state: DispatchState | None
     assignments_total: int
     assignments_awaiting: int
     assignments_answered: int
@@ -152,7 +152,7 @@ class TaskOut(Schema):
             parent_task_id=parent.task_id if parent else None,
             parent_assignment_id=task.parent_assignment_id,
             my_assignment_id=getattr(task, "my_assignment", None),
-            my_state=AssignmentState(my_state) if my_state else None,
+            my_state=DispatchState(my_state) if my_state else None,
             assignments_total=int(getattr(task, "n_total", 0)),
             assignments_awaiting=awaiting,
             assignments_answered=int(getattr(task, "n_answered", 0)),
@@ -179,7 +179,7 @@ class DispatchAnswerIn(InputSchema):
 
 
 class DispatchReviewIn(InputSchema):
-    decision: Decision
+    decision: DispatchDecision
     comment: str = Field("", max_length=8000)
     submission_key: uuid.UUID | None = None
 

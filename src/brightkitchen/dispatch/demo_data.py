@@ -12,9 +12,9 @@ import uuid
 from django.utils import timezone
 
 from brightkitchen.dispatch.models import (
-    AssignmentState,
     DispatchAssignment,
     DispatchFeedback,
+    DispatchState,
     DispatchTask,
     FeedbackKind,
 )
@@ -79,7 +79,7 @@ def seed(canteens: list[Canteen], today: datetime.date, rng: random.Random) -> N
         DispatchAssignment(
             task=overdue,
             recipient=org,
-            state=AssignmentState.ANSWERED if index == 0 else AssignmentState.RECEIVED,
+            state=DispatchState.ANSWERED if index == 0 else DispatchState.RECEIVED,
             received_at=received,
             answered_at=received + datetime.timedelta(days=8) if index == 0 else None,
         )

@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from brightkitchen.core.forms import DayField, MultipleFileField, MultipleFileInput
-from brightkitchen.dispatch.models import Decision
+from brightkitchen.dispatch.models import DispatchDecision
 from brightkitchen.organisations.models import Organisation
 
 
@@ -48,7 +48,9 @@ class AnswerForm(forms.Form):
 
 class ReviewForm(forms.Form):
     submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
-    decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices, widget=forms.RadioSelect)
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=DispatchDecision.choices, widget=forms.RadioSelect
+    )
     comment = forms.CharField(
         label=_("Comment"),
         max_length=8000,

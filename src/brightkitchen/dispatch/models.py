@@ -31,7 +31,7 @@ REMIND_WORKING_DAYS = 1  # the reminder opens this many working days before the 
 MAX_ATTACHMENTS = 10
 
 
-class AssignmentState(models.TextChoices):
+class DispatchState(models.TextChoices):
     SENT = "sent", _("Sent")
     RECEIVED = "received", _("Received")
     ANSWERED = "answered", _("Answered")
@@ -40,7 +40,7 @@ class AssignmentState(models.TextChoices):
 
 
 # States in which the recipient owes an answer.
-AWAITING_ANSWER = (AssignmentState.SENT, AssignmentState.RECEIVED, AssignmentState.RETURNED)
+AWAITING_ANSWER = (DispatchState.SENT, DispatchState.RECEIVED, DispatchState.RETURNED)
 
 
 class FeedbackKind(models.TextChoices):
@@ -49,7 +49,7 @@ class FeedbackKind(models.TextChoices):
     CLOSE = "close", _("Closed")
 
 
-class Decision(models.TextChoices):
+class DispatchDecision(models.TextChoices):
     CLOSE = "close", _("Close: the answer is accepted")
     RETURN = "return", _("Return: answer again")
 
@@ -111,7 +111,7 @@ class DispatchAssignment(AuditedModel):
         related_name="dispatch_assignments",
     )
     state = models.CharField(
-        _("state"), max_length=12, choices=AssignmentState.choices, default=AssignmentState.SENT
+        _("state"), max_length=12, choices=DispatchState.choices, default=DispatchState.SENT
     )
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from brightkitchen.alerts.rules import Severity
-from brightkitchen.dispatch.models import AWAITING_ANSWER, AssignmentState, DispatchAssignment
+from brightkitchen.dispatch.models import AWAITING_ANSWER, DispatchAssignment, DispatchState
 
 KIND_AWAITING = "dispatch_awaiting_answer"
 KIND_DUE_SOON = "dispatch_due_soon"
@@ -60,7 +60,7 @@ def due_soon(day: datetime.date) -> QuerySet[DispatchAssignment]:
 
 
 def awaiting_review(day: datetime.date) -> QuerySet[DispatchAssignment]:
-    return DispatchAssignment.objects.filter(state=AssignmentState.ANSWERED)
+    return DispatchAssignment.objects.filter(state=DispatchState.ANSWERED)
 
 
 def overdue(day: datetime.date) -> QuerySet[DispatchAssignment]:

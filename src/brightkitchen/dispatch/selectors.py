@@ -15,10 +15,10 @@ from brightkitchen.core.scoping import Action, AnyUser
 from brightkitchen.dispatch import rules
 from brightkitchen.dispatch.models import (
     AWAITING_ANSWER,
-    AssignmentState,
     DispatchAssignment,
     DispatchAttachment,
     DispatchFeedback,
+    DispatchState,
     DispatchTask,
 )
 
@@ -59,8 +59,8 @@ def tasks_for(user: AnyUser, box: str = Box.ALL, action: Action = Action.VIEW) -
         my_assignment=Subquery(mine.values("pk")[:1]),
         n_total=_count(seen),
         n_awaiting=_count(seen, state__in=AWAITING_ANSWER),
-        n_answered=_count(seen, state=AssignmentState.ANSWERED),
-        n_closed=_count(seen, state=AssignmentState.CLOSED),
+        n_answered=_count(seen, state=DispatchState.ANSWERED),
+        n_closed=_count(seen, state=DispatchState.CLOSED),
     ).order_by("-created_at", "-id")
 
 
@@ -92,8 +92,8 @@ def child_progress(user: AnyUser, assignment_ids: list[int]) -> dict[int, Progre
         parent: Progress(
             total=sum(counts.values()),
             awaiting=sum(counts.get(s, 0) for s in AWAITING_ANSWER),
-            answered=counts.get(AssignmentState.ANSWERED, 0),
-            closed=counts.get(AssignmentState.CLOSED, 0),
+            answered=counts.get(DispatchState.ANSWERED, 0),
+            closed=counts.get(DispatchState.CLOSED, 0),
         )
         for parent, counts in tally.items()
     }

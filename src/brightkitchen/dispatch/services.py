@@ -36,11 +36,11 @@ from brightkitchen.dispatch.models import (
     BUREAU_ROLES,
     MAX_ATTACHMENTS,
     REMIND_WORKING_DAYS,
-    AssignmentState,
-    Decision,
     DispatchAssignment,
     DispatchAttachment,
+    DispatchDecision,
     DispatchFeedback,
+    DispatchState,
     DispatchTask,
     FeedbackKind,
 )
@@ -57,18 +57,18 @@ ASSIGNMENT_FLOW = Workflow(
     {
         "answer": Transition(
             frozenset(AWAITING_ANSWER),
-            AssignmentState.ANSWERED,
+            DispatchState.ANSWERED,
             "text",
             _("An answer is already awaiting review."),
         ),
-        Decision.CLOSE: Transition(
-            frozenset({AssignmentState.ANSWERED}), AssignmentState.CLOSED, "decision", _NO_ANSWER_YET
+        DispatchDecision.CLOSE: Transition(
+            frozenset({DispatchState.ANSWERED}), DispatchState.CLOSED, "decision", _NO_ANSWER_YET
         ),
-        Decision.RETURN: Transition(
-            frozenset({AssignmentState.ANSWERED}), AssignmentState.RETURNED, "decision", _NO_ANSWER_YET
+        DispatchDecision.RETURN: Transition(
+            frozenset({DispatchState.ANSWERED}), DispatchState.RETURNED, "decision", _NO_ANSWER_YET
         ),
     },
-    closed=AssignmentState.CLOSED,
+    closed=DispatchState.CLOSED,
     closed_message=_("This task is closed."),
 )
 DEADLINES = Deadlines(add_working_days, remind_before=REMIND_WORKING_DAYS)
@@ -237,8 +237,8 @@ def _is_sender(user: AnyUser, assignment: DispatchAssignment) -> bool:
 
 
 def _receive(assignment: DispatchAssignment, now: datetime.datetime) -> None:
-    if assignment.state == AssignmentState.SENT:
-        assignment.state = AssignmentState.RECEIVED
+    if assignment.state == DispatchState.SENT:
+        assignment.state = DispatchState.RECEIVED
     if assignment.received_at is None:
         assignment.received_at = now
 
@@ -251,7 +251,7 @@ def mark_received(
         assignment = _locked(user, assignment_id)
         if not _is_recipient(user, assignment):
             raise FieldPermissionDenied("assignment", _("Only the recipient marks a task received."))
-        if assignment.state != AssignmentState.SENT:
+        if assignment.state != DispatchState.SENT:
             return assignment, False
         _receive(assignment, now or timezone.now())
         assignment.save()
@@ -372,7 +372,7 @@ def redispatch(
         if submission_key is None or not DispatchTask.objects.filter(submission_key=submission_key).exists():
             if assignment.state == ASSIGNMENT_FLOW.closed:
                 raise Conflict("assignment", ASSIGNMENT_FLOW.closed_message)
-        if assignment.state == AssignmentState.SENT:
+        if assignment.state == DispatchState.SENT:
             _receive(assignment, now or timezone.now())
             assignment.save()
         return _send(

@@ -19,7 +19,7 @@ from brightkitchen.core.forms import submit
 from brightkitchen.core.scoping import Action, AnyUser, get_visible_or_404
 from brightkitchen.dispatch import rules, selectors, services
 from brightkitchen.dispatch.forms import AnswerForm, ReviewForm, TaskForm
-from brightkitchen.dispatch.models import AssignmentState, DispatchAssignment, DispatchTask
+from brightkitchen.dispatch.models import DispatchAssignment, DispatchState, DispatchTask
 
 
 def _may_send(user: AnyUser) -> bool:
@@ -39,7 +39,7 @@ def index(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.tasks_for(request.user, box), 25).get_page(request.GET.get("page"))
     for task in page:
         state = getattr(task, "my_state", None)
-        task.my_state_label = AssignmentState(state).label if state else ""  # type: ignore[attr-defined]
+        task.my_state_label = DispatchState(state).label if state else ""  # type: ignore[attr-defined]
     context = {
         "page": page,
         "box": box,
@@ -127,10 +127,10 @@ def _detail(
                 "answer_form": bound.get(a.pk) or AnswerForm() if mine and a.awaiting_answer else None,
                 "review_form": (
                     bound.get(a.pk) or ReviewForm()
-                    if task.sender_id == org_id and a.state == AssignmentState.ANSWERED
+                    if task.sender_id == org_id and a.state == DispatchState.ANSWERED
                     else None
                 ),
-                "may_redispatch": mine and may_send and a.state != AssignmentState.CLOSED,
+                "may_redispatch": mine and may_send and a.state != DispatchState.CLOSED,
             }
         )
     context = {
@@ -146,7 +146,7 @@ def _detail(
 def detail(request: HttpRequest, task_id: int) -> HttpResponse:
     task = _task(request, task_id)
     mine = getattr(task, "my_assignment", None)
-    if mine is not None and getattr(task, "my_state", None) == AssignmentState.SENT:
+    if mine is not None and getattr(task, "my_state", None) == DispatchState.SENT:
         # The recipient opens the task for the first time: it is received.
         services.mark_received(request.user, mine)
         task = _task(request, task_id)

@@ -34,7 +34,7 @@ from brightkitchen.patrols.models import (
     PatrolQuota,
     PatrolRecord,
 )
-from brightkitchen.rectifications.models import DEFAULT_WORKING_DAYS, MAX_WORKING_DAYS, SourceKind
+from brightkitchen.rectifications.models import DEFAULT_WORKING_DAYS, MAX_WORKING_DAYS, NoticeSource
 from brightkitchen.rectifications.services import issue_notice
 from brightkitchen.regions.models import Region
 from brightkitchen.schools.models import Canteen, RiskGrade
@@ -331,7 +331,7 @@ def submit_patrol(
                     user,
                     assignment.canteen_id,
                     problem=_problem(finding)[:2000],
-                    source_kind=SourceKind.PATROL,
+                    source_kind=NoticeSource.PATROL,
                     source_ref=f"patrol:{row.pk}",
                     working_days=working_days,
                     photos=[finding.snapshot],

@@ -29,12 +29,12 @@ from brightkitchen.rectifications import selectors, services
 from brightkitchen.rectifications.models import (
     DEFAULT_WORKING_DAYS,
     MAX_WORKING_DAYS,
-    Decision,
+    NoticeDecision,
+    NoticeSource,
     NoticeState,
     RectificationNotice,
     RectificationPhoto,
     RectificationStep,
-    SourceKind,
     StepKind,
 )
 
@@ -84,7 +84,7 @@ class NoticeOut(Schema):
     canteen_name: str
     issued_by: str
     problem: str
-    source_kind: SourceKind
+    source_kind: NoticeSource
     source_ref: str
     issued_on: datetime.date
     working_days: int
@@ -104,7 +104,7 @@ class NoticeOut(Schema):
             canteen_name=notice.canteen.name,
             issued_by=notice.issued_by_org.name,
             problem=notice.problem,
-            source_kind=SourceKind(notice.source_kind),
+            source_kind=NoticeSource(notice.source_kind),
             source_ref=notice.source_ref,
             issued_on=notice.issued_on,
             working_days=notice.working_days,
@@ -132,7 +132,7 @@ class NoticeFilterIn(Schema):
 
 class NoticeIn(InputSchema):
     problem: str = Field(min_length=1, max_length=2000)
-    source_kind: SourceKind
+    source_kind: NoticeSource
     source_ref: str = Field("", max_length=100)
     working_days: int = Field(DEFAULT_WORKING_DAYS, ge=1, le=MAX_WORKING_DAYS)
     submission_key: uuid.UUID | None = None
@@ -144,7 +144,7 @@ class ResponseIn(InputSchema):
 
 
 class RectificationReviewIn(InputSchema):
-    decision: Decision
+    decision: NoticeDecision
     comment: str = Field("", max_length=4000)
     submission_key: uuid.UUID | None = None
 

@@ -15,10 +15,10 @@ from django.utils import timezone
 from brightkitchen.organisations.models import Organisation, OrganisationKind
 from brightkitchen.rectifications.models import (
     REMIND_WORKING_DAYS,
+    NoticeSource,
     NoticeState,
     RectificationNotice,
     RectificationStep,
-    SourceKind,
     StepKind,
 )
 from brightkitchen.rectifications.services import bureau_above
@@ -33,25 +33,25 @@ _KEY = "5d0c2b1e-7a3f-4e2d-8c61-0000000000{:02d}"
 class _Demo:
     days_ago: int
     state: NoticeState
-    source: SourceKind
+    source: NoticeSource
     problem: str
     steps: tuple[tuple[StepKind, str], ...] = ()  # after issuing: (kind, comment)
     escalate: bool = False
 
 
 _NOTICES = (
-    _Demo(2, NoticeState.ISSUED, SourceKind.PATROL, "网上巡查发现：后厨操作人员未佩戴口罩、帽子。"),
+    _Demo(2, NoticeState.ISSUED, NoticeSource.PATROL, "网上巡查发现：后厨操作人员未佩戴口罩、帽子。"),
     _Demo(
         6,
         NoticeState.RESPONDED,
-        SourceKind.CAMERA,
+        NoticeSource.CAMERA,
         "粗加工间摄像头连续离线超过24小时。",
         ((StepKind.RESPONDED, "已更换交换机电源，摄像头恢复在线。"),),
     ),
     _Demo(
         9,
         NoticeState.RETURNED,
-        SourceKind.RECORDS,
+        NoticeSource.RECORDS,
         "近一周留样记录缺失3餐次。",
         (
             (StepKind.RESPONDED, "已补录留样记录。"),
@@ -61,11 +61,11 @@ _NOTICES = (
     _Demo(
         30,
         NoticeState.CLOSED,
-        SourceKind.INSPECTION,
+        NoticeSource.INSPECTION,
         "标准化检查：消毒柜未正常使用，餐具未消毒。",
         ((StepKind.RESPONDED, "已维修消毒柜，建立消毒记录。"), (StepKind.CLOSED, "复查整改到位，予以销号。")),
     ),
-    _Demo(25, NoticeState.ISSUED, SourceKind.AI_CAPTURE, "AI抓拍：操作间发现老鼠活动。", escalate=True),
+    _Demo(25, NoticeState.ISSUED, NoticeSource.AI_CAPTURE, "AI抓拍：操作间发现老鼠活动。", escalate=True),
 )
 
 

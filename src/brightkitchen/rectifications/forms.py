@@ -13,8 +13,8 @@ from brightkitchen.core.forms import MultipleFileField, MultipleFileInput
 from brightkitchen.rectifications.models import (
     DEFAULT_WORKING_DAYS,
     MAX_WORKING_DAYS,
-    Decision,
-    SourceKind,
+    NoticeDecision,
+    NoticeSource,
 )
 
 
@@ -31,7 +31,7 @@ class NoticeForm(forms.Form):
     problem = forms.CharField(
         label=_("Problem found"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3, "class": "big"})
     )
-    source_kind = forms.ChoiceField(label=_("Source"), choices=SourceKind.choices)
+    source_kind = forms.ChoiceField(label=_("Source"), choices=NoticeSource.choices)
     source_ref = forms.CharField(
         label=_("Source reference"),
         max_length=100,
@@ -58,7 +58,9 @@ class ResponseForm(forms.Form):
 
 class ReviewForm(forms.Form):
     submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
-    decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices, widget=forms.RadioSelect)
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=NoticeDecision.choices, widget=forms.RadioSelect
+    )
     comment = forms.CharField(
         label=_("Comment"),
         max_length=4000,

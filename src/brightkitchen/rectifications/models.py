@@ -27,7 +27,7 @@ RESPONDER_ROLES = frozenset({Role.PRINCIPAL, *CANTEEN_ROLES})
 _PARTIES = frozenset({*ISSUER_ROLES, *RESPONDER_ROLES})
 
 
-class SourceKind(models.TextChoices):
+class NoticeSource(models.TextChoices):
     PATROL = "patrol", _("Online patrol finding")
     INSPECTION = "inspection", _("Inspection item")
     CAMERA = "camera", _("Camera health")
@@ -35,6 +35,11 @@ class SourceKind(models.TextChoices):
     AI_CAPTURE = "ai_capture", _("AI capture")
     COMPLAINT = "complaint", _("Public complaint")
     OTHER = "other", _("Other")
+
+
+# The former name, still imported by cameras.services; the class is named NoticeSource so that the OpenAPI
+# document does not give it the name of cameras.models.SourceKind (one of the two would be described wrongly).
+SourceKind = NoticeSource
 
 
 class NoticeState(models.TextChoices):
@@ -48,7 +53,7 @@ class NoticeState(models.TextChoices):
 AWAITING_RESPONSE = (NoticeState.ISSUED, NoticeState.RETURNED)
 
 
-class Decision(models.TextChoices):
+class NoticeDecision(models.TextChoices):
     CLOSE = "close", _("Close the notice")
     RETURN = "return", _("Return to the canteen")
 
@@ -86,7 +91,7 @@ class RectificationNotice(AuditedModel):
     )
     issued_by = user_field(_("issued by user"))
     problem = models.TextField(_("problem"), max_length=2000)
-    source_kind = models.CharField(_("source"), max_length=16, choices=SourceKind.choices)
+    source_kind = models.CharField(_("source"), max_length=16, choices=NoticeSource.choices)
     source_ref = models.CharField(_("source reference"), max_length=100, blank=True)
     issued_on = models.DateField(_("notice date"))
     working_days = models.PositiveSmallIntegerField(_("working days to rectify"))

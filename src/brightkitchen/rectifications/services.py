@@ -39,12 +39,12 @@ from brightkitchen.rectifications.models import (
     MAX_WORKING_DAYS,
     REMIND_WORKING_DAYS,
     RESPONDER_ROLES,
-    Decision,
+    NoticeDecision,
+    NoticeSource,
     NoticeState,
     RectificationNotice,
     RectificationPhoto,
     RectificationStep,
-    SourceKind,
     StepKind,
 )
 from brightkitchen.regions.selectors import region_prefixes
@@ -81,10 +81,10 @@ NOTICE_FLOW = Workflow(
             roles=RESPONDER_ROLES,
             denied=_("Only the canteen or its school responds to a notice."),
         ),
-        Decision.CLOSE: Transition(
+        NoticeDecision.CLOSE: Transition(
             frozenset({NoticeState.RESPONDED}), NoticeState.CLOSED, "decision", _AWAITING_REVIEW
         ),
-        Decision.RETURN: Transition(
+        NoticeDecision.RETURN: Transition(
             frozenset({NoticeState.RESPONDED}), NoticeState.RETURNED, "decision", _AWAITING_REVIEW
         ),
     },
@@ -133,9 +133,9 @@ def _add_step(
     return step
 
 
-def _source_kind(value: str) -> SourceKind:
+def _source_kind(value: str) -> NoticeSource:
     try:
-        return SourceKind(value)
+        return NoticeSource(value)
     except ValueError:
         raise FieldError("source_kind", _("Choose where the problem was found.")) from None
 

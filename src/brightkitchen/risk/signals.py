@@ -42,7 +42,7 @@ from django.db.models import Count, FilteredRelation, Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from brightkitchen.rectifications.models import NoticeState, RectificationNotice, SourceKind
+from brightkitchen.rectifications.models import NoticeSource, NoticeState, RectificationNotice
 from brightkitchen.schedule.models import Meal, MealPlan
 from brightkitchen.schools.models import AnnualGrade, Canteen, DynamicGrade, LicenceStatus, RiskGrade
 from brightkitchen.schools.selectors import licence_status_q
@@ -58,7 +58,7 @@ from brightkitchen.schools.tallies import (
 
 # --- Points (see the table above) -----------------------------------------------------------------------
 
-VIOLATION_SOURCES = (SourceKind.PATROL, SourceKind.INSPECTION, SourceKind.AI_CAPTURE)
+VIOLATION_SOURCES = (NoticeSource.PATROL, NoticeSource.INSPECTION, NoticeSource.AI_CAPTURE)
 VIOLATION_POINTS, VIOLATION_MAX = 2, 20
 OVERDUE_POINTS, OVERDUE_MAX = 5, 20
 COMPLAINT_POINTS, COMPLAINT_MAX = 3, 15
@@ -153,7 +153,7 @@ def overdue_rectifications(
 def complaints(
     canteens: QuerySet[Canteen], start: datetime.date, end: datetime.date
 ) -> dict[int, SignalValue]:
-    rows = _notices(canteens, start, end).filter(source_kind=SourceKind.COMPLAINT)
+    rows = _notices(canteens, start, end).filter(source_kind=NoticeSource.COMPLAINT)
     return _counted(rows, COMPLAINT_POINTS, COMPLAINT_MAX)
 
 

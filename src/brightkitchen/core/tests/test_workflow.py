@@ -66,11 +66,11 @@ def test_a_transition_is_taken_by_its_roles_only(world: Any) -> None:
 
 
 def test_a_decision_is_one_of_its_choices() -> None:
-    from brightkitchen.rectifications.models import Decision
+    from brightkitchen.rectifications.models import NoticeDecision
 
-    assert choose(Decision, "close", "decision", "choose") == Decision.CLOSE
+    assert choose(NoticeDecision, "close", "decision", "choose") == NoticeDecision.CLOSE
     with pytest.raises(FieldError) as bad:
-        choose(Decision, "maybe", "decision", "choose")
+        choose(NoticeDecision, "maybe", "decision", "choose")
     assert bad.value.field == "decision" and bad.value.status == 400
 
 

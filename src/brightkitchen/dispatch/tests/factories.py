@@ -13,10 +13,10 @@ from django.utils import timezone
 from brightkitchen.conftest import COUNTY_A, World
 from brightkitchen.core.uploads import store_photo
 from brightkitchen.dispatch.models import (
-    AssignmentState,
     DispatchAssignment,
     DispatchAttachment,
     DispatchFeedback,
+    DispatchState,
     DispatchTask,
     FeedbackKind,
 )
@@ -64,9 +64,9 @@ def tasks(w: World) -> dict[str, DispatchTask]:
     cache = {}
     for county in ("a", "b"):
         for key, state in (
-            (county, AssignmentState.RECEIVED),
-            (f"{county}_sent", AssignmentState.SENT),
-            (f"{county}_answered", AssignmentState.ANSWERED),
+            (county, DispatchState.RECEIVED),
+            (f"{county}_sent", DispatchState.SENT),
+            (f"{county}_answered", DispatchState.ANSWERED),
         ):
             (task,) = DispatchTask.objects.bulk_create(
                 [
@@ -86,13 +86,13 @@ def tasks(w: World) -> dict[str, DispatchTask]:
                         task=task,
                         recipient=w.orgs[f"regulator_{county}"],
                         state=state,
-                        received_at=None if state == AssignmentState.SENT else now,
-                        answered_at=now if state == AssignmentState.ANSWERED else None,
+                        received_at=None if state == DispatchState.SENT else now,
+                        answered_at=now if state == DispatchState.ANSWERED else None,
                     )
                 ]
             )
             feedback = None
-            if state == AssignmentState.ANSWERED:
+            if state == DispatchState.ANSWERED:
                 (feedback,) = DispatchFeedback.objects.bulk_create(
                     [DispatchFeedback(assignment=assignment, kind=FeedbackKind.ANSWER, text="已完成", at=now)]
                 )

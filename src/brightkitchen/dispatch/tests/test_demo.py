@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from brightkitchen.conftest import World
 from brightkitchen.dispatch import demo_data, rules
-from brightkitchen.dispatch.models import AssignmentState, DispatchAssignment, DispatchTask
+from brightkitchen.dispatch.models import DispatchAssignment, DispatchState, DispatchTask
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ def test_demo_tasks(world: World) -> None:
     assert DispatchTask.objects.count() == 2
     assert set(DispatchTask.objects.values_list("sender", flat=True)) == {world.orgs["regulator_city"].pk}
     states = list(DispatchAssignment.objects.values_list("state", flat=True))
-    assert states.count(AssignmentState.ANSWERED) == 1 and len(states) == 4
+    assert states.count(DispatchState.ANSWERED) == 1 and len(states) == 4
     found = {(f.kind, f.organisation_id) for f in rules.findings(today)}
     assert (rules.KIND_REVIEW, world.orgs["regulator_city"].pk) in found
     assert (rules.KIND_OVERDUE, world.orgs["regulator_b"].pk) in found

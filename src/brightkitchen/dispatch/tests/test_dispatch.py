@@ -18,10 +18,10 @@ from brightkitchen.conftest import World
 from brightkitchen.core.errors import Conflict, FieldError, FieldPermissionDenied
 from brightkitchen.dispatch import rules, selectors, services
 from brightkitchen.dispatch.models import (
-    AssignmentState,
     DispatchAssignment,
     DispatchAttachment,
     DispatchFeedback,
+    DispatchState,
     DispatchTask,
 )
 from brightkitchen.dispatch.tests.factories import BRANCH_NAME, branch
@@ -66,7 +66,7 @@ def test_city_sends_to_its_counties_with_attachments(world: World) -> None:
     task = _send(world, attachments=[photo("notice.jpg"), _pdf()])
     assert task.sender == world.orgs["regulator_city"] and task.created_by == world.users["city_regulator"]
     states = set(task.assignments.values_list("state", flat=True))
-    assert states == {AssignmentState.SENT} and task.assignments.count() == 2
+    assert states == {DispatchState.SENT} and task.assignments.count() == 2
     kinds = sorted(DispatchAttachment.objects.filter(task=task).values_list("content_type", flat=True))
     assert kinds == ["application/pdf", "image/jpeg"]
     assert task.remind_on <= task.deadline
@@ -181,15 +181,15 @@ def test_first_open_by_the_recipient_marks_it_received(world: World) -> None:
     a = _assignment(task, world.orgs["regulator_a"])
     assert world.client("city_regulator").get(f"/dispatch/{task.pk}/").status_code == 200
     a.refresh_from_db()
-    assert a.state == AssignmentState.SENT  # the sender opening it is no receipt
+    assert a.state == DispatchState.SENT  # the sender opening it is no receipt
     assert world.client("regulator_a").get(f"/dispatch/{task.pk}/").status_code == 200
     a.refresh_from_db()
     first = a.received_at
-    assert a.state == AssignmentState.RECEIVED and first is not None
+    assert a.state == DispatchState.RECEIVED and first is not None
     world.client("regulator_a").get(f"/dispatch/{task.pk}/")
     a.refresh_from_db()
     assert a.received_at == first
-    assert _assignment(task, world.orgs["regulator_b"]).state == AssignmentState.SENT
+    assert _assignment(task, world.orgs["regulator_b"]).state == DispatchState.SENT
     # Through the API only the recipient may mark it; a sibling does not even see it.
     b = _assignment(task, world.orgs["regulator_b"])
     assert (
@@ -214,7 +214,7 @@ def test_answer_return_answer_close(world: World) -> None:
     again, created = services.answer(world.users["regulator_a"], a.pk, text="重复提交", submission_key=key)
     assert not created and again == feedback
     a.refresh_from_db()
-    assert a.state == AssignmentState.ANSWERED and a.received_at and a.answered_at
+    assert a.state == DispatchState.ANSWERED and a.received_at and a.answered_at
     with pytest.raises(Conflict) as conflict:
         services.answer(world.users["regulator_a"], a.pk, text="再答一次")
     assert conflict.value.field == "text"
@@ -231,12 +231,12 @@ def test_answer_return_answer_close(world: World) -> None:
         services.review(world.users["province_regulator"], a.pk, decision="close")
     services.review(world.users["city_regulator"], a.pk, decision="return", comment="缺少检查记录表")
     a.refresh_from_db()
-    assert a.state == AssignmentState.RETURNED
+    assert a.state == DispatchState.RETURNED
 
     services.answer(world.users["regulator_a"], a.pk, text="补充检查记录表", attachments=[_pdf()])
     services.review(world.users["city_regulator"], a.pk, decision="close", comment="完成")
     a.refresh_from_db()
-    assert a.state == AssignmentState.CLOSED and a.closed_at is not None
+    assert a.state == DispatchState.CLOSED and a.closed_at is not None
     kinds = list(DispatchFeedback.objects.filter(assignment=a).values_list("kind", flat=True))
     assert kinds == ["answer", "return", "answer", "close"]
     with pytest.raises(Conflict):
@@ -405,7 +405,7 @@ def test_redispatch_chain_city_county_branch(world: World) -> None:
     )
     assert not created and same == child
     a.refresh_from_db()
-    assert a.state == AssignmentState.RECEIVED  # passing it on means it was opened
+    assert a.state == DispatchState.RECEIVED  # passing it on means it was opened
 
     assert selectors.child_progress(world.users["city_regulator"], [a.pk])[a.pk].awaiting == 1
     # The branch sees its own task, not the city's; the city and province watch the whole chain.
@@ -522,7 +522,7 @@ def test_pages(world: World) -> None:
         == 302
     )
     a.refresh_from_db()
-    assert a.state == AssignmentState.CLOSED
+    assert a.state == DispatchState.CLOSED
     assert world.client("regulator_b").get(f"/dispatch/assignments/{a.pk}/redispatch/").status_code == 404
     assert world.client("city_regulator").get(f"/dispatch/assignments/{a.pk}/redispatch/").status_code == 403
 

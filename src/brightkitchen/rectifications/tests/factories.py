@@ -12,11 +12,11 @@ from brightkitchen.conftest import World
 from brightkitchen.core.uploads import store_photo
 from brightkitchen.records.tests.factories import photo
 from brightkitchen.rectifications.models import (
+    NoticeSource,
     NoticeState,
     RectificationNotice,
     RectificationPhoto,
     RectificationStep,
-    SourceKind,
     StepKind,
 )
 
@@ -41,7 +41,7 @@ def notices(w: World) -> dict[str, RectificationNotice]:
                         issued_by_org=w.orgs[f"regulator_{county}"],
                         issued_by=w.users[f"regulator_{county}"],
                         problem=PROBLEM[county],
-                        source_kind=SourceKind.PATROL,
+                        source_kind=NoticeSource.PATROL,
                         source_ref="patrol:1",
                         issued_on=today,
                         working_days=10,

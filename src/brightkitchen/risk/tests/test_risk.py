@@ -15,7 +15,7 @@ from brightkitchen.audit.models import AuditLogEntry
 from brightkitchen.conftest import World
 from brightkitchen.core.errors import Conflict, FieldError, FieldPermissionDenied
 from brightkitchen.records.models import SampleRetention
-from brightkitchen.rectifications.models import NoticeState, RectificationNotice, SourceKind
+from brightkitchen.rectifications.models import NoticeSource, NoticeState, RectificationNotice
 from brightkitchen.risk import demo_data, selectors, services, signals
 from brightkitchen.risk.models import RiskAssessment
 from brightkitchen.risk.tasks import assess_all_canteens
@@ -87,21 +87,21 @@ def test_builtin_signals_are_registered() -> None:
 
 
 def test_violations_count_the_period_only_and_are_capped(world: World) -> None:
-    _notice(world, SourceKind.PATROL, START - datetime.timedelta(days=1))  # before the period
-    _notice(world, SourceKind.PATROL, START)
-    _notice(world, SourceKind.AI_CAPTURE, END)
-    _notice(world, SourceKind.COMPLAINT, END)  # another signal
+    _notice(world, NoticeSource.PATROL, START - datetime.timedelta(days=1))  # before the period
+    _notice(world, NoticeSource.PATROL, START)
+    _notice(world, NoticeSource.AI_CAPTURE, END)
+    _notice(world, NoticeSource.COMPLAINT, END)  # another signal
     result = signals.violations(_all(world), START, END)
     assert result == {world.canteens["a"].pk: signals.SignalValue(2, 4)}
     for _ in range(9):
-        _notice(world, SourceKind.INSPECTION, END)
+        _notice(world, NoticeSource.INSPECTION, END)
     assert signals.violations(_all(world), START, END)[world.canteens["a"].pk] == signals.SignalValue(11, 20)
 
 
 def test_complaints_count_and_camera_notices_do_not(world: World) -> None:
     for _ in range(6):
-        _notice(world, SourceKind.COMPLAINT, END)
-    _notice(world, SourceKind.CAMERA, END)  # counted by the camera signals, from its health event
+        _notice(world, NoticeSource.COMPLAINT, END)
+    _notice(world, NoticeSource.CAMERA, END)  # counted by the camera signals, from its health event
     a = world.canteens["a"].pk
     assert signals.complaints(_all(world), START, END)[a] == signals.SignalValue(6, 15)
     assert signals.violations(_all(world), START, END) == {}
@@ -109,11 +109,11 @@ def test_complaints_count_and_camera_notices_do_not(world: World) -> None:
 
 def test_overdue_rectifications(world: World) -> None:
     day = END - datetime.timedelta(days=30)
-    _notice(world, SourceKind.PATROL, day, deadline=END)  # due today: not yet overdue
-    _notice(world, SourceKind.PATROL, day, deadline=END - datetime.timedelta(days=1))  # overdue
-    _notice(world, SourceKind.PATROL, day, deadline=day, state=NoticeState.CLOSED)  # closed
+    _notice(world, NoticeSource.PATROL, day, deadline=END)  # due today: not yet overdue
+    _notice(world, NoticeSource.PATROL, day, deadline=END - datetime.timedelta(days=1))  # overdue
+    _notice(world, NoticeSource.PATROL, day, deadline=day, state=NoticeState.CLOSED)  # closed
     _notice(
-        world, SourceKind.PATROL, day, deadline=day, state=NoticeState.CLOSED, escalated_at=timezone.now()
+        world, NoticeSource.PATROL, day, deadline=day, state=NoticeState.CLOSED, escalated_at=timezone.now()
     )
     result = signals.overdue_rectifications(_all(world), START, END)
     assert result == {world.canteens["a"].pk: signals.SignalValue(2, 10)}
@@ -195,7 +195,7 @@ def test_assess_writes_assessments_and_the_effective_grade(world: World) -> None
     a, b = world.canteens["a"], world.canteens["b"]
     Canteen.objects.filter(pk=a.pk).update(dynamic_grade="fair", annual_grade="C", licence_expires_on=None)
     for _ in range(5):
-        _notice(world, SourceKind.COMPLAINT, TODAY)
+        _notice(world, NoticeSource.COMPLAINT, TODAY)
     assert services.assess(_all(world), TODAY) == 2
     assessment = RiskAssessment.objects.get(canteen=a)
     assert assessment.score == 45 and assessment.computed_grade == "D"  # 20 + 10 + 15
