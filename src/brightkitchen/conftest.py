@@ -23,6 +23,19 @@ from brightkitchen.schools.models import Canteen, OperationMode, School, SchoolT
 from brightkitchen.testbed.fixtures import rtsp_server_fixture  # noqa: F401  (the session's RTSP server)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _api_bodies_match_the_openapi_document() -> None:
+    """Every 2xx request a test sends to /api/v1/ must carry a body the served OpenAPI document accepts
+    (testbed.openapi_check): the document is held to what the project's own tests send."""
+    from django.conf import settings
+
+    if CHECK_MIDDLEWARE not in settings.MIDDLEWARE:
+        settings.MIDDLEWARE = [*settings.MIDDLEWARE, CHECK_MIDDLEWARE]
+
+
+CHECK_MIDDLEWARE = "brightkitchen.testbed.openapi_check.RequestBodyCheck"
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
     """Removes the data directory settings.py made for this run (none was given)."""
     if os.environ.get("BRIGHTKITCHEN_DATA_DIR_OWNER") == str(os.getpid()):
