@@ -15,11 +15,16 @@ _M = TypeVar("_M", bound=models.Model)
 
 
 def create_once(
-    model: type[_M], submission_key: uuid.UUID | None, build: Callable[[], _M]
+    model: type[_M],
+    submission_key: uuid.UUID | None,
+    build: Callable[[], _M],
+    *,
+    on_created: Callable[[_M], None] | None = None,
 ) -> tuple[_M, bool]:
     """(record, created). With a key already used, the first record comes back unchanged and nothing
     is created; without a key, the record is simply created. `build` returns an unsaved instance;
-    it is validated (FieldError naming the field) and saved in a transaction."""
+    it is validated (FieldError naming the field) and saved in a transaction, in which `on_created`
+    then runs with the new record (what must change with it, such as its canteen's tallies)."""
     manager: Any = model._default_manager
     if submission_key is not None:
         existing = manager.filter(submission_key=submission_key).first()
@@ -39,6 +44,8 @@ def create_once(
     try:
         with transaction.atomic():
             instance.save()
+            if on_created is not None:
+                on_created(instance)
     except IntegrityError:
         if submission_key is not None:
             existing = manager.filter(submission_key=submission_key).first()

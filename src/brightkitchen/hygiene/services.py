@@ -21,6 +21,7 @@ from brightkitchen.core.validation import acting_user, clean_text
 from brightkitchen.hygiene.models import CleaningTarget, DisinfectionMethod, HygieneKind, HygieneRecord
 from brightkitchen.records.services import CLOCK_SKEW
 from brightkitchen.schools.services import canteen_for_recording
+from brightkitchen.schools.tallies import recount
 
 MAX_AGE = datetime.timedelta(days=31)  # a ledger is kept as it happens; older is a typing error
 MAX_WASTE_KG = decimal.Decimal(5000)
@@ -151,4 +152,4 @@ def create_record(
 
     files: list[StoredFile] = []
     with removed_on_error(files):
-        return create_once(HygieneRecord, submission_key, build)
+        return create_once(HygieneRecord, submission_key, build, on_created=recount)

@@ -37,6 +37,7 @@ from brightkitchen.purchases.models import (
 )
 from brightkitchen.schools.models import Canteen
 from brightkitchen.schools.services import canteen_for_recording
+from brightkitchen.schools.tallies import mark_of, recount
 
 MAX_CERTIFICATES_PER_UPLOAD = 10
 MAX_QUANTITY = Decimal("99999999.99")
@@ -230,6 +231,7 @@ def create_inspection(
         if created:
             for item in stored:
                 _save_certificate(user, saved, item, kind)
+            recount(saved)  # once, with its certificates
     return saved, created
 
 
@@ -245,6 +247,7 @@ def correct_inspection(
         related=("canteen", "acceptor", "second_acceptor"),
         pk=record_id,
     )
+    before = mark_of(record)
     for name, value in changes.items():
         if name not in CORRECTABLE:
             raise FieldError(name, _("This field cannot be changed."), code="unknown_field")
@@ -255,7 +258,9 @@ def correct_inspection(
         else:
             setattr(record, name, value)
     validate(record, today or timezone.localdate())
-    full_save(record)
+    with transaction.atomic():
+        full_save(record)
+        recount(record, before=before)  # a corrected day or decision moves the delivery's tally
     return record
 
 
@@ -276,6 +281,7 @@ def delete_inspection(user: AnyUser, record_id: int, *, today: datetime.date | N
         for certificate in record.certificates.all():
             certificate.delete()
         record.delete()
+        recount(record)
         after_commit(delete_files, files)
 
 
@@ -340,4 +346,4 @@ def add_certificate(
         )
 
     with removed_on_error(stored):
-        return create_once(PurchaseCertificate, submission_key, build)
+        return create_once(PurchaseCertificate, submission_key, build, on_created=recount)

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from brightkitchen.records.models import AccompaniedMeal, SampleRetention
+from brightkitchen.schools.admin import CountedRowAdmin
 
 
 @admin.register(SampleRetention)
-class SampleRetentionAdmin(admin.ModelAdmin[SampleRetention]):
+class SampleRetentionAdmin(CountedRowAdmin[SampleRetention]):
     list_display = ("date", "meal", "dish", "weight_g", "canteen", "stored_at", "discarded_at")
     list_filter = ("meal",)
     search_fields = ("dish", "canteen__name")
@@ -13,7 +14,7 @@ class SampleRetentionAdmin(admin.ModelAdmin[SampleRetention]):
 
 
 @admin.register(AccompaniedMeal)
-class AccompaniedMealAdmin(admin.ModelAdmin[AccompaniedMeal]):
+class AccompaniedMealAdmin(CountedRowAdmin[AccompaniedMeal]):
     list_display = ("date", "meal", "companion_name", "companion_kind", "rating", "canteen")
     list_filter = ("meal", "companion_kind")
     search_fields = ("companion_name", "canteen__name")

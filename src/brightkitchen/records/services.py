@@ -28,6 +28,7 @@ from brightkitchen.records.models import (
 from brightkitchen.records.models.samples import MAX_SAMPLE_WEIGHT_G
 from brightkitchen.schedule.models import Meal
 from brightkitchen.schools.services import canteen_for_recording
+from brightkitchen.schools.tallies import recount
 
 # A phone's clock may run a little ahead of the server's.
 CLOCK_SKEW = datetime.timedelta(minutes=5)
@@ -114,7 +115,7 @@ def create_sample(
 
     files: list[StoredFile] = []
     with removed_on_error(files):
-        return create_once(SampleRetention, submission_key, build)
+        return create_once(SampleRetention, submission_key, build, on_created=recount)
 
 
 def discard_sample(user: AnyUser, sample_id: int, *, now: datetime.datetime | None = None) -> SampleRetention:
@@ -178,7 +179,7 @@ def create_accompanied_meal(
             problems=problems,
         )
 
-    return create_once(AccompaniedMeal, submission_key, build)
+    return create_once(AccompaniedMeal, submission_key, build, on_created=recount)
 
 
 def answer_accompanied_meal(

@@ -7,10 +7,13 @@ seconds. A month of one canteen fits in one row of day bitmasks instead, and wha
 day is a bit count of (recorded days & due days), worked out in the database for every canteen at once.
 
 Apps plug in what they count with `register_tally` from their AppConfig `ready()`, naming the models
-whose rows the tally counts (its sources). Saving or deleting one such row through the ORM rebuilds its
-canteen's month in the same transaction (signals connected here, so no service can forget it); bulk
-writers (`bulk_create`, COPY, queryset updates) bypass signals and call `refresh_tallies` for what they
-wrote.
+whose rows the tally counts (its sources). The service that creates, corrects or deletes one such row
+calls `recount(row)` in its transaction (`mark_of(row)` first when a correction may move the row to
+another day): that recounts the tallies of the row's model on that day only and rewrites that day's bit
+of the month row, whatever else the month holds, so a write costs the same on the first and the last
+day of a month. A row that counts on every day (a person on the staff roll) rebuilds the canteen's open
+months instead. Bulk writers (demo data, imports) call `refresh_tallies` for what they wrote; the
+`refresh_tallies` command rebuilds any period from the records.
 """
 
 from __future__ import annotations
@@ -40,7 +43,6 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
 from brightkitchen.schedule.models import MealPlan
@@ -121,12 +123,7 @@ _SOURCES: dict[type[Model], Source] = {}
 def register_tally(tally: Tally) -> None:
     _TALLIES[tally.field] = tally
     for source in tally.sources:
-        if source.model not in _SOURCES:
-            _SOURCES[source.model] = source
-            uid = f"tallies:{source.model._meta.label}"
-            pre_save.connect(_remember_day, sender=source.model, dispatch_uid=uid)
-            post_save.connect(_saved, sender=source.model, dispatch_uid=uid)
-            post_delete.connect(_deleted, sender=source.model, dispatch_uid=uid)
+        _SOURCES.setdefault(source.model, source)
 
 
 def registered_tallies() -> list[Tally]:
@@ -222,15 +219,13 @@ def _refresh(canteens: QuerySet[Canteen], months: list[datetime.date]) -> None:
     )
 
 
-def refresh_tally(canteen_id: int, *days: datetime.date | None) -> None:
-    """After a counted row of one canteen changed on `days` (two for a moved record; None for a row
-    that counts on every day: every month the canteen has tallies for, this one and the one before,
-    so that the last 30 days, the dashboards' first view, are always there)."""
-    months = {day.replace(day=1) for day in days if day is not None}
-    if None in days:
-        months |= set(CanteenMonth.objects.filter(canteen_id=canteen_id).values_list("month", flat=True))
-        this_month = timezone.localdate().replace(day=1)
-        months |= {this_month, (this_month - datetime.timedelta(days=1)).replace(day=1)}
+def _refresh_every_day(canteen_id: int) -> None:
+    """After a row that counts on every day changed (a person on the roll): every month the canteen has
+    tallies for, this one and the one before, so that the last 30 days, the dashboards' first view, are
+    always there."""
+    months = set(CanteenMonth.objects.filter(canteen_id=canteen_id).values_list("month", flat=True))
+    this_month = timezone.localdate().replace(day=1)
+    months |= {this_month, (this_month - datetime.timedelta(days=1)).replace(day=1)}
     for month in sorted(months):
         refresh_tallies(Canteen.objects.filter(pk=canteen_id), month, month)
 
@@ -246,34 +241,58 @@ def open_month(month: datetime.date) -> int:
     return count
 
 
-def _remember_day(sender: type[Model], instance: Model, raw: bool = False, **kwargs: Any) -> None:
-    """Before a stored row is saved: its stored canteen and day, whose month must be rebuilt too when
-    a correction moves the record."""
-    if raw or instance._state.adding or instance.pk is None:
-        return
-    source = _SOURCES[sender]
-    stored = sender._default_manager.filter(pk=instance.pk).first()
-    instance.__dict__["_tally_before"] = source.mark(stored) if stored is not None else None
+def mark_of(row: Model) -> Mark | None:
+    """The canteen and day a counted row stands on: take it before a correction that may move the row
+    to another day, and give it to `recount` as `before`."""
+    return _SOURCES[type(row)].mark(row)
 
 
-def _saved(sender: type[Model], instance: Model, raw: bool = False, **kwargs: Any) -> None:
-    if raw:
-        return
-    marks = {_SOURCES[sender].mark(instance), instance.__dict__.pop("_tally_before", None)}
-    _refresh_marks(marks)
+def recount(row: Model, *, before: Mark | None = None) -> None:
+    """After a service created, corrected or deleted `row` (a row of a tally's source model), inside its
+    transaction: recount the tallies that count the row's model on the row's day, and on `before`, the
+    day it stood on before the change. Only those days' bits change."""
+    model = type(row)
+    tallies = [t for t in registered_tallies() if any(s.model is model for s in t.sources)]
+    marks = {mark for mark in (_SOURCES[model].mark(row), before) if mark is not None}
+    for canteen_id in sorted({canteen_id for canteen_id, _day in marks}):
+        days = sorted(day for cid, day in marks if cid == canteen_id and day is not None)
+        if (canteen_id, None) in marks:
+            _refresh_every_day(canteen_id)
+        elif days:
+            recount_days(tallies, canteen_id, days)
 
 
-def _deleted(sender: type[Model], instance: Model, **kwargs: Any) -> None:
-    _refresh_marks({_SOURCES[sender].mark(instance)})
-
-
-def _refresh_marks(marks: set[Mark | None]) -> None:
-    days: dict[int, list[datetime.date | None]] = defaultdict(list)
-    for mark in marks:
-        if mark is not None:
-            days[mark[0]].append(mark[1])
-    for canteen_id, canteen_days in sorted(days.items()):
-        refresh_tally(canteen_id, *canteen_days)
+def recount_days(tallies: Iterable[Tally], canteen_id: int, days: Iterable[datetime.date]) -> None:
+    """Recount `tallies` of one canteen on `days` and rewrite those days' bits of its month rows (the
+    first write of a month builds the month's row from the records)."""
+    counted = [tally for tally in tallies if tally.marks is not None]
+    canteen = Canteen.objects.filter(pk=canteen_id)
+    with transaction.atomic():
+        # The same lock as refresh_tallies: two writers of one canteen take turns, and the second
+        # counts the first's records too.
+        if canteen.select_for_update().values_list("pk", flat=True).first() is None:
+            return
+        for day in sorted(set(days)):
+            month = day.replace(day=1)
+            stored = CanteenMonth.objects.filter(canteen_id=canteen_id, month=month)
+            if not stored.exists():
+                _refresh(canteen, [month])
+                continue
+            bit = 1 << (day.day - 1)
+            changes: dict[str, Any] = {}
+            for tally in counted:
+                assert tally.marks is not None
+                value = 0
+                for row_canteen, row_day, count in tally.marks(canteen, day, day):
+                    if row_canteen == canteen_id and row_day == day:
+                        value |= count if tally.is_count else 1
+                planes = range(TALLY_PLANES) if tally.is_count else range(1)
+                for plane in planes:
+                    column = f"{tally.stored_in}_{1 << plane}" if tally.is_count else tally.stored_in
+                    kept = F(column).bitand(~bit)
+                    changes[column] = kept.bitor(bit) if value >> plane & 1 else kept
+            if changes:
+                stored.update(**changes)
 
 
 # --- Reading -------------------------------------------------------------------------------------------

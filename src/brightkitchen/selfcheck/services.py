@@ -23,6 +23,7 @@ from brightkitchen.core.uploads import StoredFile, removed_on_error, store_photo
 from brightkitchen.core.validation import acting_user, clean_text
 from brightkitchen.regions.models import Region
 from brightkitchen.schools.services import canteen_for_recording
+from brightkitchen.schools.tallies import recount
 from brightkitchen.selfcheck.models import (
     MAX_ITEMS,
     CheckKind,
@@ -165,7 +166,7 @@ def create_inspection(
     files: dict[int, StoredFile] = {}
     stored: list[StoredFile] = []
     with removed_on_error(stored), transaction.atomic():
-        report, created = create_once(SelfInspection, submission_key, build)
+        report, created = create_once(SelfInspection, submission_key, build, on_created=recount)
         if created:
             InspectionAnswer.objects.bulk_create(
                 [

@@ -21,6 +21,7 @@ from brightkitchen.core.scoping import Action, AnyUser, get_visible_or_404, scop
 from brightkitchen.core.uploads import store_document, store_photo
 from brightkitchen.core.validation import acting_user, full_save
 from brightkitchen.schools.models import Canteen
+from brightkitchen.schools.tallies import recount
 from brightkitchen.staff.models import (
     CheckResult,
     HealthCertificate,
@@ -57,7 +58,7 @@ def create_staff(
     def build() -> StaffMember:
         return StaffMember(canteen=canteen, recorded_by=acting_user(user), **data)
 
-    return create_once(StaffMember, submission_key, build)
+    return create_once(StaffMember, submission_key, build, on_created=recount)
 
 
 @transaction.atomic
@@ -67,6 +68,7 @@ def update_staff(user: AnyUser, staff: StaffMember, changes: dict[str, Any]) -> 
             raise FieldError(name, _("This field cannot be changed."), code="unknown_field")
         setattr(staff, name, value)
     full_save(staff)
+    recount(staff)  # leaving the roll or coming back changes every day's staff tallies
     return staff
 
 
@@ -110,7 +112,7 @@ def add_certificate(
         cert.photo, cert.thumbnail = stored.path, stored.thumbnail
         return cert
 
-    return create_once(HealthCertificate, submission_key, build)
+    return create_once(HealthCertificate, submission_key, build, on_created=recount)
 
 
 def add_training(
@@ -217,4 +219,4 @@ def record_morning_check(
             raise Conflict("staff", _("This person was already checked on this day."))
         return check
 
-    return create_once(MorningCheck, submission_key, build)
+    return create_once(MorningCheck, submission_key, build, on_created=recount)

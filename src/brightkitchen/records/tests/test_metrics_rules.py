@@ -22,6 +22,7 @@ from brightkitchen.schools.metrics import (
     total,
 )
 from brightkitchen.schools.models import Canteen
+from brightkitchen.schools.tallies import mark_of, recount
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,7 @@ def calendar(world: World) -> None:
 
 
 def _sample(world: World, day: D, meal: str, dish: str = "米饭") -> None:
-    SampleRetention.objects.create(
+    sample = SampleRetention.objects.create(
         canteen=world.canteens["a"],
         date=day,
         meal=meal,
@@ -51,12 +52,14 @@ def _sample(world: World, day: D, meal: str, dish: str = "米饭") -> None:
         sampled_by="王",
         photo="x.jpg",
     )
+    recount(sample)  # as the services do
 
 
 def _companion(world: World, day: D, meal: str, kind: str, name: str) -> None:
-    AccompaniedMeal.objects.create(
+    meal_row = AccompaniedMeal.objects.create(
         canteen=world.canteens["a"], date=day, meal=meal, companion_name=name, companion_kind=kind, rating=5
     )
+    recount(meal_row)  # as the services do
 
 
 def _metric(key: str) -> MetricFn:
@@ -157,11 +160,14 @@ def test_tallies_follow_corrections_and_deletions(world: World, calendar: None) 
     _sample(world, MON, "lunch")
     assert canteen_rate(compute, a, MON, MON) == Ratio(1, 2)
     sample = SampleRetention.objects.get()
+    before = mark_of(sample)
     sample.date = october  # a correction of the day
     sample.save()
+    recount(sample, before=before)
     assert canteen_rate(compute, a, MON, MON) == Ratio(0, 2)
     assert canteen_rate(compute, a, october, october) == Ratio(1, 2)
     sample.delete()
+    recount(sample)
     assert canteen_rate(compute, a, october, october) == Ratio(0, 2)
 
 

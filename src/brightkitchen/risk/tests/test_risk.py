@@ -21,6 +21,7 @@ from brightkitchen.risk.models import RiskAssessment
 from brightkitchen.risk.tasks import assess_all_canteens
 from brightkitchen.schedule.models import CalendarDay, MealPlan, Term
 from brightkitchen.schools.models import Canteen
+from brightkitchen.schools.tallies import recount
 from brightkitchen.staff.models import HealthCertificate, StaffMember
 
 pytestmark = pytest.mark.django_db
@@ -159,7 +160,7 @@ def calendar(world: World) -> None:
 
 
 def _sample(world: World, day: D, meal: str) -> None:
-    SampleRetention.objects.create(
+    sample = SampleRetention.objects.create(
         canteen=world.canteens["a"],
         date=day,
         meal=meal,
@@ -169,6 +170,7 @@ def _sample(world: World, day: D, meal: str) -> None:
         sampled_by="王",
         photo="x.jpg",
     )
+    recount(sample)  # as the services do
 
 
 def test_missing_records_from_the_tallies(world: World, calendar: None) -> None:

@@ -17,6 +17,7 @@ from brightkitchen.core.errors import Conflict, FieldError, FieldPermissionDenie
 from brightkitchen.records.rules import CHINA
 from brightkitchen.schedule.models import MealPlan, Term
 from brightkitchen.schools.metrics import Ratio, canteen_rate, registered_metrics
+from brightkitchen.schools.tallies import recount
 from brightkitchen.selfcheck import services
 from brightkitchen.selfcheck.models import InspectionAnswer, SelfInspection
 from brightkitchen.selfcheck.rules import daily_check_missing_findings, monthly_review_unsigned_findings
@@ -173,13 +174,14 @@ def _report(world: World, kind: str, period: D, signed: bool = False) -> None:
     template = _template(world, "operator", "14", kind) if not hasattr(world, f"_t_{kind}") else None
     if template is not None:
         setattr(world, f"_t_{kind}", template)
-    SelfInspection.objects.create(
+    report = SelfInspection.objects.create(
         canteen=world.canteens["a"],
         kind=kind,
         period=period,
         template=getattr(world, f"_t_{kind}"),
         signed_at=timezone.now() if signed else None,
     )
+    recount(report)  # as the services do
 
 
 def test_daily_rate_counts_zero_risk_reports(world: World, calendar: None) -> None:

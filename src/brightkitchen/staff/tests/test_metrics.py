@@ -12,7 +12,7 @@ from brightkitchen.conftest import World
 from brightkitchen.schedule.models import CalendarDay, MealPlan, Term
 from brightkitchen.schools.metrics import MetricInput, Ratio, canteen_rate, registered_metrics, total
 from brightkitchen.schools.models import Canteen
-from brightkitchen.schools.tallies import open_month
+from brightkitchen.schools.tallies import open_month, recount
 from brightkitchen.staff.models import CheckResult, MorningCheck, StaffMember
 from brightkitchen.staff.selectors import health_certificate_metric, morning_check_metric
 from brightkitchen.staff.tests.fixtures import staff_fixture
@@ -27,14 +27,15 @@ def _week() -> tuple[datetime.date, datetime.date]:
 
 
 def _checks(world: World, staff: StaffMember, days: list[datetime.date]) -> None:
-    for d in days:  # one by one, as the services save them (their tallies follow)
-        MorningCheck.objects.create(
+    for d in days:  # one by one, recounted as the services do
+        check = MorningCheck.objects.create(
             canteen=world.canteens["a"],
             staff=staff,
             date=d,
             temperature=Decimal("36.5"),
             result=CheckResult.FIT,
         )
+        recount(check)
 
 
 def test_morning_check_rate_counts_service_days_only(world: World) -> None:
@@ -71,8 +72,8 @@ def test_no_term_means_nothing_expected(world: World) -> None:
 def test_health_certificate_rate(world: World) -> None:
     monday, sunday = _week()
     staff_fixture(world, "a")
-    StaffMember.objects.create(canteen=world.canteens["a"], name="无证人员")
-    StaffMember.objects.create(canteen=world.canteens["a"], name="已离职", active=False)
+    for name, active in (("无证人员", True), ("已离职", False)):
+        recount(StaffMember.objects.create(canteen=world.canteens["a"], name=name, active=active))
     a = world.canteens["a"]
     region = a.school.organisation.region_id
     result = health_certificate_metric(MetricInput(Canteen.objects.all(), monday, sunday))
