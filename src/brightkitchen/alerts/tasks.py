@@ -8,6 +8,7 @@ from django.utils import timezone
 from brightkitchen.alerts.rules import registered_rules
 from brightkitchen.alerts.services import sweep
 from brightkitchen.core.context import Actor, acting_as
+from brightkitchen.core.events import SIDE_EFFECT_RETRY
 
 
 @shared_task(name="brightkitchen.alerts.tasks.sweep_alerts", ignore_result=True)
@@ -18,13 +19,7 @@ def sweep_alerts() -> dict[str, Any]:
         return sweep(timezone.localdate(), timezone.now()).as_dict()
 
 
-@shared_task(
-    name="brightkitchen.alerts.tasks.sweep_canteens",
-    ignore_result=True,
-    autoretry_for=(Exception,),
-    retry_backoff=True,
-    max_retries=5,
-)
+@shared_task(name="brightkitchen.alerts.tasks.sweep_canteens", ignore_result=True, **SIDE_EFFECT_RETRY)
 def sweep_canteens(kinds: list[str], canteen_ids: list[int]) -> dict[str, Any]:
     """Queued on commit after a change (a notice issued, an incident filed): the rules of these kinds for
     these canteens only, so the canteen and its offices see it in their inbox within seconds instead of at

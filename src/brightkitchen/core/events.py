@@ -22,6 +22,18 @@ from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
+# The retry policy of every task that carries a change's side effects (`@shared_task(name=...,
+# **SIDE_EFFECT_RETRY)`): a task that raises is logged by the worker and run again after a growing,
+# jittered delay (about 1, 2, 4, 8, 16 s, at most 10 min), five times; after that the scheduled sweep
+# catches up. core/tests/test_task_retry.py holds a real worker to it.
+SIDE_EFFECT_RETRY: dict[str, Any] = {
+    "autoretry_for": (Exception,),
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+
 
 def after_commit(func: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
     transaction.on_commit(functools.partial(_logged, func, args, kwargs))

@@ -4,6 +4,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from brightkitchen.core.context import Actor, acting_as
+from brightkitchen.core.events import SIDE_EFFECT_RETRY
 from brightkitchen.risk.services import assess, reassess_canteens
 from brightkitchen.schools.models import Canteen
 
@@ -17,13 +18,7 @@ def assess_all_canteens() -> int:
         return assess(Canteen.objects.all(), timezone.localdate())
 
 
-@shared_task(
-    name="brightkitchen.risk.tasks.reassess",
-    ignore_result=True,
-    autoretry_for=(Exception,),
-    retry_backoff=True,
-    max_retries=5,
-)
+@shared_task(name="brightkitchen.risk.tasks.reassess", ignore_result=True, **SIDE_EFFECT_RETRY)
 def reassess(canteen_ids: list[int]) -> None:
     """Queued on commit after a change to a canteen's risk signals (a notice issued, closed or escalated,
     an inspection submitted): re-grade those canteens only. Idempotent; if it is never queued, the nightly
