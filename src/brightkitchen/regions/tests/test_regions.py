@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -28,7 +29,7 @@ from brightkitchen.schools.models import Canteen, OperationMode, School, SchoolT
 pytestmark = pytest.mark.django_db
 
 # A municipality (its placeholder city 市辖区 left out of full names) and a province with one county.
-TREE = [
+TREE: list[dict[str, Any]] = [
     {
         "code": "91",
         "name": "测试市",
@@ -42,7 +43,7 @@ TREE = [
 ]
 
 
-def _tree_file(tmp_path: Path, tree: list[dict[str, object]]) -> Path:
+def _tree_file(tmp_path: Path, tree: list[dict[str, Any]]) -> Path:
     path = tmp_path / "pca-code.json"
     path.write_text(json.dumps(tree, ensure_ascii=False), encoding="utf-8")
     return path
