@@ -6,10 +6,23 @@ carries an API token of county A's regulator. The test fails on any 5xx answer; 
 schemathesis reports the first one it finds, shrunk to a small request, with a curl line to replay it
 (the server's traceback is in the captured log).
 
-Tuning through the environment (the default keeps one run near a minute on two cores):
-  BRIGHTKITCHEN_FUZZ_EXAMPLES=<n>   examples per operation in the fuzzing phase (default 200)
-  BRIGHTKITCHEN_FUZZ_ALL_CHECKS=1   also run schemathesis' other checks (response schema conformance,
-                                    documented status codes, ...) to look for contract bugs
+A second run sends only requests the document calls valid (schemathesis' positive data generation: its
+coverage phase of boundary values, then a few random ones); it must not answer 5xx either. With
+BRIGHTKITCHEN_FUZZ_ALL_CHECKS=1 it also fails on a 422 (positive_data_acceptance; a 400 is allowed: a rule
+the document cannot state, such as a day in the future, refused naming the field). Known 422s there,
+where the document promises more than the server takes (found with seed 20240601, not yet fixed):
+  - days outside 2000-01-01..2099-12-31 (core.api.Day: JSON Schema has no bound for a date's format);
+  - form fields sent as the text "null" for an optional value (a form has no null; the server reads the
+    text: submission_key, target);
+  - text with a NUL character (core.api.StrictParser refuses it; the schemas do not say so);
+  - an empty string for a decimal (schemathesis ignores the lookahead of pydantic's decimal pattern).
+
+Tuning through the environment (the default keeps each run near a minute on two cores):
+  BRIGHTKITCHEN_FUZZ_EXAMPLES=<n>    examples per operation in the fuzzing phase (default 200)
+  BRIGHTKITCHEN_FUZZ_POSITIVE=<n>    random valid examples per operation after the coverage phase
+                                     (default 10)
+  BRIGHTKITCHEN_FUZZ_ALL_CHECKS=1    also run schemathesis' other checks (response schema conformance,
+                                     documented status codes, ...) to look for contract bugs
 """
 
 from __future__ import annotations
@@ -34,6 +47,10 @@ pytestmark = pytest.mark.fuzz
 OPENAPI_PATH = "/api/v1/openapi.json"
 SEED = 20240601
 MAX_EXAMPLES = int(os.environ.get("BRIGHTKITCHEN_FUZZ_EXAMPLES", "200"))
+POSITIVE_EXAMPLES = int(os.environ.get("BRIGHTKITCHEN_FUZZ_POSITIVE", "10"))
+# What a valid request may be answered (checked with ALL_CHECKS): anything but 422 (the document promised
+# to take it) and 5xx.
+VALID_ANSWERS = ["2xx", "3xx", "400", "401", "403", "404", "409", "429"]
 ALL_CHECKS = os.environ.get("BRIGHTKITCHEN_FUZZ_ALL_CHECKS", "") == "1"
 
 StartResponse = Callable[..., Any]
@@ -75,25 +92,39 @@ def in_test_transaction(environ: dict[str, Any], start_response: StartResponse) 
     return [body]
 
 
-@pytest.fixture
-def api_schema(world: World) -> Any:
+def _schema(world: World, generation: dict[str, Any], **settings: Any) -> Any:
     _row, token = create_token(world.users["regulator_a"], "fuzz")
     config = schemathesis.Config.from_dict(
         {
             "seed": SEED,
             "auth": {"openapi": {"TokenAuth": {"bearer": token}}},
             "generation": {
-                "mode": "all",  # valid and invalid data
-                "max-examples": MAX_EXAMPLES,
+                **generation,
                 "deterministic": True,
                 "database": "none",  # nothing written to .hypothesis/, nothing replayed from an earlier run
                 # The token above is the only credential sent: no generated Authorization or cookie values.
                 "with-security-parameters": False,
             },
+            **settings,
         }
     )
     return schemathesis.openapi.from_wsgi(
         OPENAPI_PATH, in_test_transaction, config=config, headers={"Authorization": f"Bearer {token}"}
+    )
+
+
+@pytest.fixture
+def api_schema(world: World) -> Any:
+    return _schema(world, {"mode": "all", "max-examples": MAX_EXAMPLES})  # valid and invalid data
+
+
+@pytest.fixture
+def valid_api_schema(world: World) -> Any:
+    return _schema(
+        world,
+        {"mode": "positive", "max-examples": POSITIVE_EXAMPLES},
+        phases={"examples": {"enabled": False}, "coverage": {"enabled": True}, "fuzzing": {"enabled": True}},
+        checks={"positive_data_acceptance": {"expected-statuses": VALID_ANSWERS}},  # with ALL_CHECKS
     )
 
 
@@ -115,11 +146,20 @@ def _pytest_9_2_node_id(request: pytest.FixtureRequest) -> None:
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")
+valid_schema = schemathesis.pytest.from_fixture("valid_api_schema")
 
 
 @schema.parametrize()
 def test_api_never_answers_5xx(case: schemathesis.Case[Any]) -> None:
     if ALL_CHECKS:
         case.call_and_validate()
+    else:
+        case.call_and_validate(checks=[not_a_server_error])
+
+
+@valid_schema.parametrize()
+def test_valid_requests_never_answer_5xx(case: schemathesis.Case[Any]) -> None:
+    if ALL_CHECKS:
+        case.call_and_validate()  # every check, positive_data_acceptance with VALID_ANSWERS among them
     else:
         case.call_and_validate(checks=[not_a_server_error])
