@@ -120,8 +120,10 @@ class DemoSeedTests(TestCase):
     def test_the_demo_password_passes_the_real_validators(self) -> None:
         from django.contrib.auth.password_validation import validate_password
 
-        for user in User.objects.filter(username__in=[u for u, _ in _printed_logins(self.output)]):
-            validate_password(DEMO_PASSWORD, user)
+        users = list(User.objects.filter(username__in=[u for u, _ in _printed_logins(self.output)]))
+        assert users, "the demo printed no sign-in that exists"
+        for user in users:
+            validate_password(DEMO_PASSWORD, user)  # raises ValidationError when a validator refuses it
 
     def test_the_plan_is_reproducible(self) -> None:
         today = timezone.localdate()
