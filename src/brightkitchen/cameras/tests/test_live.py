@@ -38,16 +38,16 @@ CAMERA = 41
 
 
 def test_grant_carries_the_camera_and_its_source_encrypted() -> None:
-    token = grants.issue(CAMERA, "rtsp://admin:Secret-Pw@10.0.0.5/live", KEY)
-    assert "Secret-Pw" not in token and "10.0.0.5" not in token
+    token = grants.issue(CAMERA, "rtsp://admin:Secret-Pw@127.0.5.5/live", KEY)
+    assert "Secret-Pw" not in token and "127.0.5.5" not in token
     grant = grants.verify(token, CAMERA, KEY)
     assert grant.camera_id == CAMERA
-    assert grant.source_url == "rtsp://admin:Secret-Pw@10.0.0.5/live"
+    assert grant.source_url == "rtsp://admin:Secret-Pw@127.0.5.5/live"
     assert "Secret-Pw" not in repr(grant)
 
 
 def test_grant_refused_for_another_camera_forged_tampered_or_other_secret() -> None:
-    token = grants.issue(CAMERA, "rtsp://10.0.0.5/live", KEY)
+    token = grants.issue(CAMERA, "rtsp://127.0.5.5/live", KEY)
     with pytest.raises(grants.InvalidGrant):
         grants.verify(token, CAMERA + 1, KEY)
     with pytest.raises(grants.InvalidGrant):
@@ -65,7 +65,7 @@ def _expired(camera_id: int, url: str, age_s: int = 120) -> str:
 
 def test_grant_expires() -> None:
     with pytest.raises(grants.InvalidGrant):
-        grants.verify(_expired(CAMERA, "rtsp://10.0.0.5/live"), CAMERA, KEY, ttl_s=60)
+        grants.verify(_expired(CAMERA, "rtsp://127.0.5.5/live"), CAMERA, KEY, ttl_s=60)
     # Younger than its time to live: still good.
     assert grants.verify(_expired(CAMERA, "rtsp://x/y", age_s=30), CAMERA, KEY, ttl_s=60).camera_id == CAMERA
 

@@ -6,7 +6,7 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import av
@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from brightkitchen.cameras.probe import ProbeError, parse_source_url, probe
+from brightkitchen.testbed import faulty
 from brightkitchen.testbed.fixtures import PASSWORD, STOP_AFTER_S, USER
 from brightkitchen.testbed.streams import RtspTestServer, free_port, read_burned_timestamp
 
@@ -131,16 +132,16 @@ def test_unknown_host_name_is_unreachable() -> None:
     [
         "",
         "camera-1",
-        "ftp://10.0.0.1/stream",
+        "ftp://127.0.0.1/stream",
         "file:///etc/passwd",
         "rtsp://",
         "rtsp:///stream",
-        "rtsp://10.0.0.1:99999/stream",
-        "rtsp://10.0.0.1:0/stream",
-        "rtsp://10.0.0.1:port/stream",
+        "rtsp://127.0.0.1:99999/stream",
+        "rtsp://127.0.0.1:0/stream",
+        "rtsp://127.0.0.1:port/stream",
         "rtsp://bad host/stream",
         "rtsp://bad_host!/stream",
-        "rtsp://10.0.0.1/stream\n",
+        "rtsp://127.0.0.1/stream\n",
         "rtsp://[::1/stream",
         "rtsp://" + "a" * 3000,
     ],
@@ -159,68 +160,24 @@ def test_malformed_url_is_rejected_without_network_access(url: str, monkeypatch:
 
 @pytest.mark.parametrize(
     "url",
-    ["rtsp://user:p%40ss@cam.example.cn:8554/live/ch1", "rtsps://10.1.2.3/a", "https://[2001:db8::1]/s"],
+    ["rtsp://user:p%40ss@cam.example.cn:8554/live/ch1", "rtsps://127.0.0.1/a", "https://[2001:db8::1]/s"],
 )
 def test_well_formed_urls_pass_the_check(url: str) -> None:
     assert parse_source_url(url).hostname
 
 
-def _tcp_server(handle: Callable[[socket.socket], None]) -> Iterator[int]:
-    """A local TCP server running `handle` for each connection; yields its port."""
-    listener = socket.create_server(("127.0.0.1", 0))
-    listener.settimeout(0.2)
-    stop = threading.Event()
-
-    def serve() -> None:
-        while not stop.is_set():
-            try:
-                connection, _ = listener.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            threading.Thread(target=_guarded, args=(handle, connection), daemon=True).start()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    try:
-        yield listener.getsockname()[1]
-    finally:
-        stop.set()
-        thread.join(timeout=2)
-        listener.close()
-
-
-def _guarded(handle: Callable[[socket.socket], None], connection: socket.socket) -> None:
-    with connection:
-        try:
-            handle(connection)
-        except OSError:
-            pass  # the probe hung up, as it should
-
-
 @pytest.fixture
 def garbage_port() -> Iterator[int]:
     """Answers every connection with random bytes, as a wrong device on the camera's port might."""
-
-    def spew(connection: socket.socket) -> None:
-        rng = np.random.default_rng(7)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            connection.sendall(rng.integers(0, 256, 4096, dtype=np.uint8).tobytes())
-            time.sleep(0.01)
-
-    yield from _tcp_server(spew)
+    with faulty.garbage() as port:
+        yield port
 
 
 @pytest.fixture
 def silent_port() -> Iterator[int]:
     """Accepts connections and never says a word: a stuck source."""
-
-    def hang(connection: socket.socket) -> None:
-        time.sleep(8)
-
-    yield from _tcp_server(hang)
+    with faulty.stalled() as port:
+        yield port
 
 
 def test_garbage_on_the_port_is_not_a_stream(garbage_port: int) -> None:
