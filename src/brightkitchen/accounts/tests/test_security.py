@@ -297,3 +297,17 @@ def test_a_brute_force_against_the_admin_meets_the_sign_in_throttle(world: World
     good = operator.post(target, {"username": "operator", "password": PASSWORD}, REMOTE_ADDR="10.0.9.2")
     assert good.status_code == 302 and good["Location"] == "/admin/"
     assert operator.get("/admin/").status_code == 200
+
+
+def test_the_admins_own_password_form_leads_to_the_users_password_page(world: World) -> None:
+    # Django's admin form would check the old password outside the sign-in throttle.
+    client = world.client("operator")
+    operator = world.users["operator"]
+    own_page = f"/admin/accounts/user/{operator.pk}/password/"
+    for method in (client.get, client.post):
+        response = method(
+            "/admin/password_change/", {"old_password": "guess"} if method == client.post else {}
+        )
+        assert response.status_code == 302 and response["Location"] == own_page
+    assert not User.objects.get(pk=operator.pk).check_password("guess")
+    assert world.client(None).get("/admin/password_change/").status_code == 302  # to the sign-in first
