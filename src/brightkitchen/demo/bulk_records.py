@@ -46,7 +46,13 @@ from brightkitchen.hygiene import demo_data as hygiene_demo
 from brightkitchen.hygiene.models import CleaningTarget, HygieneKind, HygieneRecord
 from brightkitchen.organisations.models import Organisation, OrganisationKind
 from brightkitchen.purchases import demo_data as purchases_demo
-from brightkitchen.purchases.models import CertificateKind, Decision, PurchaseCertificate, PurchaseInspection
+from brightkitchen.purchases.models import (
+    DELIVERY_FIELDS,
+    CertificateKind,
+    Decision,
+    PurchaseCertificate,
+    PurchaseInspection,
+)
 from brightkitchen.records import demo_data as records_demo
 from brightkitchen.records.models import AccompaniedMeal, CompanionKind, SampleRetention
 from brightkitchen.records.rules import CHINA, MEAL_CUTOFFS
@@ -601,25 +607,7 @@ def _suppliers(prefix: str) -> dict[str, list[str]]:
     return found
 
 
-_DELIVERY_COLUMNS = (
-    "id",
-    "canteen_id",
-    "delivered_on",
-    "supplier_name",
-    "product",
-    "specification",
-    "quantity",
-    "unit",
-    "production_date",
-    "lot_number",
-    "shelf_life_days",
-    "bulk_staple",
-    "acceptor_name",
-    "second_acceptor_name",
-    "decision",
-    "rejection_reason",
-    "rejection_handling",
-)
+_DELIVERY_COLUMNS = ("id", "canteen_id", *DELIVERY_FIELDS)
 _QUANTITIES = {n: Decimal(n) for n in range(4, 61)}
 
 

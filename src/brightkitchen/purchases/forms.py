@@ -11,7 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from brightkitchen.core.forms import DayField, MultipleFileField
-from brightkitchen.purchases.models import CertificateKind, Decision, RejectionHandling
+from brightkitchen.purchases.models import DELIVERY_FIELDS, CertificateKind, Decision, RejectionHandling
 
 
 class DeliveryForm(forms.Form):
@@ -65,23 +65,5 @@ class DeliveryForm(forms.Form):
     )
     certificates = MultipleFileField(label=_("Certificate photos or PDF"), required=False)
 
-    FIELDS = (
-        "delivered_on",
-        "supplier_name",
-        "product",
-        "specification",
-        "quantity",
-        "unit",
-        "production_date",
-        "lot_number",
-        "shelf_life_days",
-        "bulk_staple",
-        "acceptor_name",
-        "second_acceptor_name",
-        "decision",
-        "rejection_reason",
-        "rejection_handling",
-    )
-
     def record_data(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self.FIELDS}
+        return {name: self.cleaned_data[name] for name in DELIVERY_FIELDS}

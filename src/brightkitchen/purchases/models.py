@@ -63,6 +63,27 @@ class CertificateKind(models.TextChoices):
     OTHER = "other", _("other")
 
 
+# A delivery's own fields, as a form, a correction and a bulk load write them (the acceptors as names;
+# the canteen, the recorder and the certificates are set apart).
+DELIVERY_FIELDS = (
+    "delivered_on",
+    "supplier_name",
+    "product",
+    "specification",
+    "quantity",
+    "unit",
+    "production_date",
+    "lot_number",
+    "shelf_life_days",
+    "bulk_staple",
+    "acceptor_name",
+    "second_acceptor_name",
+    "decision",
+    "rejection_reason",
+    "rejection_handling",
+)
+
+
 class PurchaseInspection(CanteenRecord):
     delivered_on = models.DateField(_("delivered on"))
     supplier_name = models.CharField(_("supplier"), max_length=100)

@@ -28,6 +28,7 @@ from brightkitchen.core.scoping import Action, AnyUser, get_visible_or_404, scop
 from brightkitchen.core.uploads import StoredFile, delete_files, removed_on_error, store_document
 from brightkitchen.core.validation import acting_user, full_save
 from brightkitchen.purchases.models import (
+    DELIVERY_FIELDS,
     MAX_SHELF_LIFE_DAYS,
     CertificateKind,
     Decision,
@@ -44,27 +45,7 @@ MAX_QUANTITY = Decimal("99999999.99")
 # Deleting a record (after its retention) is for the people responsible for the canteen's files.
 DELETE_ROLES = frozenset({Role.OPERATOR, Role.PRINCIPAL, Role.CANTEEN_MANAGER})
 # The fields a correction may change (the canteen and the certificates are not corrected this way).
-CORRECTABLE = frozenset(
-    {
-        "delivered_on",
-        "supplier_name",
-        "product",
-        "specification",
-        "quantity",
-        "unit",
-        "production_date",
-        "lot_number",
-        "shelf_life_days",
-        "bulk_staple",
-        "acceptor_name",
-        "acceptor_id",
-        "second_acceptor_name",
-        "second_acceptor_id",
-        "decision",
-        "rejection_reason",
-        "rejection_handling",
-    }
-)
+CORRECTABLE = frozenset({*DELIVERY_FIELDS, "acceptor_id", "second_acceptor_id"})
 _TEXT_LIMITS = {
     "supplier_name": 100,
     "product": 60,
