@@ -25,7 +25,7 @@ class TokenForm(forms.Form):
         label=_("Valid for (days)"), required=False, min_value=1, max_value=3650
     )
     scope = forms.ChoiceField(
-        label=_("May"),
+        label=_("Access"),
         choices=ApiToken.Scope.choices,
         initial=ApiToken.Scope.READ,
         required=False,  # left out: read only
