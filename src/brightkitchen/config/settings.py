@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "brightkitchen.records",
     "brightkitchen.purchases",
     "brightkitchen.hygiene",
+    "brightkitchen.checklists",
     "brightkitchen.selfcheck",
     "brightkitchen.menus",
     "brightkitchen.incidents",

@@ -156,6 +156,41 @@ class ScopeRule:
         return [p for p in (self.region, self.school, self.canteen, self.supplier) if p]
 
 
+@dataclass(frozen=True)
+class ScopeRuleByValue(ScopeRule):
+    """A model whose rows follow different rules by the value of one field (a checklist's purpose: an
+    inspection checklist is the bureaus', a self-check checklist the region's): `rules` pairs the
+    values with the rule of the rows that hold them. A scope sees (changes) the rows of each rule whose
+    roles it holds, by that rule's filter; the other fields of the rule itself are unused."""
+
+    field: str = ""
+    rules: tuple[tuple[frozenset[str], ScopeRule], ...] = ()
+
+    def allows(self, role: Role | None, action: Action) -> bool:
+        return any(rule.allows(role, action) for _values, rule in self.rules)
+
+    def filter_for(self, scope: Scope, action: Action = Action.VIEW) -> models.Q | None:
+        parts: list[models.Q] = []
+        for values, rule in self.rules:
+            if not (scope.public or rule.allows(scope.role, action)):
+                continue
+            condition = rule.filter_for(scope, action)
+            if condition is not None:
+                parts.append(models.Q(**{f"{self.field}__in": sorted(values)}) & condition)
+        if not parts:
+            return None
+        combined = parts[0]
+        for part in parts[1:]:
+            combined |= part
+        return combined
+
+    def paths(self) -> list[str]:
+        found = [self.field] if self.field else []
+        for _values, rule in self.rules:
+            found += [p for p in rule.paths() if p not in found]
+        return found
+
+
 _MANY_PATHS: dict[tuple[type[models.Model], str], bool] = {}
 
 

@@ -19,6 +19,7 @@ from ninja.pagination import paginate
 from pydantic import TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
+from brightkitchen.checklists.models import MAX_WEIGHT, ChecklistItem, ChecklistTemplate, ChecklistVersion
 from brightkitchen.core import uploads
 from brightkitchen.core.api import (
     ERRORS,
@@ -35,16 +36,7 @@ from brightkitchen.core.api import (
 from brightkitchen.core.errors import FieldError
 from brightkitchen.core.scoping import Action, get_visible_or_404
 from brightkitchen.inspections import selectors, services
-from brightkitchen.inspections.models import (
-    MAX_WEIGHT,
-    ChecklistTemplate,
-    Inspection,
-    InspectionPhoto,
-    InspectionResult,
-    Outcome,
-    TemplateItem,
-    TemplateVersion,
-)
+from brightkitchen.inspections.models import Inspection, InspectionPhoto, InspectionResult, Outcome
 from brightkitchen.inspections.scoring import FACES
 from brightkitchen.schools.models import DynamicGrade
 
@@ -62,7 +54,7 @@ class RegulatorItemOut(Schema):
     weight: int
 
     @staticmethod
-    def of(item: TemplateItem) -> "RegulatorItemOut":
+    def of(item: ChecklistItem) -> "RegulatorItemOut":
         return RegulatorItemOut(
             id=item.pk,
             order=item.order,
@@ -92,8 +84,8 @@ class RegulatorTemplateOut(Schema):
         return RegulatorTemplateOut(
             id=template.pk,
             name=template.name,
-            owner=template.owner.name,
-            owner_region=template.owner.region_id,
+            owner=template.owner.name if template.owner else "",
+            owner_region=template.region_id,
             versions=[
                 VersionSummary(id=v.pk, number=v.number, published_at=v.published_at, is_draft=v.is_draft)
                 for v in template.versions.all()
@@ -112,7 +104,7 @@ class VersionOut(Schema):
     items: list[RegulatorItemOut]
 
     @staticmethod
-    def of(version: TemplateVersion) -> "VersionOut":
+    def of(version: ChecklistVersion) -> "VersionOut":
         return VersionOut(
             id=version.pk,
             template_id=version.template_id,

@@ -13,15 +13,9 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from brightkitchen.checklists.models import ChecklistItem, ChecklistTemplate, ChecklistVersion, Purpose
 from brightkitchen.inspections import scoring
-from brightkitchen.inspections.models import (
-    ChecklistTemplate,
-    Inspection,
-    InspectionResult,
-    Outcome,
-    TemplateItem,
-    TemplateVersion,
-)
+from brightkitchen.inspections.models import Inspection, InspectionResult, Outcome
 from brightkitchen.inspections.services import refresh_grades
 from brightkitchen.organisations.models import Organisation, OrganisationKind
 from brightkitchen.regions.selectors import region_prefixes
@@ -98,14 +92,22 @@ def seed(canteens: list[Canteen], today: datetime.date, rng: random.Random) -> N
     now = timezone.now()
     with transaction.atomic():
         (template,) = ChecklistTemplate.objects.bulk_create(
-            [ChecklistTemplate(name="学校食堂标准化检查表", owner=owner, submission_key=_TEMPLATE_KEY)]
-        )
-        (version,) = TemplateVersion.objects.bulk_create(
-            [TemplateVersion(template=template, number=1, published_at=now - datetime.timedelta(days=90))]
-        )
-        items = TemplateItem.objects.bulk_create(
             [
-                TemplateItem(version=version, order=n * 10, code=code, text=text, is_key=key, weight=weight)
+                ChecklistTemplate(
+                    purpose=Purpose.INSPECTION,
+                    name="学校食堂标准化检查表",
+                    owner=owner,
+                    region_id=owner.region_id,
+                    submission_key=_TEMPLATE_KEY,
+                )
+            ]
+        )
+        (version,) = ChecklistVersion.objects.bulk_create(
+            [ChecklistVersion(template=template, number=1, published_at=now - datetime.timedelta(days=90))]
+        )
+        items = ChecklistItem.objects.bulk_create(
+            [
+                ChecklistItem(version=version, order=n * 10, code=code, text=text, is_key=key, weight=weight)
                 for n, (code, text, key, weight) in enumerate(ITEMS, start=1)
             ]
         )

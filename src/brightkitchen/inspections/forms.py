@@ -12,8 +12,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from brightkitchen.checklists.models import MAX_WEIGHT, ChecklistItem
 from brightkitchen.core.forms import DayField, MultipleFileField, MultipleFileInput
-from brightkitchen.inspections.models import MAX_WEIGHT, Outcome, TemplateItem
+from brightkitchen.inspections.models import Outcome
 
 
 class TemplateForm(forms.Form):
@@ -43,15 +44,15 @@ class ItemEditForm(ItemForm):
         self.fields["code"].disabled = True
 
 
-def outcome_field(item: TemplateItem) -> str:
+def outcome_field(item: ChecklistItem) -> str:
     return f"outcome_{item.pk}"
 
 
-def note_field(item: TemplateItem) -> str:
+def note_field(item: ChecklistItem) -> str:
     return f"note_{item.pk}"
 
 
-def photos_field(item: TemplateItem) -> str:
+def photos_field(item: ChecklistItem) -> str:
     return f"photos_{item.pk}"
 
 
@@ -62,7 +63,7 @@ class InspectionForm(forms.Form):
         label=_("Overall note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, items: list[TemplateItem], *args: Any, **kwargs: Any) -> None:
+    def __init__(self, items: list[ChecklistItem], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.items = items
         for item in items:
@@ -76,7 +77,7 @@ class InspectionForm(forms.Form):
                 widget=MultipleFileInput(attrs={"accept": "image/*", "capture": "environment"}),
             )
 
-    def rows(self) -> list[tuple[TemplateItem, forms.BoundField, forms.BoundField, forms.BoundField]]:
+    def rows(self) -> list[tuple[ChecklistItem, forms.BoundField, forms.BoundField, forms.BoundField]]:
         """Per item: the item and its outcome, note and photos fields, for the template."""
         return [(i, self[outcome_field(i)], self[note_field(i)], self[photos_field(i)]) for i in self.items]
 

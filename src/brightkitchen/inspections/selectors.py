@@ -19,51 +19,51 @@ from django.db.models import (
     When,
 )
 
-from brightkitchen.core.scoping import Action, AnyUser
-from brightkitchen.inspections.models import (
+from brightkitchen.checklists import selectors as checklists
+from brightkitchen.checklists.models import (
+    INSPECTION_PURPOSES,
+    ChecklistItem,
     ChecklistTemplate,
-    Inspection,
-    InspectionPhoto,
-    InspectionResult,
-    TemplateItem,
-    TemplateVersion,
+    ChecklistVersion,
 )
+from brightkitchen.core.scoping import Action, AnyUser
+from brightkitchen.inspections.models import Inspection, InspectionPhoto, InspectionResult
 from brightkitchen.schools.models import INSPECTIONS_PER_YEAR, Canteen, RiskGrade
 
 
 def templates_for(user: AnyUser, action: Action = Action.VIEW) -> QuerySet[ChecklistTemplate]:
     """Templates of the user's bureau's region and below, and those of the bureaus above."""
-    versions = TemplateVersion.objects.order_by("-number")
+    versions = ChecklistVersion.objects.order_by("-number")
     return (
-        ChecklistTemplate.objects.visible_to(user, action)
+        checklists.templates(user, INSPECTION_PURPOSES, action)
         .select_related("owner", "owner__region")
         .prefetch_related(Prefetch("versions", queryset=versions))
-        .order_by("owner__region_id", "name", "id")
+        .order_by("region_id", "name", "id")
     )
 
 
-def versions_for(user: AnyUser, action: Action = Action.VIEW) -> QuerySet[TemplateVersion]:
+def versions_for(user: AnyUser, action: Action = Action.VIEW) -> QuerySet[ChecklistVersion]:
     used = Inspection.objects.filter(version=OuterRef("pk"))
     return (
-        TemplateVersion.objects.visible_to(user, action)
+        checklists.versions(user, INSPECTION_PURPOSES, action)
         .select_related("template", "template__owner")
-        .prefetch_related(Prefetch("items", queryset=TemplateItem.objects.order_by("order", "id")))
+        .prefetch_related(Prefetch("items", queryset=ChecklistItem.objects.order_by("order", "id")))
         .annotate(in_use=Exists(used))
     )
 
 
-def published_versions_for(user: AnyUser) -> list[TemplateVersion]:
+def published_versions_for(user: AnyUser) -> list[ChecklistVersion]:
     """The latest published version of every template the user may see: what an inspection starts from."""
     qs = (
-        TemplateVersion.objects.visible_to(user)
+        checklists.versions(user, INSPECTION_PURPOSES)
         .filter(published_at__isnull=False)
         .select_related("template", "template__owner")
         .order_by("template_id", "-number")
     )
-    latest: dict[int, TemplateVersion] = {}
+    latest: dict[int, ChecklistVersion] = {}
     for version in qs:
         latest.setdefault(version.template_id, version)
-    return sorted(latest.values(), key=lambda v: (v.template.owner.region_id, v.template.name))
+    return sorted(latest.values(), key=lambda v: (v.template.region_id, v.template.name))
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,22 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from brightkitchen.accounts.models import User
+from brightkitchen.checklists import selectors as checklists
+from brightkitchen.checklists import services as shared
+from brightkitchen.checklists.models import (
+    INSPECTION_PURPOSES,
+    MAX_WEIGHT,
+    ChecklistItem,
+    ChecklistTemplate,
+    ChecklistVersion,
+    Purpose,
+    code_validator,
+)
 from brightkitchen.core.errors import Conflict, FieldError
 from brightkitchen.core.events import after_commit
 from brightkitchen.core.idempotency import create_once
@@ -29,15 +40,10 @@ from brightkitchen.inspections.models import (
     INSPECTOR_ROLES,
     MAX_ITEMS,
     MAX_PHOTOS_PER_ITEM,
-    MAX_WEIGHT,
-    ChecklistTemplate,
     Inspection,
     InspectionPhoto,
     InspectionResult,
     Outcome,
-    TemplateItem,
-    TemplateVersion,
-    code_validator,
 )
 from brightkitchen.rectifications.services import issue_notice
 from brightkitchen.risk.tasks import reassess
@@ -59,53 +65,55 @@ def _inspector(user: AnyUser) -> User:
 # --- Templates ------------------------------------------------------------------------------------
 
 
+def _templates(user: AnyUser) -> QuerySet[ChecklistTemplate]:
+    """The inspection checklists the user may see (never a self-check checklist)."""
+    return checklists.templates(user, INSPECTION_PURPOSES)
+
+
+def _versions(user: AnyUser) -> QuerySet[ChecklistVersion]:
+    return checklists.versions(user, INSPECTION_PURPOSES)
+
+
 def create_template(
     user: AnyUser, *, name: str, submission_key: uuid.UUID | None = None
 ) -> tuple[ChecklistTemplate, bool]:
     """(template, created). A regulator creates a checklist owned by its bureau, with an empty draft
     version 1 to fill."""
-    person = _inspector(user)
+    bureau = _inspector(user).organisation
+    assert bureau is not None  # _inspector refuses a regulator without its bureau
     name = clean_text("name", name, 100)
     with transaction.atomic():
         template, created = create_once(
-            ChecklistTemplate, submission_key, lambda: ChecklistTemplate(name=name, owner=person.organisation)
+            ChecklistTemplate,
+            submission_key,
+            lambda: ChecklistTemplate(
+                purpose=Purpose.INSPECTION, name=name, owner=bureau, region_id=bureau.region_id
+            ),
         )
         if created:
-            TemplateVersion(template=template, number=1).save()
+            shared.new_version(user, template)
     return template, created
 
 
-def _draft_locked(template: ChecklistTemplate) -> tuple[TemplateVersion, bool]:
+def _draft_locked(template: ChecklistTemplate) -> tuple[ChecklistVersion, bool]:
     """The template's draft version, made when there is none by copying the latest version's items.
     Call inside a transaction: the template row is locked so two editors never make two drafts."""
-    ChecklistTemplate.objects.select_for_update().filter(pk=template.pk).first()
-    latest = TemplateVersion.objects.filter(template=template).order_by("-number").first()
+    shared.lock(template)
+    latest = shared.latest_version(template)
     if latest is not None and latest.is_draft:
         return latest, False
-    draft = TemplateVersion(template=template, number=(latest.number + 1) if latest else 1)
-    draft.save()
-    if latest is not None:
-        for item in latest.items.order_by("order", "id"):
-            TemplateItem(
-                version=draft,
-                order=item.order,
-                code=item.code,
-                text=item.text,
-                is_key=item.is_key,
-                weight=item.weight,
-            ).save()
-    return draft, True
+    return shared.new_version(None, template, copy_from=latest), True
 
 
-def draft_of(user: AnyUser, template_id: int) -> tuple[TemplateVersion, bool]:
+def draft_of(user: AnyUser, template_id: int) -> tuple[ChecklistVersion, bool]:
     """(draft, created). The version to edit: the template's draft, or a new one copied from its latest
     published version (which stays frozen)."""
-    template = get_visible_or_404(ChecklistTemplate, user, Action.CHANGE, pk=template_id)
+    template = get_visible_or_404(_templates(user), user, Action.CHANGE, pk=template_id)
     with transaction.atomic():
         return _draft_locked(template)
 
 
-def _editable(version: TemplateVersion) -> TemplateVersion:
+def _editable(version: ChecklistVersion) -> ChecklistVersion:
     """The version an edit of `version` goes to: itself while a draft, else the template's draft."""
     if version.is_draft:
         return version
@@ -136,9 +144,9 @@ def add_item(
     is_key: bool = False,
     weight: int = 1,
     order: int | None = None,
-) -> TemplateItem:
+) -> ChecklistItem:
     """Add an item to a draft; on a published (frozen) version the item goes to the next draft."""
-    version = get_visible_or_404(TemplateVersion, user, Action.CHANGE, related=("template",), pk=version_id)
+    version = get_visible_or_404(_versions(user), user, Action.CHANGE, related=("template",), pk=version_id)
     code = _code(code)
     text = clean_text("text", text, 300)
     weight = _weight(weight)
@@ -146,14 +154,14 @@ def add_item(
         raise FieldError("order", _("Give an order between 0 and 10000."))
     with transaction.atomic():
         target = _editable(version)
-        items = TemplateItem.objects.filter(version=target)
+        items = ChecklistItem.objects.filter(version=target)
         if items.filter(code=code).exists():
             raise Conflict("code", _("This version already has an item with this code."))
         if items.count() >= MAX_ITEMS:
             raise FieldError("code", _("A checklist has at most 200 items."), code="too_many")
         if order is None:
             order = (items.aggregate(m=Max("order"))["m"] or 0) + 10
-        item = TemplateItem(version=target, order=order, code=code, text=text, is_key=is_key, weight=weight)
+        item = ChecklistItem(version=target, order=order, code=code, text=text, is_key=is_key, weight=weight)
         full_save(item)
     return item
 
@@ -166,19 +174,25 @@ class ItemChanges:
     order: int | None = None
 
 
-def _item_in_draft(user: AnyUser, item_id: int) -> TemplateItem:
+def _item_in_draft(user: AnyUser, item_id: int) -> ChecklistItem:
     """The item to edit: itself in a draft, else its copy (same code) in the template's draft."""
-    item = get_visible_or_404(TemplateItem, user, Action.CHANGE, related=("version__template",), pk=item_id)
+    item = get_visible_or_404(
+        checklists.items(user, INSPECTION_PURPOSES),
+        user,
+        Action.CHANGE,
+        related=("version__template",),
+        pk=item_id,
+    )
     target = _editable(item.version)
     if target.pk == item.version_id:
         return item
-    copy = TemplateItem.objects.filter(version=target, code=item.code).first()
+    copy = ChecklistItem.objects.filter(version=target, code=item.code).first()
     if copy is None:
         raise Conflict("item", _("This item was removed from the draft version."))
     return copy
 
 
-def update_item(user: AnyUser, item_id: int, changes: ItemChanges) -> TemplateItem:
+def update_item(user: AnyUser, item_id: int, changes: ItemChanges) -> ChecklistItem:
     with transaction.atomic():
         item = _item_in_draft(user, item_id)
         if changes.text is not None:
@@ -195,7 +209,7 @@ def update_item(user: AnyUser, item_id: int, changes: ItemChanges) -> TemplateIt
     return item
 
 
-def remove_item(user: AnyUser, item_id: int) -> TemplateVersion:
+def remove_item(user: AnyUser, item_id: int) -> ChecklistVersion:
     """Remove an item from a draft (from the next draft when its version is published); returns the
     draft it was removed from."""
     with transaction.atomic():
@@ -205,14 +219,14 @@ def remove_item(user: AnyUser, item_id: int) -> TemplateVersion:
     return version
 
 
-def publish(user: AnyUser, version_id: int, now: datetime.datetime | None = None) -> TemplateVersion:
+def publish(user: AnyUser, version_id: int, now: datetime.datetime | None = None) -> ChecklistVersion:
     """Publish a draft: inspections may use it from now on, and it is frozen."""
     with transaction.atomic():
-        get_visible_or_404(TemplateVersion, user, Action.CHANGE, pk=version_id)
-        version = TemplateVersion.objects.select_for_update().get(pk=version_id)
+        get_visible_or_404(_versions(user), user, Action.CHANGE, pk=version_id)
+        version = ChecklistVersion.objects.select_for_update().get(pk=version_id)
         if not version.is_draft:
             raise Conflict("version", _("This version is already published."))
-        if not TemplateItem.objects.filter(version=version).exists():
+        if not ChecklistItem.objects.filter(version=version).exists():
             raise FieldError("items", _("Add at least one item before publishing."), code="required")
         version.published_at = now or timezone.now()
         version.save()
@@ -230,11 +244,11 @@ class ResultInput:
 
 
 def _results(
-    items: Sequence[TemplateItem], results: Sequence[ResultInput]
-) -> dict[str, tuple[TemplateItem, Outcome, str]]:
+    items: Sequence[ChecklistItem], results: Sequence[ResultInput]
+) -> dict[str, tuple[ChecklistItem, Outcome, str]]:
     """Every item of the version exactly once, each with a valid outcome; errors name the item."""
     by_code = {i.code: i for i in items}
-    chosen: dict[str, tuple[TemplateItem, Outcome, str]] = {}
+    chosen: dict[str, tuple[ChecklistItem, Outcome, str]] = {}
     for index, r in enumerate(results):
         item = by_code.get(r.item)
         if item is None:
@@ -304,10 +318,7 @@ def submit_inspection(
                 )
             return previous, False
     version = (
-        TemplateVersion.objects.visible_to(user)
-        .filter(pk=version_id, published_at__isnull=False)
-        .select_related("template")
-        .first()
+        _versions(user).filter(pk=version_id, published_at__isnull=False).select_related("template").first()
     )
     if version is None:
         raise FieldError("version_id", _("Choose a published checklist version."))
@@ -315,7 +326,7 @@ def submit_inspection(
     today = timezone.localdate(now)
     if inspected_on > today:
         raise FieldError("inspected_on", _("The inspection day cannot be in the future."))
-    items = list(TemplateItem.objects.filter(version=version).order_by("order", "id"))
+    items = list(ChecklistItem.objects.filter(version=version).order_by("order", "id"))
     chosen = _results(items, results)
     photos = photos or {}
     for code, uploads in photos.items():

@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from brightkitchen.checklists import selectors as checklists
+from brightkitchen.checklists.models import INSPECTION_PURPOSES, ChecklistVersion
 from brightkitchen.core import uploads
 from brightkitchen.core.errors import FieldError
 from brightkitchen.core.forms import show_field_error
@@ -30,7 +32,7 @@ from brightkitchen.inspections.forms import (
     outcome_field,
     photos_field,
 )
-from brightkitchen.inspections.models import INSPECTOR_ROLES, InspectionPhoto, TemplateItem, TemplateVersion
+from brightkitchen.inspections.models import INSPECTOR_ROLES, InspectionPhoto
 from brightkitchen.schools.models import Canteen
 from brightkitchen.schools.selectors import canteens_for
 
@@ -90,7 +92,7 @@ def templates(request: HttpRequest) -> HttpResponse:
 
 
 def _version_page(
-    request: HttpRequest, version: TemplateVersion, form: ItemForm | None = None, status: int = 200
+    request: HttpRequest, version: ChecklistVersion, form: ItemForm | None = None, status: int = 200
 ) -> HttpResponse:
     context: dict[str, Any] = {
         "version": version,
@@ -102,7 +104,7 @@ def _version_page(
     return render(request, "inspections/version.html", context, status=status)
 
 
-def _version(request: HttpRequest, version_id: int) -> TemplateVersion:
+def _version(request: HttpRequest, version_id: int) -> ChecklistVersion:
     return get_visible_or_404(selectors.versions_for(request.user), request.user, Action.VIEW, pk=version_id)
 
 
@@ -129,7 +131,11 @@ def add_item(request: HttpRequest, version_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def edit_item(request: HttpRequest, item_id: int) -> HttpResponse:
     item = get_visible_or_404(
-        TemplateItem, request.user, Action.CHANGE, related=("version", "version__template"), pk=item_id
+        checklists.items(request.user, INSPECTION_PURPOSES),
+        request.user,
+        Action.CHANGE,
+        related=("version", "version__template"),
+        pk=item_id,
     )
     initial = {
         "code": item.code,
@@ -163,7 +169,9 @@ def remove_item(request: HttpRequest, item_id: int) -> HttpResponse:
         draft = services.remove_item(request.user, item_id)
     except FieldError as exc:
         messages.error(request, exc.message)
-        item = get_visible_or_404(TemplateItem, request.user, Action.VIEW, pk=item_id)
+        item = get_visible_or_404(
+            checklists.items(request.user, INSPECTION_PURPOSES), request.user, Action.VIEW, pk=item_id
+        )
         return redirect("inspections:version", item.version_id)
     messages.success(request, _("Item removed."))
     return redirect("inspections:version", draft.pk)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
+from brightkitchen.checklists.models import ChecklistVersion
 from brightkitchen.core.api import (
     ERRORS,
     LIST_ERRORS,
@@ -26,7 +27,7 @@ from brightkitchen.core.errors import FieldError
 from brightkitchen.core.scoping import Action, get_visible_or_404
 from brightkitchen.schools.models import Canteen
 from brightkitchen.selfcheck import selectors, services
-from brightkitchen.selfcheck.models import CheckKind, ChecklistTemplate, SelfInspection
+from brightkitchen.selfcheck.models import CheckKind, SelfInspection
 
 router = Router(tags=["selfcheck"])
 
@@ -47,16 +48,19 @@ class SelfCheckTemplateOut(Schema):
     items: list[SelfCheckItemOut]
 
     @staticmethod
-    def of(template: ChecklistTemplate) -> "SelfCheckTemplateOut":
+    def of(version: ChecklistVersion) -> "SelfCheckTemplateOut":
+        """One version of a region's checklist (its id is the version's: what a report is filed
+        against), with the template's region and select_related / prefetched items."""
+        template = version.template
         return SelfCheckTemplateOut(
-            id=template.pk,
+            id=version.pk,
             region=template.region_id,
             region_name=template.region.name,
-            kind=CheckKind(template.kind),
-            version=template.version,
+            kind=CheckKind(template.purpose),
+            version=version.number,
             items=[
-                SelfCheckItemOut(id=i.pk, position=i.position, text=i.text, is_key=i.is_key)
-                for i in template.items.all()
+                SelfCheckItemOut(id=i.pk, position=i.order, text=i.text, is_key=i.is_key)
+                for i in version.items.all()
             ],
         )
 
@@ -152,7 +156,7 @@ class SelfCheckInspectionOut(Schema):
             kind=CheckKind(report.kind),
             period=report.period,
             template_id=report.template_id,
-            template_version=report.template.version,
+            template_version=report.template.number,
             risk_count=report.risk_count,
             zero_risk=report.zero_risk,
             summary=report.summary,

@@ -11,18 +11,13 @@ import random
 from django.utils import timezone
 
 from brightkitchen.accounts.models import User
+from brightkitchen.checklists.models import ChecklistItem, ChecklistTemplate, ChecklistVersion
 from brightkitchen.core.roles import Role
 from brightkitchen.regions.models import Region
 from brightkitchen.schedule.selectors import calendars_for
 from brightkitchen.schools.models import Canteen
 from brightkitchen.schools.tallies import refresh_tallies
-from brightkitchen.selfcheck.models import (
-    CheckKind,
-    ChecklistItem,
-    ChecklistTemplate,
-    InspectionAnswer,
-    SelfInspection,
-)
+from brightkitchen.selfcheck.models import CheckKind, InspectionAnswer, SelfInspection
 
 DAYS = 60
 PROVINCE = "14"
@@ -58,25 +53,31 @@ RISK_NOTES = [
 SUMMARIES = ["未发现食品安全风险隐患", "发现问题已当场整改", "运行正常"]
 
 
-def checklist_template(region: str, kind: str, items: list[tuple[str, bool]]) -> ChecklistTemplate | None:
-    existing = ChecklistTemplate.objects.filter(region_id=region, kind=kind).order_by("-version").first()
+def checklist_template(region: str, kind: str, items: list[tuple[str, bool]]) -> ChecklistVersion | None:
+    """The latest version of the region's checklist of `kind`, made (version 1) when there is none."""
+    existing = (
+        ChecklistVersion.objects.filter(template__region_id=region, template__purpose=kind)
+        .order_by("-number")
+        .first()
+    )
     if existing is not None:
         return existing
     if not Region.objects.filter(code=region).exists():
         return None
-    (template,) = ChecklistTemplate.objects.bulk_create(
-        [ChecklistTemplate(region_id=region, kind=kind, version=1)]
+    (template,) = ChecklistTemplate.objects.bulk_create([ChecklistTemplate(region_id=region, purpose=kind)])
+    (version,) = ChecklistVersion.objects.bulk_create(
+        [ChecklistVersion(template=template, number=1, published_at=timezone.now())]
     )
     ChecklistItem.objects.bulk_create(
         [
-            ChecklistItem(template=template, position=i, text=text, is_key=key)
+            ChecklistItem(version=version, order=i, text=text, is_key=key)
             for i, (text, key) in enumerate(items, start=1)
         ]
     )
-    return template
+    return version
 
 
-def _templates() -> dict[tuple[str, str], ChecklistTemplate]:
+def _templates() -> dict[tuple[str, str], ChecklistVersion]:
     wanted = [
         (PROVINCE, CheckKind.DAILY, DAILY),
         (PROVINCE, CheckKind.WEEKLY, WEEKLY),
@@ -116,7 +117,7 @@ def seed(canteens: list[Canteen], today: datetime.date, rng: random.Random) -> N
     for canteen_id, calendar in calendars.items():
         region = regions[canteen_id]
 
-        def template_of(kind: str, region: str = region) -> ChecklistTemplate | None:
+        def template_of(kind: str, region: str = region) -> ChecklistVersion | None:
             for prefix in (region, region[:4], region[:2]):
                 if (prefix, kind) in templates:
                     return templates[(prefix, kind)]

@@ -1,6 +1,7 @@
 """Self-inspection (日管控 / 周排查 / 月调度, domain-rules §1.3): checklists set by regulators for a
-region and inherited down the region tree, and the reports canteens file against them. A report keeps
-the template version it was filed against; editing a checklist creates a new version."""
+region and inherited down the region tree (checklists.ChecklistTemplate of purpose daily, weekly or
+monthly), and the reports canteens file against them. A report keeps the checklist version it was filed
+against (`template`); saving a checklist publishes a new version."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ import datetime
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from brightkitchen.core.models import AuditedModel, submission_key_field, user_field
-from brightkitchen.core.roles import Role
+from brightkitchen.checklists.models import ChecklistItem, ChecklistVersion
+from brightkitchen.core.models import AuditedModel, user_field
 from brightkitchen.core.scoping import ScopedManager, ScopeRule
 from brightkitchen.schools.models import CanteenRecord
 
@@ -32,61 +33,6 @@ def period_start(kind: str, day: datetime.date) -> datetime.date:
     return day
 
 
-_TEMPLATE_RULE = ScopeRule(
-    region="region__code",
-    change_roles=frozenset({Role.OPERATOR, Role.REGULATOR}),
-)
-
-
-class ChecklistTemplate(AuditedModel):
-    """One version of a region's checklist of a kind. The highest version is the one in use."""
-
-    region = models.ForeignKey("regions.Region", verbose_name=_("region"), on_delete=models.PROTECT)
-    kind = models.CharField(_("kind"), max_length=16, choices=CheckKind.choices)
-    version = models.PositiveIntegerField(_("version"))
-    created_by = user_field(_("created by"))
-    submission_key = submission_key_field(editable=False)
-
-    objects = ScopedManager()
-    scope_rule = _TEMPLATE_RULE
-
-    class Meta:
-        verbose_name = _("checklist")
-        verbose_name_plural = _("checklists")
-        ordering = ["region", "kind", "-version"]
-        constraints = [
-            models.UniqueConstraint(fields=["region", "kind", "version"], name="checklist_version_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.region_id} {self.get_kind_display()} v{self.version}"
-
-
-class ChecklistItem(AuditedModel):
-    template = models.ForeignKey(
-        ChecklistTemplate, verbose_name=_("checklist"), on_delete=models.CASCADE, related_name="items"
-    )
-    position = models.PositiveSmallIntegerField(_("position"))
-    text = models.CharField(_("item"), max_length=200)
-    is_key = models.BooleanField(_("key item"), default=False)
-
-    objects = ScopedManager()
-    scope_rule = ScopeRule(
-        region="template__region__code", change_roles=frozenset({Role.OPERATOR, Role.REGULATOR})
-    )
-
-    class Meta:
-        verbose_name = _("checklist item")
-        verbose_name_plural = _("checklist items")
-        ordering = ["template", "position"]
-        constraints = [
-            models.UniqueConstraint(fields=["template", "position"], name="checklist_item_position_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return self.text
-
-
 class SelfInspection(CanteenRecord):
     """A canteen's report for one period. A report with every item OK is a "no risk found" report
     (零风险报告) and counts like any other."""
@@ -96,7 +42,7 @@ class SelfInspection(CanteenRecord):
         _("period"), help_text=_("The day, the week's Monday or the month's first day.")
     )
     template = models.ForeignKey(
-        ChecklistTemplate, verbose_name=_("checklist"), on_delete=models.PROTECT, related_name="+"
+        ChecklistVersion, verbose_name=_("checklist"), on_delete=models.PROTECT, related_name="+"
     )
     risk_count = models.PositiveSmallIntegerField(_("risks found"), default=0)
     summary = models.TextField(_("summary"), max_length=2000, blank=True)
@@ -151,7 +97,7 @@ class InspectionAnswer(AuditedModel):
     class Meta:
         verbose_name = _("answer")
         verbose_name_plural = _("answers")
-        ordering = ["inspection", "item__position"]
+        ordering = ["inspection", "item__order"]
         constraints = [
             models.UniqueConstraint(fields=["inspection", "item"], name="inspection_answer_unique"),
         ]

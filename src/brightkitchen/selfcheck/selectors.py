@@ -10,38 +10,48 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
+from brightkitchen.checklists import selectors as checklists
+from brightkitchen.checklists.models import SELF_CHECK_PURPOSES, ChecklistVersion
 from brightkitchen.core.scoping import Action, AnyUser
 from brightkitchen.regions.selectors import region_prefixes
 from brightkitchen.schools.models import Canteen
 from brightkitchen.schools.tallies import daily_counts
-from brightkitchen.selfcheck.models import CheckKind, ChecklistTemplate, InspectionAnswer, SelfInspection
+from brightkitchen.selfcheck.models import CheckKind, InspectionAnswer, SelfInspection
 
 
-def template_for(canteen: Canteen, kind: str) -> ChecklistTemplate | None:
+def template_for(canteen: Canteen, kind: str) -> ChecklistVersion | None:
     """The checklist in use for a canteen: the latest version of the nearest region (county, else city,
     else province) that has one of this kind. `canteen` was fetched through scoping by the caller."""
     return template_in_force(canteen.school.organisation.region_id, kind)
 
 
-def template_in_force(region_code: str, kind: str) -> ChecklistTemplate | None:
-    """The checklist the canteens of a region use: its own latest version, else the nearest ancestor's.
-    The caller has checked that the region is in the user's jurisdiction (an inherited checklist of the
-    city or province is readable there because it applies there)."""
+def template_in_force(region_code: str, kind: str) -> ChecklistVersion | None:
+    """The checklist version the canteens of a region use: its own latest published version, else the
+    nearest ancestor's. The caller has checked that the region is in the user's jurisdiction (an
+    inherited checklist of the city or province is readable there because it applies there)."""
+    if kind not in SELF_CHECK_PURPOSES:
+        return None
     prefixes = region_prefixes(region_code)
     found = {
-        t.region_id: t
-        for t in ChecklistTemplate.objects.filter(region_id__in=prefixes, kind=kind).order_by(
-            "region_id", "version"
+        v.template.region_id: v
+        for v in ChecklistVersion.objects.filter(
+            template__region_id__in=prefixes, template__purpose=kind, published_at__isnull=False
         )
+        .select_related("template", "template__region")
+        .order_by("template__region_id", "number")
     }  # the last (highest) version of each region wins
     return next((found[p] for p in prefixes if p in found), None)
 
 
-def templates_for(user: AnyUser, kind: str = "") -> QuerySet[ChecklistTemplate]:
-    qs = ChecklistTemplate.objects.visible_to(user).select_related("region").prefetch_related("items")
-    if kind:
-        qs = qs.filter(kind=kind)
-    return qs.order_by("region_id", "kind", "-version")
+def templates_for(user: AnyUser, kind: str = "") -> QuerySet[ChecklistVersion]:
+    """Every version of the self-check checklists the user may see (of one kind with `kind`)."""
+    qs = (
+        checklists.versions(user, [kind] if kind else SELF_CHECK_PURPOSES)
+        .filter(published_at__isnull=False)
+        .select_related("template", "template__region")
+        .prefetch_related("items")
+    )
+    return qs.order_by("template__region_id", "template__purpose", "-number")
 
 
 @dataclass(frozen=True)

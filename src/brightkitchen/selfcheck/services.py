@@ -15,6 +15,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from brightkitchen.checklists import services as checklists
+from brightkitchen.checklists.models import ChecklistItem, ChecklistTemplate, ChecklistVersion, Purpose
 from brightkitchen.core.errors import Conflict, FieldError, FieldPermissionDenied
 from brightkitchen.core.idempotency import create_once
 from brightkitchen.core.roles import Role
@@ -27,8 +29,6 @@ from brightkitchen.schools.tallies import recount
 from brightkitchen.selfcheck.models import (
     MAX_ITEMS,
     CheckKind,
-    ChecklistItem,
-    ChecklistTemplate,
     InspectionAnswer,
     SelfInspection,
     period_start,
@@ -68,9 +68,9 @@ def save_template(
     items: Sequence[ItemIn],
     *,
     submission_key: uuid.UUID | None = None,
-) -> tuple[ChecklistTemplate, bool]:
-    """A new version of a region's checklist (the first is version 1). Reports filed earlier keep the
-    version they were filed against."""
+) -> tuple[ChecklistVersion, bool]:
+    """(version, created). A new version of a region's checklist of a kind (the first is version 1),
+    published at once. Reports filed earlier keep the version they were filed against."""
     scope = require_role(user, Role.REGULATOR)
     kind_value = _kind(kind).value
     region = Region.objects.filter(code=region_code).first()
@@ -82,23 +82,24 @@ def save_template(
         raise FieldError("items", _("A checklist has at most 100 items."), code="too_many")
     texts = [clean_text("items", item.text, 200) for item in items]
 
-    def build() -> ChecklistTemplate:
-        latest = ChecklistTemplate.objects.filter(region=region, kind=kind_value).order_by("-version").first()
-        return ChecklistTemplate(
-            region=region,
-            kind=kind_value,
-            version=(latest.version + 1) if latest else 1,
+    def build() -> ChecklistVersion:
+        template, _created = ChecklistTemplate.objects.get_or_create(
+            region=region, purpose=Purpose(kind_value)
+        )
+        checklists.lock(template)
+        return ChecklistVersion(
+            template=template,
+            number=checklists.next_number(template),
+            published_at=timezone.now(),
             created_by=acting_user(user),
         )
 
     with transaction.atomic():
-        template, created = create_once(ChecklistTemplate, submission_key, build)
+        version, created = create_once(ChecklistVersion, submission_key, build)
         if created:
             for position, (text, item) in enumerate(zip(texts, items, strict=True), start=1):
-                ChecklistItem(
-                    template=template, position=position, text=text, is_key=bool(item.is_key)
-                ).save()
-    return template, created
+                ChecklistItem(version=version, order=position, text=text, is_key=bool(item.is_key)).save()
+    return version, created
 
 
 # --- Reports ----------------------------------------------------------------------------------------------
@@ -139,7 +140,7 @@ def create_inspection(
             raise FieldError(
                 "kind", _("No checklist of this kind applies to this canteen."), code="no_template"
             )
-        items = {item.pk: item for item in template.items.all()}
+        items = {item.pk: item for item in template.items.all()}  # the version in force
         given = {a.item_id: a for a in answers}
         if len(given) != len(answers) or set(given) != set(items):
             raise FieldError("answers", _("Answer every item of the checklist once."))

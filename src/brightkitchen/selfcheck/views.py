@@ -177,7 +177,7 @@ def checklists(request: HttpRequest) -> HttpResponse:
             if created:
                 messages.success(
                     request,
-                    _("Version %(version)s saved; it applies from now on.") % {"version": template.version},
+                    _("Version %(version)s saved; it applies from now on.") % {"version": template.number},
                 )
             return redirect(reverse("selfcheck:checklists") + f"?kind={kind}&region={code}")
     context: dict[str, Any] = {
@@ -186,7 +186,9 @@ def checklists(request: HttpRequest) -> HttpResponse:
         "kinds": CheckKind,
         "in_force": in_force,
         "items": list(in_force.items.all()) if in_force else [],
-        "inherited": in_force is not None and region is not None and in_force.region_id != region.code,
+        "inherited": in_force is not None
+        and region is not None
+        and in_force.template.region_id != region.code,
         "text": text,
         "error": error,
         "submission_key": uuid.uuid4(),

@@ -9,17 +9,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from brightkitchen.checklists.models import ChecklistItem, ChecklistTemplate, ChecklistVersion, Purpose
 from brightkitchen.conftest import World
 from brightkitchen.core.uploads import store_photo
-from brightkitchen.inspections.models import (
-    ChecklistTemplate,
-    Inspection,
-    InspectionPhoto,
-    InspectionResult,
-    Outcome,
-    TemplateItem,
-    TemplateVersion,
-)
+from brightkitchen.inspections.models import Inspection, InspectionPhoto, InspectionResult, Outcome
 from brightkitchen.records.tests.factories import photo
 from brightkitchen.schools.models import DynamicGrade
 
@@ -35,8 +28,8 @@ ITEMS = (
 @dataclass
 class County:
     template: ChecklistTemplate
-    version: TemplateVersion
-    items: list[TemplateItem]
+    version: ChecklistVersion
+    items: list[ChecklistItem]
     inspection: Inspection
     photo: InspectionPhoto
 
@@ -50,14 +43,21 @@ def inspections(w: World) -> dict[str, County]:
     cache = {}
     for county in ("a", "b"):
         (template,) = ChecklistTemplate.objects.bulk_create(
-            [ChecklistTemplate(name=TEMPLATE_NAME[county], owner=w.orgs[f"regulator_{county}"])]
-        )
-        (version,) = TemplateVersion.objects.bulk_create(
-            [TemplateVersion(template=template, number=1, published_at=now)]
-        )
-        items = TemplateItem.objects.bulk_create(
             [
-                TemplateItem(version=version, order=n * 10, code=code, text=text, is_key=key, weight=weight)
+                ChecklistTemplate(
+                    purpose=Purpose.INSPECTION,
+                    name=TEMPLATE_NAME[county],
+                    owner=w.orgs[f"regulator_{county}"],
+                    region_id=w.orgs[f"regulator_{county}"].region_id,
+                )
+            ]
+        )
+        (version,) = ChecklistVersion.objects.bulk_create(
+            [ChecklistVersion(template=template, number=1, published_at=now)]
+        )
+        items = ChecklistItem.objects.bulk_create(
+            [
+                ChecklistItem(version=version, order=n * 10, code=code, text=text, is_key=key, weight=weight)
                 for n, (code, text, key, weight) in enumerate(ITEMS, start=1)
             ]
         )
@@ -92,16 +92,16 @@ def inspections(w: World) -> dict[str, County]:
     return cache
 
 
-def draft_of(w: World, county: str) -> TemplateVersion:
+def draft_of(w: World, county: str) -> ChecklistVersion:
     """A draft version 2 (a copy of version 1's items) of the county's template, made once."""
     c = inspections(w)[county]
-    found = TemplateVersion.objects.filter(template=c.template, number=2).first()
+    found = ChecklistVersion.objects.filter(template=c.template, number=2).first()
     if found is not None:
         return found
-    (draft,) = TemplateVersion.objects.bulk_create([TemplateVersion(template=c.template, number=2)])
-    TemplateItem.objects.bulk_create(
+    (draft,) = ChecklistVersion.objects.bulk_create([ChecklistVersion(template=c.template, number=2)])
+    ChecklistItem.objects.bulk_create(
         [
-            TemplateItem(
+            ChecklistItem(
                 version=draft, order=i.order, code=i.code, text=i.text, is_key=i.is_key, weight=i.weight
             )
             for i in c.items

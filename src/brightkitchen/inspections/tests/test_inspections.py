@@ -15,16 +15,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone, translation
 
+from brightkitchen.checklists.models import ChecklistItem, ChecklistTemplate, ChecklistVersion
 from brightkitchen.conftest import World
 from brightkitchen.inspections import demo_data, scoring, selectors, services
-from brightkitchen.inspections.models import (
-    ChecklistTemplate,
-    Inspection,
-    InspectionPhoto,
-    Outcome,
-    TemplateItem,
-    TemplateVersion,
-)
+from brightkitchen.inspections.models import Inspection, InspectionPhoto, Outcome
 from brightkitchen.inspections.scoring import Graded, Scored
 from brightkitchen.inspections.tests.factories import ITEMS, inspections
 from brightkitchen.records.tests.factories import photo
@@ -237,7 +231,7 @@ def test_published_version_is_frozen_and_old_inspections_keep_their_items(world:
     assert draft["number"] == 2 and draft["is_draft"] and draft["id"] != c.version.pk
     assert [i["code"] for i in draft["items"]] == ["1", "2", "3"]
     assert draft["items"][0]["text"] == "许可证公示（新）" and draft["items"][0]["weight"] == 20
-    item = TemplateItem.objects.get(pk=c.items[0].pk)
+    item = ChecklistItem.objects.get(pk=c.items[0].pk)
     assert item.text == ITEMS[0][1] and item.weight == 10  # version 1 unchanged
     # A second edit of version 1 goes to the same draft, not a third version.
     added = client.post(
@@ -248,7 +242,7 @@ def test_published_version_is_frozen_and_old_inspections_keep_their_items(world:
     assert added.status_code == 201 and added.json()["id"] == draft["id"]
     removed = client.delete(f"{API}/items/{c.items[2].pk}")
     assert removed.status_code == 200 and [i["code"] for i in removed.json()["items"]] == ["1", "2", "4"]
-    assert TemplateVersion.objects.filter(template=c.template).count() == 2
+    assert ChecklistVersion.objects.filter(template=c.template).count() == 2
     published = client.post(f"{API}/versions/{draft['id']}/publish")
     assert published.status_code == 200 and not published.json()["is_draft"]
     again = client.post(f"{API}/versions/{draft['id']}/publish")
@@ -299,7 +293,7 @@ def test_template_lifecycle_and_refusals(world: World) -> None:
 def test_province_template_is_visible_below_but_edited_only_by_the_province(world: World) -> None:
     province = world.users["province_regulator"]
     template, _created = services.create_template(province, name="省级检查表")
-    version = TemplateVersion.objects.get(template=template)
+    version = ChecklistVersion.objects.get(template=template)
     item = services.add_item(province, version.pk, code="1", text="证照公示", is_key=True, weight=10)
     services.publish(province, version.pk)
     county = world.users["regulator_a"]
@@ -396,5 +390,5 @@ def test_demo_gives_every_grade_and_is_idempotent(world: World) -> None:
     assert ChecklistTemplate.objects.count() == 1 and Inspection.objects.count() == 5
     grades = set(Inspection.objects.values_list("dynamic_grade", flat=True))
     assert grades == {"excellent", "good", "fair", ""}
-    assert TemplateItem.objects.filter(is_key=True).count() >= 5
+    assert ChecklistItem.objects.filter(is_key=True).count() >= 5
     assert all(c.dynamic_grade is not None for c in Canteen.objects.all())

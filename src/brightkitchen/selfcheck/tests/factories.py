@@ -7,24 +7,32 @@ from typing import Any
 
 from django.utils import timezone
 
+from brightkitchen.checklists.models import ChecklistItem, ChecklistTemplate, ChecklistVersion
 from brightkitchen.conftest import World
-from brightkitchen.selfcheck.models import ChecklistItem, ChecklistTemplate, InspectionAnswer, SelfInspection
+from brightkitchen.selfcheck.models import InspectionAnswer, SelfInspection
 
 ITEM = {"a": "甲县测试：冷藏柜温度正常", "b": "乙县测试：消毒柜运行正常"}
 SUMMARY = {"a": "甲县测试日管控小结", "b": "乙县测试日管控小结"}
 
 
-def templates(w: World, region: str, kind: str, texts: list[str], version: int = 1) -> ChecklistTemplate:
-    (template,) = ChecklistTemplate.objects.bulk_create(
-        [ChecklistTemplate(region_id=region, kind=kind, version=version)]
+def templates(w: World, region: str, kind: str, texts: list[str], version: int = 1) -> ChecklistVersion:
+    """Version `version` (published) of the region's checklist of `kind` (the checklist made when the
+    region has none of this kind yet), with `texts` as its items; the first is a key item."""
+    template = ChecklistTemplate.objects.filter(region_id=region, purpose=kind).first()
+    if template is None:
+        (template,) = ChecklistTemplate.objects.bulk_create(
+            [ChecklistTemplate(region_id=region, purpose=kind)]
+        )
+    (made,) = ChecklistVersion.objects.bulk_create(
+        [ChecklistVersion(template=template, number=version, published_at=timezone.now())]
     )
     ChecklistItem.objects.bulk_create(
         [
-            ChecklistItem(template=template, position=i, text=text, is_key=i == 1)
+            ChecklistItem(version=made, order=i, text=text, is_key=i == 1)
             for i, text in enumerate(texts, start=1)
         ]
     )
-    return template
+    return made
 
 
 def selfchecks(w: World) -> dict[str, Any]:

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from brightkitchen.checklists.models import ChecklistTemplate, ChecklistVersion
 from brightkitchen.conftest import World
-from brightkitchen.selfcheck.models import ChecklistTemplate
 from brightkitchen.selfcheck.tests.factories import templates
 
 pytestmark = pytest.mark.django_db
@@ -32,9 +32,9 @@ def test_saving_makes_the_county_version_with_key_items(world: World) -> None:
     templates(world, "1407", "daily", ["市级：食品贮存规范"])
     response = _post(world, "regulator_a", items="* 冷藏温度 0–8 ℃\n\n  从业人员晨检  \n")
     assert response.status_code == 302
-    template = ChecklistTemplate.objects.get(region_id="140702", kind="daily")
-    assert template.version == 1
-    assert [(i.text, i.is_key) for i in template.items.order_by("position")] == [
+    template = ChecklistVersion.objects.get(template__region_id="140702", template__purpose="daily")
+    assert template.number == 1 and template.published_at is not None
+    assert [(i.text, i.is_key) for i in template.items.order_by("order")] == [
         ("冷藏温度 0–8 ℃", True),
         ("从业人员晨检", False),
     ]
@@ -47,6 +47,7 @@ def test_a_resubmitted_form_saves_one_version(world: World) -> None:
     for _ in range(2):
         assert _post(world, "regulator_a", items="一项", submission_key=key).status_code == 302
     assert ChecklistTemplate.objects.filter(region_id="140702").count() == 1
+    assert ChecklistVersion.objects.filter(template__region_id="140702").count() == 1
 
 
 @pytest.mark.parametrize("items", ["", "   \n  ", "\n".join(f"项目{i}" for i in range(101)), "长" * 201])

@@ -40,7 +40,9 @@ def test_demo_seeds_once(world: World) -> None:
         MenuItem.objects.count(),
     )
     a, b = (template_for(world.canteens[c], "daily") for c in ("a", "b"))
-    assert a is not None and b is not None and a.region_id == "140702" and b.region_id == "14"
+    assert (
+        a is not None and b is not None and a.template.region_id == "140702" and b.template.region_id == "14"
+    )
     assert WeeklyMenu.objects.filter(published=True).exists()
     page = world.client("principal_a").get(f"/schools/{world.schools['a'].pk}/")
     assert (

@@ -55,11 +55,11 @@ def test_county_overrides_province_and_versions_keep_old_reports(world: World) -
     assert template_for(world.canteens["a"], "daily") == county
     assert template_for(world.canteens["b"], "daily") == province  # county B inherits the province's
     report, _ = _file(world)
-    assert report.template == county and county.version == 1
+    assert report.template == county and county.number == 1
     v2 = _template(world, "regulator_a", "140702", "daily", "县级项目", "新增项目")
-    assert v2.version == 2 and template_for(world.canteens["a"], "daily") == v2
+    assert v2.number == 2 and template_for(world.canteens["a"], "daily") == v2
     report.refresh_from_db()
-    assert report.template.version == 1 and report.answers.count() == 1
+    assert report.template.number == 1 and report.answers.count() == 1
 
 
 def test_only_regulators_of_the_region_edit_checklists(world: World) -> None:
@@ -71,7 +71,7 @@ def test_only_regulators_of_the_region_edit_checklists(world: World) -> None:
         _template(world, "regulator_b", "140702")
     with pytest.raises(Http404):
         _template(world, "regulator_a", "14")  # above the county's jurisdiction
-    assert _template(world, "operator", "14").version == 1
+    assert _template(world, "operator", "14").number == 1
     with pytest.raises(FieldError) as exc:
         services.save_template(world.users["regulator_a"], "140702", "daily", [])
     assert exc.value.field == "items"
