@@ -11,7 +11,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar, Self
+from typing import Annotated, Any, ClassVar, Generic, Self, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -278,16 +278,22 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
     )
 
 
+# What `idempotent` answers: the status and the created object's JSON dump (`model_dump(mode="json")`, or
+# on a resubmit the first answer's stored dump, replayed verbatim), not the schema instance: the route's
+# `response=` still validates it against the schema.
+IdempotentAnswer = Status[dict[str, Any]]
+
+
 def idempotent(
     request: HttpRequest, payload: BaseModel, create: Callable[[], tuple[int, BaseModel]]
-) -> Status[Any]:
+) -> IdempotentAnswer:
     status, body = _idempotent(request, payload, create)
     return Status(status, body)
 
 
 def _idempotent(
     request: HttpRequest, payload: BaseModel, create: Callable[[], tuple[int, BaseModel]]
-) -> tuple[int, Any]:
+) -> tuple[int, dict[str, Any]]:
     """Run `create` once per Idempotency-Key: a resubmit with the same key and body gets the first answer;
     the same key with another body is refused (422). Without the header, `create` simply runs."""
     from brightkitchen.core.models import IdempotencyKey
@@ -320,12 +326,12 @@ def _idempotent(
     return status, body
 
 
-def _dump(result: tuple[int, BaseModel]) -> tuple[int, Any]:
+def _dump(result: tuple[int, BaseModel]) -> tuple[int, dict[str, Any]]:
     status, body = result
     return status, body.model_dump(mode="json")
 
 
-def _replay(previous: Any, digest: str) -> tuple[int, Any]:
+def _replay(previous: Any, digest: str) -> tuple[int, dict[str, Any]]:
     if previous.request_hash != digest:
         raise FieldError(
             "Idempotency-Key",
@@ -344,17 +350,21 @@ class Pagination(LimitOffsetPagination):
         offset: int = Field(0, ge=0, le=10_000_000)
 
 
-class MappedQuerySet:
-    """A queryset whose rows are mapped through `fn` when sliced, so pagination counts and slices in SQL
-    and the endpoint still builds its output schema explicitly."""
+Row = TypeVar("Row")
 
-    def __init__(self, qs: QuerySet[Any], fn: Callable[[Any], Any]) -> None:
+
+class MappedQuerySet(Generic[Row]):
+    """A queryset whose rows are mapped through `fn` when sliced, so pagination counts and slices in SQL
+    and the endpoint still builds its output schema explicitly. `MappedQuerySet[SampleOut]`: its pages are
+    lists of SampleOut; a `@paginate` route returns it and the paginator slices it."""
+
+    def __init__(self, qs: QuerySet[Any], fn: Callable[[Any], Row]) -> None:
         self.qs, self.fn = qs, fn
 
     def __len__(self) -> int:
         return self.qs.count()
 
-    def __getitem__(self, item: slice) -> list[Any]:
+    def __getitem__(self, item: slice) -> list[Row]:
         # Sort and skip narrow rows (ids), then load only the page's full rows: sorting whole joined
         # rows for a deep page spilled to disk on PostgreSQL (100 ms -> 28 ms at offset 11,000).
         ids = list(self.qs.values_list("pk", flat=True)[item])
