@@ -1,6 +1,5 @@
 import datetime
 import enum
-from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
@@ -81,7 +80,7 @@ class DismissIn(InputSchema):
 
 @router.get("/alerts", response={200: list[AlertOut], **LIST_ERRORS}, summary="Your alert inbox")
 @paginate(Pagination)
-def list_alerts(request: HttpRequest, filters: Query[AlertFilterIn]) -> Any:
+def list_alerts(request: HttpRequest, filters: Query[AlertFilterIn]) -> MappedQuerySet[AlertOut]:
     qs = selectors.inbox_for(
         request.user,
         selectors.AlertFilters(
@@ -100,12 +99,12 @@ def list_alerts(request: HttpRequest, filters: Query[AlertFilterIn]) -> Any:
     response={200: AlertOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="One alert",
 )
-def get_alert(request: HttpRequest, alert_id: int) -> Any:
+def get_alert(request: HttpRequest, alert_id: int) -> AlertOut:
     return AlertOut.of(_alert(request, alert_id, Action.VIEW))
 
 
 @router.post("/alerts/{alert_id}/read", response={200: AlertOut, **ERRORS}, summary="Mark an alert read")
-def read_alert(request: HttpRequest, alert_id: int) -> Any:
+def read_alert(request: HttpRequest, alert_id: int) -> AlertOut:
     alert = _alert(request, alert_id, Action.VIEW)
     services.mark_read(request.user, alert)
     return AlertOut.of(_alert(request, alert_id, Action.VIEW))
@@ -116,7 +115,7 @@ def read_alert(request: HttpRequest, alert_id: int) -> Any:
     response={200: AlertOut, **ERRORS},
     summary="Dismiss an alert with a note (a critical one: regulators only)",
 )
-def dismiss_alert(request: HttpRequest, alert_id: int, payload: DismissIn) -> Any:
+def dismiss_alert(request: HttpRequest, alert_id: int, payload: DismissIn) -> AlertOut:
     alert = _alert(request, alert_id, Action.CHANGE)
     services.dismiss(request.user, alert, payload.note)
     return AlertOut.of(_alert(request, alert_id, Action.VIEW))

@@ -84,7 +84,7 @@ class AuditFilterIn(DateRangeFilter):
     summary="Changes in your jurisdiction (regulators)",
 )
 @paginate(Pagination)
-def list_audit_log(request: HttpRequest, filters: Query[AuditFilterIn]) -> Any:
+def list_audit_log(request: HttpRequest, filters: Query[AuditFilterIn]) -> MappedQuerySet[AuditEntryOut]:
     qs = audit_entries_for(
         request.user,
         AuditFilters(

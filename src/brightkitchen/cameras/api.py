@@ -4,7 +4,6 @@ only `display_url` (credentials and query hidden). Creates accept an `Idempotenc
 
 import datetime
 import uuid
-from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -27,6 +26,7 @@ from brightkitchen.core.api import (
     ERRORS,
     LIST_ERRORS,
     ErrorOut,
+    IdempotentAnswer,
     InputSchema,
     MappedQuerySet,
     Pagination,
@@ -193,7 +193,7 @@ def _one(request: HttpRequest, camera_id: int) -> CameraOut:
     "/cameras", response={200: list[CameraOut], **LIST_ERRORS}, summary="Cameras with their latest health"
 )
 @paginate(Pagination)
-def list_cameras(request: HttpRequest, filters: Query[CameraFilterIn]) -> Any:
+def list_cameras(request: HttpRequest, filters: Query[CameraFilterIn]) -> MappedQuerySet[CameraOut]:
     return MappedQuerySet(selectors.cameras_for(request.user, filters.filters()), CameraOut.of)
 
 
@@ -203,7 +203,7 @@ def list_cameras(request: HttpRequest, filters: Query[CameraFilterIn]) -> Any:
     summary="Add a camera to a canteen",
     description="`source_url` is stored encrypted and never returned; answers carry `display_url`.",
 )
-def add_camera(request: HttpRequest, payload: CameraIn) -> Any:
+def add_camera(request: HttpRequest, payload: CameraIn) -> IdempotentAnswer:
     def create() -> tuple[int, CameraOut]:
         data = payload.model_dump()
         camera, created = services.add_camera(request.user, data.pop("canteen_id"), **data)
@@ -217,12 +217,12 @@ def add_camera(request: HttpRequest, payload: CameraIn) -> Any:
     response={200: CameraOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="One camera with its recent health events and quality measurements",
 )
-def get_camera(request: HttpRequest, camera_id: int) -> Any:
+def get_camera(request: HttpRequest, camera_id: int) -> CameraOut:
     return _one(request, camera_id)
 
 
 @router.patch("/cameras/{camera_id}", response={200: CameraOut, **ERRORS}, summary="Change a camera")
-def change_camera(request: HttpRequest, camera_id: int, payload: CameraPatchIn) -> Any:
+def change_camera(request: HttpRequest, camera_id: int, payload: CameraPatchIn) -> CameraOut:
     changes = payload.model_dump(exclude_unset=True)
     for name, value in changes.items():
         if value is None and name not in _NULLABLE:
@@ -232,6 +232,6 @@ def change_camera(request: HttpRequest, camera_id: int, payload: CameraPatchIn) 
 
 
 @router.delete("/cameras/{camera_id}", response={204: None, **ERRORS}, summary="Delete a camera")
-def delete_camera(request: HttpRequest, camera_id: int) -> Any:
+def delete_camera(request: HttpRequest, camera_id: int) -> Status[None]:
     services.delete_camera(request.user, camera_id)
     return Status(204, None)

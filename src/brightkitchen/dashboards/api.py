@@ -4,7 +4,6 @@ of the jurisdiction and a period (a month YYYY-MM or a year YYYY)."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
@@ -87,7 +86,7 @@ def _board(request: HttpRequest, params: DashboardIn) -> selectors.Dashboard:
     response={200: DashboardOut, **ERRORS},
     summary="Dashboard figures of a region and period, in total and by child region (or canteen)",
 )
-def summary(request: HttpRequest, params: Query[DashboardIn]) -> Any:
+def summary(request: HttpRequest, params: Query[DashboardIn]) -> DashboardOut:
     board = _board(request, params)
     return DashboardOut(
         region=board.region.code if board.region else None,
@@ -119,7 +118,7 @@ def summary(request: HttpRequest, params: Query[DashboardIn]) -> Any:
     response={200: list[EvaluationOut], **ERRORS},
     summary="Evaluation of lower bureaus (评估考核): the child regions ranked by score",
 )
-def evaluation(request: HttpRequest, params: Query[DashboardIn]) -> Any:
+def evaluation(request: HttpRequest, params: Query[DashboardIn]) -> list[EvaluationOut]:
     rows = selectors.evaluation(_board(request, params))
     return [
         EvaluationOut(

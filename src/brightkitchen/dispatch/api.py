@@ -4,7 +4,6 @@ multipart (the fields, `recipients` repeated, and any number of `attachments`); 
 
 import datetime
 import uuid
-from typing import Any
 
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
@@ -19,6 +18,7 @@ from brightkitchen.core.api import (
     LIST_ERRORS,
     Day,
     ErrorOut,
+    IdempotentAnswer,
     InputSchema,
     MappedQuerySet,
     Pagination,
@@ -214,7 +214,7 @@ def _task_of(assignment_id: int) -> int:
     summary="Dispatch tasks (inbox, outbox or all)",
 )
 @paginate(Pagination)
-def list_tasks(request: HttpRequest, filters: Query[TaskFilterIn]) -> Any:
+def list_tasks(request: HttpRequest, filters: Query[TaskFilterIn]) -> MappedQuerySet[TaskOut]:
     return MappedQuerySet(selectors.tasks_for(request.user, filters.box), TaskOut.of)
 
 
@@ -223,7 +223,7 @@ def list_tasks(request: HttpRequest, filters: Query[TaskFilterIn]) -> Any:
     response={200: list[ToDoOut], **LIST_ERRORS},
     summary="What the caller's bureau has to answer or review",
 )
-def todo(request: HttpRequest) -> Any:
+def todo(request: HttpRequest) -> list[ToDoOut]:
     return [
         ToDoOut(
             kind=f.kind,
@@ -247,7 +247,7 @@ def create_task(
     request: HttpRequest,
     payload: Form[TaskIn],
     attachments: File[list[UploadedFile]] = None,  # type: ignore[assignment]
-) -> Any:
+) -> IdempotentAnswer:
     def create() -> tuple[int, TaskOut]:
         task, created = services.create_task(
             request.user, attachments=attachments or [], **payload.model_dump()
@@ -262,7 +262,7 @@ def create_task(
     response={200: TaskOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="One task with its attachments, assignments and feedback",
 )
-def get_task(request: HttpRequest, task_id: int) -> Any:
+def get_task(request: HttpRequest, task_id: int) -> TaskOut:
     return _one(request, task_id)
 
 
@@ -271,7 +271,7 @@ def get_task(request: HttpRequest, task_id: int) -> Any:
     response={200: TaskOut, **ERRORS},
     summary="Mark a task received (the recipient, on first opening it)",
 )
-def received(request: HttpRequest, assignment_id: int) -> Any:
+def received(request: HttpRequest, assignment_id: int) -> TaskOut:
     assignment, _ = services.mark_received(request.user, assignment_id)
     return _one(request, assignment.task_id)
 
@@ -286,7 +286,7 @@ def answer(
     assignment_id: int,
     payload: Form[DispatchAnswerIn],
     attachments: File[list[UploadedFile]] = None,  # type: ignore[assignment]
-) -> Any:
+) -> IdempotentAnswer:
     def create() -> tuple[int, TaskOut]:
         _, created = services.answer(
             request.user, assignment_id, attachments=attachments or [], **payload.model_dump()
@@ -301,7 +301,7 @@ def answer(
     response={200: TaskOut, **ERRORS},
     summary="Close an answered assignment or return it with a reason (the sending bureau)",
 )
-def review(request: HttpRequest, assignment_id: int, payload: DispatchReviewIn) -> Any:
+def review(request: HttpRequest, assignment_id: int, payload: DispatchReviewIn) -> IdempotentAnswer:
     def create() -> tuple[int, TaskOut]:
         services.review(request.user, assignment_id, **payload.model_dump())
         return 200, _one(request, _task_of(assignment_id))
@@ -319,7 +319,7 @@ def redispatch(
     assignment_id: int,
     payload: Form[TaskIn],
     attachments: File[list[UploadedFile]] = None,  # type: ignore[assignment]
-) -> Any:
+) -> IdempotentAnswer:
     def create() -> tuple[int, TaskOut]:
         task, created = services.redispatch(
             request.user, assignment_id, attachments=attachments or [], **payload.model_dump()

@@ -4,7 +4,6 @@ accept an `Idempotency-Key` header and a `submission_key`."""
 import datetime
 import decimal
 import uuid
-from typing import Any
 
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
@@ -19,6 +18,7 @@ from brightkitchen.core.api import (
     DateRangeFilter,
     Day,
     ErrorOut,
+    IdempotentAnswer,
     InputSchema,
     MappedQuerySet,
     Pagination,
@@ -112,7 +112,7 @@ class HygieneIn(InputSchema):
     "/hygiene/records", response={200: list[HygieneOut], **LIST_ERRORS}, summary="Hygiene ledger records"
 )
 @paginate(Pagination)
-def list_records(request: HttpRequest, filters: Query[HygieneFilterIn]) -> Any:
+def list_records(request: HttpRequest, filters: Query[HygieneFilterIn]) -> MappedQuerySet[HygieneOut]:
     return MappedQuerySet(selectors.records_for(request.user, filters.filters()), HygieneOut.of)
 
 
@@ -123,7 +123,7 @@ def list_records(request: HttpRequest, filters: Query[HygieneFilterIn]) -> Any:
 )
 def create_record(
     request: HttpRequest, canteen_id: int, payload: Form[HygieneIn], photo: File[UploadedFile]
-) -> Any:
+) -> IdempotentAnswer:
     def create() -> tuple[int, HygieneOut]:
         data = payload.model_dump()
         data["kind"] = HygieneKind(data["kind"]).value
@@ -139,7 +139,7 @@ def create_record(
     response={200: HygieneOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="One hygiene record",
 )
-def get_record(request: HttpRequest, record_id: int) -> Any:
+def get_record(request: HttpRequest, record_id: int) -> HygieneOut:
     return HygieneOut.of(
         get_visible_or_404(HygieneRecord, request.user, Action.VIEW, related=("canteen",), pk=record_id)
     )

@@ -3,7 +3,6 @@ and a `submission_key` (UUID): either way a resubmit files nothing twice."""
 
 import datetime
 import uuid
-from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
@@ -13,6 +12,7 @@ from brightkitchen.core.api import (
     ERRORS,
     LIST_ERRORS,
     ErrorOut,
+    IdempotentAnswer,
     InputSchema,
     MappedQuerySet,
     Pagination,
@@ -148,7 +148,7 @@ def _one(request: HttpRequest, incident_id: int) -> IncidentOut:
     summary="Incident reports (open ones first)",
 )
 @paginate(Pagination)
-def list_incidents(request: HttpRequest, filters: Query[IncidentFilterIn]) -> Any:
+def list_incidents(request: HttpRequest, filters: Query[IncidentFilterIn]) -> MappedQuerySet[IncidentOut]:
     qs = selectors.incidents_for(request.user, filters.filters()).prefetch_related("progress__recorded_by")
     return MappedQuerySet(qs, IncidentOut.of)
 
@@ -158,7 +158,7 @@ def list_incidents(request: HttpRequest, filters: Query[IncidentFilterIn]) -> An
     response={201: IncidentOut, 200: IncidentOut, **ERRORS},
     summary="File an incident report (alerts the county regulator and education bureau at once)",
 )
-def create_incident(request: HttpRequest, payload: IncidentIn) -> Any:
+def create_incident(request: HttpRequest, payload: IncidentIn) -> IdempotentAnswer:
     def create() -> tuple[int, IncidentOut]:
         data = payload.model_dump()
         report, created = services.create_incident(request.user, data.pop("canteen_id"), **data)
@@ -172,7 +172,7 @@ def create_incident(request: HttpRequest, payload: IncidentIn) -> Any:
     response={200: IncidentOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="One incident report with its progress reports",
 )
-def get_incident(request: HttpRequest, incident_id: int) -> Any:
+def get_incident(request: HttpRequest, incident_id: int) -> IncidentOut:
     return _one(request, incident_id)
 
 
@@ -181,7 +181,7 @@ def get_incident(request: HttpRequest, incident_id: int) -> Any:
     response={201: IncidentOut, **ERRORS},
     summary="Add a progress report (refused once the incident is closed)",
 )
-def add_progress(request: HttpRequest, incident_id: int, payload: ProgressIn) -> Any:
+def add_progress(request: HttpRequest, incident_id: int, payload: ProgressIn) -> Status[IncidentOut]:
     services.add_progress(request.user, incident_id, payload.text)
     return Status(201, _one(request, incident_id))
 
@@ -191,6 +191,6 @@ def add_progress(request: HttpRequest, incident_id: int, payload: ProgressIn) ->
     response={200: IncidentOut, **ERRORS},
     summary="File the closing report",
 )
-def close_incident(request: HttpRequest, incident_id: int, payload: CloseIn) -> Any:
+def close_incident(request: HttpRequest, incident_id: int, payload: CloseIn) -> IncidentOut:
     services.close_incident(request.user, incident_id, payload.summary)
     return _one(request, incident_id)

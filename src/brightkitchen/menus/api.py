@@ -4,7 +4,6 @@
 import datetime
 import uuid
 from decimal import Decimal
-from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
@@ -15,6 +14,7 @@ from brightkitchen.core.api import (
     LIST_ERRORS,
     Day,
     ErrorOut,
+    IdempotentAnswer,
     InputSchema,
     MappedQuerySet,
     Pagination,
@@ -99,7 +99,7 @@ def _menu(request: HttpRequest, menu_id: int) -> WeeklyMenu:
 
 @router.get("/menus/menus", response={200: list[MenuOut], **LIST_ERRORS}, summary="Weekly menus")
 @paginate(Pagination)
-def list_menus(request: HttpRequest, filters: Query[MenuFilterIn]) -> Any:
+def list_menus(request: HttpRequest, filters: Query[MenuFilterIn]) -> MappedQuerySet[MenuOut]:
     f = selectors.MenuFilters(
         canteen=filters.canteen, week_start=filters.week_start, published=filters.published
     )
@@ -111,7 +111,7 @@ def list_menus(request: HttpRequest, filters: Query[MenuFilterIn]) -> Any:
     response={201: MenuOut, 200: MenuOut, **ERRORS},
     summary="Start a week's menu",
 )
-def create_menu(request: HttpRequest, canteen_id: int, payload: MenuIn) -> Any:
+def create_menu(request: HttpRequest, canteen_id: int, payload: MenuIn) -> IdempotentAnswer:
     def create() -> tuple[int, MenuOut]:
         menu, created = services.create_menu(request.user, canteen_id, **payload.model_dump())
         return (201 if created else 200), MenuOut.of(_menu(request, menu.pk))
@@ -120,7 +120,7 @@ def create_menu(request: HttpRequest, canteen_id: int, payload: MenuIn) -> Any:
 
 
 @router.get("/menus/menus/{menu_id}", response={200: MenuOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut})
-def get_menu(request: HttpRequest, menu_id: int) -> Any:
+def get_menu(request: HttpRequest, menu_id: int) -> MenuOut:
     return MenuOut.of(_menu(request, menu_id))
 
 
@@ -129,7 +129,7 @@ def get_menu(request: HttpRequest, menu_id: int) -> Any:
     response={201: MenuItemOut, 200: MenuItemOut, **ERRORS},
     summary="Add a dish with its grams per portion and price",
 )
-def add_item(request: HttpRequest, menu_id: int, payload: MenuItemIn) -> Any:
+def add_item(request: HttpRequest, menu_id: int, payload: MenuItemIn) -> IdempotentAnswer:
     def create() -> tuple[int, MenuItemOut]:
         item, created = services.add_item(request.user, menu_id, **payload.model_dump())
         return (201 if created else 200), MenuItemOut.of(item)
@@ -138,6 +138,6 @@ def add_item(request: HttpRequest, menu_id: int, payload: MenuItemIn) -> Any:
 
 
 @router.post("/menus/menus/{menu_id}/publish", response={200: MenuOut, **ERRORS}, summary="Publish the menu")
-def publish_menu(request: HttpRequest, menu_id: int) -> Any:
+def publish_menu(request: HttpRequest, menu_id: int) -> MenuOut:
     services.publish_menu(request.user, menu_id)
     return MenuOut.of(_menu(request, menu_id))

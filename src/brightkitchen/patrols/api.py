@@ -6,7 +6,6 @@ findings as a JSON array, and one `snapshot_<item>` file per finding). Every cha
 import datetime
 import json
 import uuid
-from typing import Any
 
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
@@ -23,6 +22,7 @@ from brightkitchen.core.api import (
     LIST_ERRORS,
     Day,
     ErrorOut,
+    IdempotentAnswer,
     InputSchema,
     MappedQuerySet,
     Pagination,
@@ -234,7 +234,7 @@ def _assignment(request: HttpRequest, assignment_id: int) -> PatrolAssignmentOut
 
 @router.get("/patrols/plans", response={200: list[PatrolPlanOut], **LIST_ERRORS}, summary="Patrol plans")
 @paginate(Pagination)
-def list_plans(request: HttpRequest) -> Any:
+def list_plans(request: HttpRequest) -> MappedQuerySet[PatrolPlanOut]:
     return MappedQuerySet(selectors.plans_for(request.user), PatrolPlanOut.of)
 
 
@@ -243,7 +243,7 @@ def list_plans(request: HttpRequest) -> Any:
     response={201: PatrolPlanOut, 200: PatrolPlanOut, **ERRORS},
     summary="Make the month's patrol plan for the caller's region (a second call returns the first plan)",
 )
-def create_plan(request: HttpRequest, payload: PatrolPlanIn) -> Any:
+def create_plan(request: HttpRequest, payload: PatrolPlanIn) -> IdempotentAnswer:
     def create() -> tuple[int, PatrolPlanOut]:
         plan, created = services.create_plan(request.user, **payload.model_dump())
         return (201 if created else 200), _plan(request, plan.pk)
@@ -256,7 +256,7 @@ def create_plan(request: HttpRequest, payload: PatrolPlanIn) -> Any:
     response={200: PatrolPlanOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="One plan with its quota split by county",
 )
-def get_plan(request: HttpRequest, plan_id: int) -> Any:
+def get_plan(request: HttpRequest, plan_id: int) -> PatrolPlanOut:
     return _plan(request, plan_id)
 
 
@@ -265,7 +265,7 @@ def get_plan(request: HttpRequest, plan_id: int) -> Any:
     response={200: PatrolPlanOut, **ERRORS},
     summary="Draw the plan's canteens (once; drawing again returns the plan unchanged)",
 )
-def draw(request: HttpRequest, plan_id: int) -> Any:
+def draw(request: HttpRequest, plan_id: int) -> PatrolPlanOut:
     services.draw(request.user, plan_id)
     return _plan(request, plan_id)
 
@@ -276,7 +276,9 @@ def draw(request: HttpRequest, plan_id: int) -> Any:
     summary="Canteens drawn for patrol",
 )
 @paginate(Pagination)
-def list_assignments(request: HttpRequest, filters: Query[AssignmentFilterIn]) -> Any:
+def list_assignments(
+    request: HttpRequest, filters: Query[AssignmentFilterIn]
+) -> MappedQuerySet[PatrolAssignmentOut]:
     f = selectors.AssignmentFilters(plan=filters.plan, state=filters.state or "", county=filters.county)
     return MappedQuerySet(selectors.assignments_for(request.user, f), PatrolAssignmentOut.of)
 
@@ -286,7 +288,7 @@ def list_assignments(request: HttpRequest, filters: Query[AssignmentFilterIn]) -
     response={200: PatrolAssignmentOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="One drawn canteen with its patrol and findings",
 )
-def get_assignment(request: HttpRequest, assignment_id: int) -> Any:
+def get_assignment(request: HttpRequest, assignment_id: int) -> PatrolAssignmentOut:
     return _assignment(request, assignment_id)
 
 
@@ -296,7 +298,7 @@ def get_assignment(request: HttpRequest, assignment_id: int) -> Any:
     summary="Record a patrol (multipart: the fields, `findings` as JSON, a `snapshot_<item>` per finding)",
     description="Each finding with open_notice opens a rectification notice with its snapshot as evidence.",
 )
-def submit_patrol(request: HttpRequest, assignment_id: int, payload: Form[PatrolIn]) -> Any:
+def submit_patrol(request: HttpRequest, assignment_id: int, payload: Form[PatrolIn]) -> IdempotentAnswer:
     def create() -> tuple[int, PatrolAssignmentOut]:
         data = payload.model_dump()
         findings = _findings(request, data.pop("findings"))

@@ -6,7 +6,6 @@ retention is over."""
 import datetime
 import uuid
 from decimal import Decimal
-from typing import Any
 
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
@@ -21,6 +20,7 @@ from brightkitchen.core.api import (
     DateRangeFilter,
     Day,
     ErrorOut,
+    IdempotentAnswer,
     InputSchema,
     MappedQuerySet,
     Pagination,
@@ -189,7 +189,9 @@ def _one(record_id: int) -> PurchaseInspectionOut:
     summary="Purchase inspections",
 )
 @paginate(Pagination)
-def list_inspections(request: HttpRequest, filters: Query[PurchaseInspectionFilterIn]) -> Any:
+def list_inspections(
+    request: HttpRequest, filters: Query[PurchaseInspectionFilterIn]
+) -> MappedQuerySet[PurchaseInspectionOut]:
     qs = selectors.inspections_for(
         request.user,
         selectors.InspectionFilters(
@@ -213,7 +215,7 @@ def create_inspection(
     canteen_id: int,
     payload: Form[PurchaseInspectionIn],
     certificates: File[list[UploadedFile]] = None,  # type: ignore[assignment]
-) -> Any:
+) -> IdempotentAnswer:
     def create() -> tuple[int, PurchaseInspectionOut]:
         data = payload.model_dump()
         key = data.pop("submission_key")
@@ -236,7 +238,7 @@ def create_inspection(
     response={200: PurchaseInspectionOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="One delivery",
 )
-def get_inspection(request: HttpRequest, record_id: int) -> Any:
+def get_inspection(request: HttpRequest, record_id: int) -> PurchaseInspectionOut:
     qs = selectors.inspections_for(request.user)
     return PurchaseInspectionOut.of(get_visible_or_404(qs, request.user, Action.VIEW, pk=record_id))
 
@@ -246,7 +248,9 @@ def get_inspection(request: HttpRequest, record_id: int) -> Any:
     response={200: PurchaseInspectionOut, **ERRORS},
     summary="Correct a delivery (every correction is in the audit log)",
 )
-def correct_inspection(request: HttpRequest, record_id: int, payload: InspectionPatch) -> Any:
+def correct_inspection(
+    request: HttpRequest, record_id: int, payload: InspectionPatch
+) -> PurchaseInspectionOut:
     changes = apply_nulls(PurchaseInspection, payload.model_dump(exclude_unset=True))
     record = services.correct_inspection(request.user, record_id, changes)
     return _one(record.pk)
@@ -257,7 +261,7 @@ def correct_inspection(request: HttpRequest, record_id: int, payload: Inspection
     response={204: None, **ERRORS},
     summary="Delete a delivery once its retention is over (409 on retain_until before)",
 )
-def delete_inspection(request: HttpRequest, record_id: int) -> Any:
+def delete_inspection(request: HttpRequest, record_id: int) -> Status[None]:
     services.delete_inspection(request.user, record_id)
     return Status(204, None)
 
@@ -272,7 +276,7 @@ def add_certificate(
     record_id: int,
     payload: Form[PurchaseCertificateIn],
     file: File[UploadedFile] = None,  # type: ignore[assignment]
-) -> Any:
+) -> IdempotentAnswer:
     def create() -> tuple[int, PurchaseCertificateOut]:
         certificate, created = services.add_certificate(
             request.user, record_id, file, kind=payload.kind, submission_key=payload.submission_key

@@ -3,7 +3,6 @@ a `submission_key` (UUID): either way a resubmit creates nothing twice."""
 
 import datetime
 import uuid
-from typing import Any
 
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
@@ -19,6 +18,7 @@ from brightkitchen.core.api import (
     DateRangeFilter,
     Day,
     ErrorOut,
+    IdempotentAnswer,
     InputSchema,
     MappedQuerySet,
     Pagination,
@@ -102,7 +102,7 @@ class SampleIn(InputSchema):
     "/records/samples", response={200: list[SampleOut], **LIST_ERRORS}, summary="Sample retention records"
 )
 @paginate(Pagination)
-def list_samples(request: HttpRequest, filters: Query[RecordFilterIn]) -> Any:
+def list_samples(request: HttpRequest, filters: Query[RecordFilterIn]) -> MappedQuerySet[SampleOut]:
     return MappedQuerySet(selectors.samples_for(request.user, filters.filters()), SampleOut.of)
 
 
@@ -113,7 +113,7 @@ def list_samples(request: HttpRequest, filters: Query[RecordFilterIn]) -> Any:
 )
 def create_sample(
     request: HttpRequest, canteen_id: int, payload: Form[SampleIn], photo: File[UploadedFile]
-) -> Any:
+) -> IdempotentAnswer:
     def create() -> tuple[int, SampleOut]:
         sample, created = services.create_sample(
             request.user, canteen_id, photo=photo, **payload.model_dump()
@@ -128,7 +128,7 @@ def create_sample(
     response={200: SampleOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="One sample",
 )
-def get_sample(request: HttpRequest, sample_id: int) -> Any:
+def get_sample(request: HttpRequest, sample_id: int) -> SampleOut:
     return SampleOut.of(
         get_visible_or_404(SampleRetention, request.user, Action.VIEW, related=("canteen",), pk=sample_id)
     )
@@ -139,7 +139,7 @@ def get_sample(request: HttpRequest, sample_id: int) -> Any:
     response={200: SampleOut, **ERRORS},
     summary="Mark a sample discarded (not before 48 hours)",
 )
-def discard_sample(request: HttpRequest, sample_id: int) -> Any:
+def discard_sample(request: HttpRequest, sample_id: int) -> SampleOut:
     services.discard_sample(request.user, sample_id)
     sample = SampleRetention.objects.select_related("canteen").get(pk=sample_id)
     return SampleOut.of(sample)
@@ -214,7 +214,9 @@ class RecordAnswerIn(InputSchema):
     summary="Accompanied-meal records",
 )
 @paginate(Pagination)
-def list_accompanied_meals(request: HttpRequest, filters: Query[RecordFilterIn]) -> Any:
+def list_accompanied_meals(
+    request: HttpRequest, filters: Query[RecordFilterIn]
+) -> MappedQuerySet[AccompaniedMealOut]:
     qs = selectors.accompanied_meals_for(request.user, filters.filters())
     return MappedQuerySet(qs, AccompaniedMealOut.of)
 
@@ -224,7 +226,7 @@ def list_accompanied_meals(request: HttpRequest, filters: Query[RecordFilterIn])
     response={201: AccompaniedMealOut, 200: AccompaniedMealOut, **ERRORS},
     summary="Record an accompanied meal",
 )
-def create_accompanied_meal(request: HttpRequest, payload: AccompaniedMealIn) -> Any:
+def create_accompanied_meal(request: HttpRequest, payload: AccompaniedMealIn) -> IdempotentAnswer:
     def create() -> tuple[int, AccompaniedMealOut]:
         data = payload.model_dump()
         record, created = services.create_accompanied_meal(request.user, data.pop("canteen_id"), **data)
@@ -238,6 +240,8 @@ def create_accompanied_meal(request: HttpRequest, payload: AccompaniedMealIn) ->
     response={200: AccompaniedMealOut, **ERRORS},
     summary="The school's answer to an accompanied meal's findings",
 )
-def answer_accompanied_meal(request: HttpRequest, record_id: int, payload: RecordAnswerIn) -> Any:
+def answer_accompanied_meal(
+    request: HttpRequest, record_id: int, payload: RecordAnswerIn
+) -> AccompaniedMealOut:
     record = services.answer_accompanied_meal(request.user, record_id, payload.answer)
     return AccompaniedMealOut.of(record)

@@ -4,7 +4,6 @@ a `submission_key` (UUID): either way a resubmit changes nothing twice."""
 
 import datetime
 import uuid
-from typing import Any
 
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
@@ -18,6 +17,7 @@ from brightkitchen.core.api import (
     LIST_ERRORS,
     Day,
     ErrorOut,
+    IdempotentAnswer,
     InputSchema,
     MappedQuerySet,
     Pagination,
@@ -160,7 +160,7 @@ def _one(request: HttpRequest, notice_id: int) -> NoticeOut:
     "/rectifications", response={200: list[NoticeOut], **LIST_ERRORS}, summary="Rectification notices"
 )
 @paginate(Pagination)
-def list_notices(request: HttpRequest, filters: Query[NoticeFilterIn]) -> Any:
+def list_notices(request: HttpRequest, filters: Query[NoticeFilterIn]) -> MappedQuerySet[NoticeOut]:
     return MappedQuerySet(selectors.notices_for(request.user, filters.filters()), NoticeOut.of)
 
 
@@ -175,7 +175,7 @@ def issue_notice(
     canteen_id: int,
     payload: Form[NoticeIn],
     photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]
-) -> Any:
+) -> IdempotentAnswer:
     def create() -> tuple[int, NoticeOut]:
         notice, created = services.issue_notice(
             request.user, canteen_id, photos=photos or [], **payload.model_dump()
@@ -190,7 +190,7 @@ def issue_notice(
     response={200: NoticeOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="One notice with every step",
 )
-def get_notice(request: HttpRequest, notice_id: int) -> Any:
+def get_notice(request: HttpRequest, notice_id: int) -> NoticeOut:
     return _one(request, notice_id)
 
 
@@ -204,7 +204,7 @@ def respond(
     notice_id: int,
     payload: Form[ResponseIn],
     photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]
-) -> Any:
+) -> IdempotentAnswer:
     def create() -> tuple[int, NoticeOut]:
         _, created = services.respond(request.user, notice_id, photos=photos or [], **payload.model_dump())
         return (201 if created else 200), _one(request, notice_id)
@@ -217,7 +217,7 @@ def respond(
     response={200: NoticeOut, **ERRORS},
     summary="Close (销号) or return a responded notice (the issuing bureau)",
 )
-def review(request: HttpRequest, notice_id: int, payload: RectificationReviewIn) -> Any:
+def review(request: HttpRequest, notice_id: int, payload: RectificationReviewIn) -> IdempotentAnswer:
     def create() -> tuple[int, NoticeOut]:
         services.review(request.user, notice_id, **payload.model_dump())
         return 200, _one(request, notice_id)

@@ -1,5 +1,3 @@
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
@@ -65,7 +63,7 @@ def _start(request: HttpRequest, code: str | None) -> str | None:
     response={200: list[RegionChildOut], 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Child regions with the number of schools and canteens you may see in each",
 )
-def region_children(request: HttpRequest, params: Query[RegionIn]) -> Any:
+def region_children(request: HttpRequest, params: Query[RegionIn]) -> list[RegionChildOut]:
     code = _start(request, params.region)
     grandchildren = (
         Region.objects.filter(parent__parent_id=code)
@@ -92,6 +90,6 @@ def region_children(request: HttpRequest, params: Query[RegionIn]) -> Any:
     response={200: list[RegionSummaryOut], 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Per-region summary of canteens: licences and risk grades, one row per child region",
 )
-def summary(request: HttpRequest, params: Query[RegionIn]) -> Any:
+def summary(request: HttpRequest, params: Query[RegionIn]) -> list[RegionSummaryOut]:
     code = _start(request, params.region)
     return [RegionSummaryOut(**vars(row)) for row in region_summary(request.user, code)]

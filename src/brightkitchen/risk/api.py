@@ -3,7 +3,6 @@ contribution, a regulator's override with a reason and clearing it (both accept 
 header: a resubmit gets the first answer), and the distribution of grades."""
 
 import datetime
-from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
@@ -13,6 +12,7 @@ from brightkitchen.core.api import (
     ERRORS,
     LIST_ERRORS,
     ErrorOut,
+    IdempotentAnswer,
     InputSchema,
     MappedQuerySet,
     Pagination,
@@ -115,7 +115,9 @@ def _one(request: HttpRequest, canteen_id: int) -> AssessmentOut:
     summary="Risk assessments, highest risk first",
 )
 @paginate(Pagination)
-def list_assessments(request: HttpRequest, filters: Query[AssessmentFilterIn]) -> Any:
+def list_assessments(
+    request: HttpRequest, filters: Query[AssessmentFilterIn]
+) -> MappedQuerySet[AssessmentOut]:
     return MappedQuerySet(selectors.assessments_for(request.user, filters.filters()), AssessmentOut.of)
 
 
@@ -124,7 +126,7 @@ def list_assessments(request: HttpRequest, filters: Query[AssessmentFilterIn]) -
     response={200: DistributionOut, 401: ErrorOut, 422: ErrorOut},
     summary="Canteens per risk grade",
 )
-def distribution(request: HttpRequest, filters: Query[RegionFilterIn]) -> Any:
+def distribution(request: HttpRequest, filters: Query[RegionFilterIn]) -> DistributionOut:
     canteens = canteens_for(request.user, CanteenFilters(region=filters.region))
     return DistributionOut(
         region=filters.region,
@@ -138,7 +140,7 @@ def distribution(request: HttpRequest, filters: Query[RegionFilterIn]) -> Any:
     response={200: AssessmentOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="One canteen's assessment with each signal's contribution",
 )
-def get_assessment(request: HttpRequest, canteen_id: int) -> Any:
+def get_assessment(request: HttpRequest, canteen_id: int) -> AssessmentOut:
     return _one(request, canteen_id)
 
 
@@ -147,7 +149,7 @@ def get_assessment(request: HttpRequest, canteen_id: int) -> Any:
     response={200: AssessmentOut, **ERRORS},
     summary="Override a canteen's risk grade, with a reason (market-supervision regulators)",
 )
-def override(request: HttpRequest, canteen_id: int, payload: OverrideIn) -> Any:
+def override(request: HttpRequest, canteen_id: int, payload: OverrideIn) -> IdempotentAnswer:
     def change() -> tuple[int, AssessmentOut]:
         services.override(request.user, canteen_id, payload.grade, payload.reason)
         return 200, _one(request, canteen_id)
@@ -160,7 +162,7 @@ def override(request: HttpRequest, canteen_id: int, payload: OverrideIn) -> Any:
     response={200: AssessmentOut, **ERRORS},
     summary="Go back to the computed grade, with a reason (market-supervision regulators)",
 )
-def clear_override(request: HttpRequest, canteen_id: int, payload: ClearOverrideIn) -> Any:
+def clear_override(request: HttpRequest, canteen_id: int, payload: ClearOverrideIn) -> IdempotentAnswer:
     def change() -> tuple[int, AssessmentOut]:
         services.clear_override(request.user, canteen_id, payload.reason)
         return 200, _one(request, canteen_id)

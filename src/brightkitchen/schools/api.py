@@ -1,5 +1,4 @@
 import datetime
-from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +10,7 @@ from brightkitchen.core.api import (
     LIST_ERRORS,
     Day,
     ErrorOut,
+    IdempotentAnswer,
     InputSchema,
     MappedQuerySet,
     Pagination,
@@ -98,7 +98,7 @@ class SchoolPatch(InputSchema):
     "/schools", response={200: list[SchoolOut], **LIST_ERRORS}, summary="Schools in your jurisdiction"
 )
 @paginate(Pagination)
-def list_schools(request: HttpRequest, filters: Query[SchoolFilterIn]) -> Any:
+def list_schools(request: HttpRequest, filters: Query[SchoolFilterIn]) -> MappedQuerySet[SchoolOut]:
     qs = selectors.schools_for(
         request.user,
         selectors.SchoolFilters(q=filters.q, region=filters.region, school_type=filters.school_type or ""),
@@ -107,7 +107,7 @@ def list_schools(request: HttpRequest, filters: Query[SchoolFilterIn]) -> Any:
 
 
 @router.post("/schools", response={201: SchoolOut, **ERRORS}, summary="Register a school")
-def create_school(request: HttpRequest, payload: SchoolIn) -> Any:
+def create_school(request: HttpRequest, payload: SchoolIn) -> IdempotentAnswer:
     def create() -> tuple[int, SchoolOut]:
         data = payload.model_dump()
         school = services.create_school(
@@ -123,12 +123,12 @@ def create_school(request: HttpRequest, payload: SchoolIn) -> Any:
     response={200: SchoolOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="One school",
 )
-def get_school(request: HttpRequest, school_id: int) -> Any:
+def get_school(request: HttpRequest, school_id: int) -> SchoolOut:
     return SchoolOut.of(_school(request, school_id, Action.VIEW))
 
 
 @router.patch("/schools/{school_id}", response={200: SchoolOut, **ERRORS}, summary="Change a school")
-def patch_school(request: HttpRequest, school_id: int, payload: SchoolPatch) -> Any:
+def patch_school(request: HttpRequest, school_id: int, payload: SchoolPatch) -> SchoolOut:
     school = _school(request, school_id, Action.CHANGE)
     changes = apply_nulls(School, payload.model_dump(exclude_unset=True))
     return SchoolOut.of(services.update_school(request.user, school, changes))
@@ -232,7 +232,7 @@ class CanteenPatch(InputSchema):
     "/canteens", response={200: list[CanteenOut], **LIST_ERRORS}, summary="Canteens in your jurisdiction"
 )
 @paginate(Pagination)
-def list_canteens(request: HttpRequest, filters: Query[CanteenFilterIn]) -> Any:
+def list_canteens(request: HttpRequest, filters: Query[CanteenFilterIn]) -> MappedQuerySet[CanteenOut]:
     qs = selectors.canteens_for(
         request.user,
         selectors.CanteenFilters(
@@ -248,7 +248,7 @@ def list_canteens(request: HttpRequest, filters: Query[CanteenFilterIn]) -> Any:
 
 
 @router.post("/canteens", response={201: CanteenOut, **ERRORS}, summary="Add a canteen to a school")
-def create_canteen(request: HttpRequest, payload: CanteenIn) -> Any:
+def create_canteen(request: HttpRequest, payload: CanteenIn) -> IdempotentAnswer:
     def create() -> tuple[int, CanteenOut]:
         data = payload.model_dump()
         school = _school(request, data.pop("school_id"), Action.CHANGE)
@@ -263,12 +263,12 @@ def create_canteen(request: HttpRequest, payload: CanteenIn) -> Any:
     response={200: CanteenOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="One canteen",
 )
-def get_canteen(request: HttpRequest, canteen_id: int) -> Any:
+def get_canteen(request: HttpRequest, canteen_id: int) -> CanteenOut:
     return CanteenOut.of(_canteen(request, canteen_id, Action.VIEW))
 
 
 @router.patch("/canteens/{canteen_id}", response={200: CanteenOut, **ERRORS}, summary="Change a canteen")
-def patch_canteen(request: HttpRequest, canteen_id: int, payload: CanteenPatch) -> Any:
+def patch_canteen(request: HttpRequest, canteen_id: int, payload: CanteenPatch) -> CanteenOut:
     canteen = _canteen(request, canteen_id, Action.CHANGE)
     changes = payload.model_dump(exclude_unset=True)
     return CanteenOut.of(services.update_canteen(request.user, canteen, apply_nulls(Canteen, changes)))
@@ -316,7 +316,7 @@ class CompletenessOut(Schema):
     response={200: CompletenessOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Record completeness rates (留样完成率, 晨检完成率, …) in your jurisdiction, by child region",
 )
-def completeness(request: HttpRequest, params: Query[CompletenessIn]) -> Any:
+def completeness(request: HttpRequest, params: Query[CompletenessIn]) -> CompletenessOut:
     end = params.end or today()
     start = params.start or end - datetime.timedelta(days=29)
     if start > end:

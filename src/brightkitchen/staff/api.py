@@ -7,7 +7,6 @@ upload of the API."""
 import datetime
 import uuid
 from decimal import Decimal
-from typing import Any
 
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
@@ -22,6 +21,7 @@ from brightkitchen.core.api import (
     DateRangeFilter,
     Day,
     ErrorOut,
+    IdempotentAnswer,
     InputSchema,
     MappedQuerySet,
     Pagination,
@@ -126,7 +126,7 @@ class StaffPatch(InputSchema):
     summary="Canteen staff in your jurisdiction",
 )
 @paginate(Pagination)
-def list_staff(request: HttpRequest, filters: Query[StaffFilterIn]) -> Any:
+def list_staff(request: HttpRequest, filters: Query[StaffFilterIn]) -> MappedQuerySet[StaffOut]:
     return MappedQuerySet(selectors.staff_for(request.user, filters.filters()), StaffOut.of)
 
 
@@ -135,7 +135,7 @@ def list_staff(request: HttpRequest, filters: Query[StaffFilterIn]) -> Any:
     response={201: StaffOut, 200: StaffOut, **ERRORS},
     summary="Add a staff member to a canteen",
 )
-def create_staff(request: HttpRequest, canteen_id: int, payload: StaffIn) -> Any:
+def create_staff(request: HttpRequest, canteen_id: int, payload: StaffIn) -> IdempotentAnswer:
     def create() -> tuple[int, StaffOut]:
         canteen = canteen_for_recording(request.user, canteen_id, StaffMember)
         data = payload.model_dump()
@@ -151,7 +151,7 @@ def create_staff(request: HttpRequest, canteen_id: int, payload: StaffIn) -> Any
     response={200: StaffOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="One staff member",
 )
-def get_staff(request: HttpRequest, staff_id: int) -> Any:
+def get_staff(request: HttpRequest, staff_id: int) -> StaffOut:
     return StaffOut.of(
         get_visible_or_404(StaffMember, request.user, Action.VIEW, related=("canteen",), pk=staff_id)
     )
@@ -160,7 +160,7 @@ def get_staff(request: HttpRequest, staff_id: int) -> Any:
 @router.patch(
     "/staff/members/{staff_id}", response={200: StaffOut, **ERRORS}, summary="Change a staff member"
 )
-def patch_staff(request: HttpRequest, staff_id: int, payload: StaffPatch) -> Any:
+def patch_staff(request: HttpRequest, staff_id: int, payload: StaffPatch) -> StaffOut:
     staff = get_visible_or_404(StaffMember, request.user, Action.CHANGE, related=("canteen",), pk=staff_id)
     changes = apply_nulls(StaffMember, payload.model_dump(exclude_unset=True))
     return StaffOut.of(services.update_staff(request.user, staff, changes))
@@ -215,7 +215,9 @@ class StaffCertificateIn(InputSchema):
     summary="Health certificates in your jurisdiction",
 )
 @paginate(Pagination)
-def list_certificates(request: HttpRequest, filters: Query[CertificateFilterIn]) -> Any:
+def list_certificates(
+    request: HttpRequest, filters: Query[CertificateFilterIn]
+) -> MappedQuerySet[StaffCertificateOut]:
     qs = selectors.certificates_for(request.user, staff=filters.staff_id, canteen=filters.canteen)
     return MappedQuerySet(qs, StaffCertificateOut.of)
 
@@ -231,7 +233,7 @@ def create_certificate(
     staff_id: int,
     payload: Form[StaffCertificateIn],
     photo: File[UploadedFile] = None,  # type: ignore[assignment]
-) -> Any:
+) -> IdempotentAnswer:
     def create() -> tuple[int, StaffCertificateOut]:
         staff = services.staff_for_change(request.user, staff_id, HealthCertificate)
         cert, created = services.add_certificate(request.user, staff, photo=photo, **payload.model_dump())
@@ -313,7 +315,9 @@ class MorningCheckIn(InputSchema):
     summary="Morning checks in your jurisdiction",
 )
 @paginate(Pagination)
-def list_morning_checks(request: HttpRequest, filters: Query[MorningCheckFilterIn]) -> Any:
+def list_morning_checks(
+    request: HttpRequest, filters: Query[MorningCheckFilterIn]
+) -> MappedQuerySet[MorningCheckOut]:
     qs = selectors.morning_checks_for(
         request.user,
         canteen=filters.canteen,
@@ -330,7 +334,7 @@ def list_morning_checks(request: HttpRequest, filters: Query[MorningCheckFilterI
     response={201: MorningCheckOut, 200: MorningCheckOut, **ERRORS},
     summary="Check a staff member in before work",
 )
-def create_morning_check(request: HttpRequest, staff_id: int, payload: MorningCheckIn) -> Any:
+def create_morning_check(request: HttpRequest, staff_id: int, payload: MorningCheckIn) -> IdempotentAnswer:
     def create() -> tuple[int, MorningCheckOut]:
         staff = services.staff_for_change(request.user, staff_id, MorningCheck)
         check, created = services.record_morning_check(request.user, staff, **payload.model_dump())
@@ -388,7 +392,7 @@ class TrainingIn(InputSchema):
     summary="Staff training records in your jurisdiction",
 )
 @paginate(Pagination)
-def list_trainings(request: HttpRequest, filters: Query[TrainingFilterIn]) -> Any:
+def list_trainings(request: HttpRequest, filters: Query[TrainingFilterIn]) -> MappedQuerySet[TrainingOut]:
     qs = selectors.trainings_for(
         request.user,
         staff=filters.staff_id,
@@ -410,7 +414,7 @@ def create_training(
     staff_id: int,
     payload: Form[TrainingIn],
     photo: File[UploadedFile] = None,  # type: ignore[assignment]
-) -> Any:
+) -> IdempotentAnswer:
     def create() -> tuple[int, TrainingOut]:
         staff = services.staff_for_change(request.user, staff_id, TrainingRecord)
         record, created = services.add_training(request.user, staff, photo=photo, **payload.model_dump())
