@@ -6,7 +6,6 @@ fields named `photos.<item code>`), evidence photos and the year's inspection pl
 
 import datetime
 import uuid
-from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest
@@ -27,6 +26,7 @@ from brightkitchen.core.api import (
     LIST_ERRORS,
     Day,
     ErrorOut,
+    IdempotentAnswer,
     InputSchema,
     MappedQuerySet,
     Pagination,
@@ -284,7 +284,7 @@ def _inspection(request: HttpRequest, inspection_id: int) -> "RegulatorInspectio
     summary="Checklist templates",
 )
 @paginate(Pagination)
-def list_templates(request: HttpRequest) -> Any:
+def list_templates(request: HttpRequest) -> MappedQuerySet[RegulatorTemplateOut]:
     return MappedQuerySet(selectors.templates_for(request.user), RegulatorTemplateOut.of)
 
 
@@ -293,7 +293,7 @@ def list_templates(request: HttpRequest) -> Any:
     response={201: RegulatorTemplateOut, 200: RegulatorTemplateOut, **ERRORS},
     summary="Create a checklist template owned by the caller's bureau (with an empty draft version 1)",
 )
-def create_template(request: HttpRequest, payload: RegulatorTemplateIn) -> Any:
+def create_template(request: HttpRequest, payload: RegulatorTemplateIn) -> IdempotentAnswer:
     def create() -> tuple[int, RegulatorTemplateOut]:
         template, created = services.create_template(request.user, **payload.model_dump())
         return (201 if created else 200), _template(request, template.pk)
@@ -306,7 +306,7 @@ def create_template(request: HttpRequest, payload: RegulatorTemplateIn) -> Any:
     response={200: RegulatorTemplateOut, **READ_ERRORS},
     summary="One checklist template with its versions",
 )
-def get_template(request: HttpRequest, template_id: int) -> Any:
+def get_template(request: HttpRequest, template_id: int) -> RegulatorTemplateOut:
     return _template(request, template_id)
 
 
@@ -315,7 +315,7 @@ def get_template(request: HttpRequest, template_id: int) -> Any:
     response={201: VersionOut, 200: VersionOut, **ERRORS},
     summary="The template's draft version (made from the latest version when there is none)",
 )
-def make_draft(request: HttpRequest, template_id: int) -> Any:
+def make_draft(request: HttpRequest, template_id: int) -> Status[VersionOut]:
     version, created = services.draft_of(request.user, template_id)
     return Status(201 if created else 200, _version(request, version.pk))
 
@@ -325,7 +325,7 @@ def make_draft(request: HttpRequest, template_id: int) -> Any:
     response={200: VersionOut, **READ_ERRORS},
     summary="One checklist version with its items",
 )
-def get_version(request: HttpRequest, version_id: int) -> Any:
+def get_version(request: HttpRequest, version_id: int) -> VersionOut:
     return _version(request, version_id)
 
 
@@ -334,7 +334,7 @@ def get_version(request: HttpRequest, version_id: int) -> Any:
     response={201: VersionOut, **ERRORS},
     summary="Add an item (to the next draft when the version is published); answers the version changed",
 )
-def add_item(request: HttpRequest, version_id: int, payload: RegulatorItemIn) -> Any:
+def add_item(request: HttpRequest, version_id: int, payload: RegulatorItemIn) -> IdempotentAnswer:
     def create() -> tuple[int, VersionOut]:
         item = services.add_item(request.user, version_id, **payload.model_dump())
         return 201, _version(request, item.version_id)
@@ -347,7 +347,7 @@ def add_item(request: HttpRequest, version_id: int, payload: RegulatorItemIn) ->
     response={200: VersionOut, **ERRORS},
     summary="Change an item (its copy in the next draft when its version is published)",
 )
-def update_item(request: HttpRequest, item_id: int, payload: ItemPatch) -> Any:
+def update_item(request: HttpRequest, item_id: int, payload: ItemPatch) -> VersionOut:
     changes = services.ItemChanges(**payload.model_dump(exclude_unset=True))
     item = services.update_item(request.user, item_id, changes)
     return _version(request, item.version_id)
@@ -358,7 +358,7 @@ def update_item(request: HttpRequest, item_id: int, payload: ItemPatch) -> Any:
     response={200: VersionOut, **ERRORS},
     summary="Remove an item (from the next draft when its version is published)",
 )
-def remove_item(request: HttpRequest, item_id: int) -> Any:
+def remove_item(request: HttpRequest, item_id: int) -> VersionOut:
     version = services.remove_item(request.user, item_id)
     return _version(request, version.pk)
 
@@ -368,7 +368,7 @@ def remove_item(request: HttpRequest, item_id: int) -> Any:
     response={200: VersionOut, **ERRORS},
     summary="Publish a draft version (it is frozen from then on)",
 )
-def publish(request: HttpRequest, version_id: int) -> Any:
+def publish(request: HttpRequest, version_id: int) -> VersionOut:
     version = services.publish(request.user, version_id)
     return _version(request, version.pk)
 
@@ -379,7 +379,7 @@ def publish(request: HttpRequest, version_id: int) -> Any:
 @router.get(
     "/inspections/plan", response={200: RegulatorPlanOut, **READ_ERRORS}, summary="The year's inspection plan"
 )
-def plan(request: HttpRequest, filters: Query[RegulatorPlanIn]) -> Any:
+def plan(request: HttpRequest, filters: Query[RegulatorPlanIn]) -> RegulatorPlanOut:
     year = filters.year or timezone.localdate().year
     result = selectors.plan_for(request.user, year, filters.region)
     rows = [
@@ -402,7 +402,9 @@ def plan(request: HttpRequest, filters: Query[RegulatorPlanIn]) -> Any:
     summary="Inspections, latest first",
 )
 @paginate(Pagination)
-def list_inspections(request: HttpRequest, filters: Query[RegulatorInspectionFilterIn]) -> Any:
+def list_inspections(
+    request: HttpRequest, filters: Query[RegulatorInspectionFilterIn]
+) -> MappedQuerySet[RegulatorInspectionOut]:
     f = selectors.InspectionFilters(canteen=filters.canteen, year=filters.year)
     return MappedQuerySet(selectors.inspections_for(request.user, f), RegulatorInspectionOut.of)
 
@@ -441,7 +443,9 @@ def _photos(request: HttpRequest) -> dict[str, list[UploadedFile[bytes]]]:
     description="Scores it, writes the canteen's dynamic and annual grades and opens a rectification notice "
     "for each failed item, in one transaction.",
 )
-def create_inspection(request: HttpRequest, canteen_id: int, payload: Form[RegulatorInspectionIn]) -> Any:
+def create_inspection(
+    request: HttpRequest, canteen_id: int, payload: Form[RegulatorInspectionIn]
+) -> IdempotentAnswer:
     def create() -> tuple[int, RegulatorInspectionOut]:
         data = payload.model_dump()
         results = _results(data.pop("results"))
@@ -458,7 +462,7 @@ def create_inspection(request: HttpRequest, canteen_id: int, payload: Form[Regul
     response={200: RegulatorInspectionOut, **READ_ERRORS},
     summary="One inspection with every item's result and photos",
 )
-def get_inspection(request: HttpRequest, inspection_id: int) -> Any:
+def get_inspection(request: HttpRequest, inspection_id: int) -> RegulatorInspectionOut:
     return _inspection(request, inspection_id)
 
 

@@ -3,7 +3,6 @@ and a `submission_key` (UUID)."""
 
 import datetime
 import uuid
-from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +16,7 @@ from brightkitchen.core.api import (
     DateRangeFilter,
     Day,
     ErrorOut,
+    IdempotentAnswer,
     InputSchema,
     MappedQuerySet,
     Pagination,
@@ -87,7 +87,7 @@ class KindIn(Schema):
     summary="Checklists in my jurisdiction",
 )
 @paginate(Pagination)
-def list_templates(request: HttpRequest, filters: Query[KindIn]) -> Any:
+def list_templates(request: HttpRequest, filters: Query[KindIn]) -> MappedQuerySet[SelfCheckTemplateOut]:
     return MappedQuerySet(selectors.templates_for(request.user, filters.kind or ""), SelfCheckTemplateOut.of)
 
 
@@ -96,7 +96,7 @@ def list_templates(request: HttpRequest, filters: Query[KindIn]) -> Any:
     response={201: SelfCheckTemplateOut, 200: SelfCheckTemplateOut, **ERRORS},
     summary="Save a region's checklist (a new version)",
 )
-def save_template(request: HttpRequest, payload: SelfCheckTemplateIn) -> Any:
+def save_template(request: HttpRequest, payload: SelfCheckTemplateIn) -> IdempotentAnswer:
     def create() -> tuple[int, SelfCheckTemplateOut]:
         items = [services.ItemIn(text=i.text, is_key=i.is_key) for i in payload.items]
         template, created = services.save_template(
@@ -112,7 +112,9 @@ def save_template(request: HttpRequest, payload: SelfCheckTemplateIn) -> Any:
     response={200: SelfCheckTemplateOut, **ERRORS},
     summary="The checklist a canteen uses (inherited from the nearest region that has one)",
 )
-def canteen_template(request: HttpRequest, canteen_id: int, kind: CheckKind = CheckKind.DAILY) -> Any:
+def canteen_template(
+    request: HttpRequest, canteen_id: int, kind: CheckKind = CheckKind.DAILY
+) -> SelfCheckTemplateOut:
     canteen = get_visible_or_404(
         Canteen, request.user, Action.VIEW, related=("school__organisation",), pk=canteen_id
     )
@@ -205,7 +207,9 @@ class SelfCheckInspectionFilterIn(DateRangeFilter):
     summary="Self-inspection reports",
 )
 @paginate(Pagination)
-def list_inspections(request: HttpRequest, filters: Query[SelfCheckInspectionFilterIn]) -> Any:
+def list_inspections(
+    request: HttpRequest, filters: Query[SelfCheckInspectionFilterIn]
+) -> MappedQuerySet[SelfCheckInspectionOut]:
     f = selectors.InspectionFilters(
         canteen=filters.canteen,
         kind=filters.kind or "",
@@ -220,7 +224,9 @@ def list_inspections(request: HttpRequest, filters: Query[SelfCheckInspectionFil
     response={201: SelfCheckInspectionOut, 200: SelfCheckInspectionOut, **ERRORS},
     summary="File a self-inspection report (every item answered; all OK is a zero-risk report)",
 )
-def create_inspection(request: HttpRequest, canteen_id: int, payload: SelfCheckInspectionIn) -> Any:
+def create_inspection(
+    request: HttpRequest, canteen_id: int, payload: SelfCheckInspectionIn
+) -> IdempotentAnswer:
     def create() -> tuple[int, SelfCheckInspectionOut]:
         answers = [services.AnswerIn(item_id=a.item_id, ok=a.ok, note=a.note) for a in payload.answers]
         report, created = services.create_inspection(
@@ -243,7 +249,7 @@ def create_inspection(request: HttpRequest, canteen_id: int, payload: SelfCheckI
     response={200: SelfCheckInspectionOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="One report",
 )
-def get_inspection(request: HttpRequest, inspection_id: int) -> Any:
+def get_inspection(request: HttpRequest, inspection_id: int) -> SelfCheckInspectionOut:
     qs = selectors.inspections_for(request.user)
     return SelfCheckInspectionOut.of(get_visible_or_404(qs, request.user, Action.VIEW, pk=inspection_id))
 
@@ -253,7 +259,7 @@ def get_inspection(request: HttpRequest, inspection_id: int) -> Any:
     response={200: SelfCheckInspectionOut, **ERRORS},
     summary="The principal signs the monthly review",
 )
-def sign_inspection(request: HttpRequest, inspection_id: int) -> Any:
+def sign_inspection(request: HttpRequest, inspection_id: int) -> SelfCheckInspectionOut:
     report = services.sign_monthly(request.user, inspection_id)
     qs = selectors.inspections_for(request.user)  # read back with its answers and their items
     return SelfCheckInspectionOut.of(get_visible_or_404(qs, request.user, Action.VIEW, pk=report.pk))
