@@ -204,9 +204,51 @@ def keyframes_only(context: VideoCodecContext) -> VideoCodecContext:
     return context
 
 
-def _decoded(context: VideoCodecContext, packet: av.Packet[Any] | None) -> list[av.VideoFrame]:
-    """The whole pictures a packet completes (none while a picture's slices are still coming)."""
-    return context.decode(packet)
+def _first_slice(data: bytes, codec: str) -> tuple[bool, bool] | None:
+    """(is a keyframe, starts its picture) of the first slice in an Annex B packet, or None when the
+    packet holds no slice (parameter sets only) or is not Annex B. A slice starts its picture when its
+    first macroblock (H.264 first_mb_in_slice, ue(v) = 0: a single 1 bit) or segment (H.265
+    first_slice_segment_in_pic_flag) is the picture's first."""
+    index = data.find(b"\x00\x00\x01")
+    while index != -1 and index + 5 < len(data):
+        header = data[index + 3 :]
+        if codec == "h264":
+            kind = header[0] & 0x1F
+            if 1 <= kind <= 5:
+                return kind == 5, bool(header[1] & 0x80)
+        elif codec == "hevc":
+            kind = (header[0] >> 1) & 0x3F
+            if kind <= 31:
+                return 16 <= kind <= 23, bool(header[2] & 0x80)
+        else:
+            return None
+        index = data.find(b"\x00\x00\x01", index + 3)
+    return None
+
+
+class WholePictures:
+    """Decodes a stream's packets into whole keyframes (see keyframes_only). A probe joins a live stream
+    wherever it is: when its first packet is the rest of a keyframe whose first slices went by before it
+    connected, the decoder still makes a picture of it, most of it grey; that picture is dropped, and the
+    next keyframe is the first one judged."""
+
+    def __init__(self, context: VideoCodecContext) -> None:
+        self.context = context
+        self._first_slice_seen = False
+        self._to_drop = 0  # pictures still to drop (the decoder may give one only with a later packet)
+
+    def decode(self, packet: av.Packet[Any] | None) -> list[av.VideoFrame]:
+        """The whole pictures a packet completes (none while a picture's slices are still coming)."""
+        if not self._first_slice_seen and packet is not None:
+            first = _first_slice(bytes(packet), self.context.name)
+            if first is not None:
+                self._first_slice_seen = True
+                is_keyframe, starts_picture = first
+                self._to_drop = int(is_keyframe and not starts_picture)
+        frames = self.context.decode(packet)
+        dropped = min(self._to_drop, len(frames))
+        self._to_drop -= dropped
+        return frames[dropped:]
 
 
 def open_options(url: str, timeout_s: float) -> dict[str, str]:
@@ -288,7 +330,7 @@ def probe(
             )
         rate = stream.average_rate or stream.guessed_rate
         fps = float(rate) if rate else None
-        keyframes_only(context)
+        pictures = WholePictures(keyframes_only(context))
         time_base: Fraction = stream.time_base or Fraction(1, 90000)
         demux = container.demux(stream)
         while len(frames) < keyframes and packets < max_packets:
@@ -306,7 +348,7 @@ def probe(
                 first_time = moment if first_time is None else min(first_time, moment)
                 last_time = moment if last_time is None else max(last_time, moment)
             # Every packet goes to the decoder (see keyframes_only), not only those flagged as keyframes.
-            for frame in _decoded(context, packet):
+            for frame in pictures.decode(packet):
                 frames.append(_to_bgr(frame))
                 frame_times.append(float(frame.time) if frame.time is not None else 0.0)
                 last_frame_at = datetime.now(UTC)

@@ -10,7 +10,7 @@ import pytest
 
 from brightkitchen.cameras import diagnosis, health
 from brightkitchen.cameras.models import HealthEventKind, OfflineCause
-from brightkitchen.cameras.probe import _decoded, keyframes_only
+from brightkitchen.cameras.probe import WholePictures, keyframes_only
 from brightkitchen.testbed import corpus
 from brightkitchen.testbed.outbound import loopback_cameras_allowed
 from brightkitchen.testbed.streams import RtspTestServer
@@ -95,14 +95,16 @@ def test_a_picture_sent_in_slices_over_several_packets_decodes_whole() -> None:
     first_slice = units.index(slices[0])
     packets = [b"".join(units[: first_slice + 1]), *slices[1:]]
 
-    def decode(chosen: list[bytes], *, probe_decoder: bool = True) -> list[np.ndarray]:
+    def decode(chosen: list[bytes], *, probe_decoder: bool = True, whole: bool = True) -> list[np.ndarray]:
         context = av.CodecContext.create("h264", "r")
         if probe_decoder:
             keyframes_only(context)
         else:
             context.skip_frame = "NONKEY"  # what the probe did before: decode the flagged packet alone
-        frames = [f for data in chosen for f in _decoded(context, av.Packet(data))]
-        frames += _decoded(context, None)  # the end of the stream: the last picture is complete
+        pictures = WholePictures(context)
+        step = pictures.decode if whole else context.decode
+        frames = [f for data in chosen for f in step(av.Packet(data))]
+        frames += step(None)  # the end of the stream: the last picture is complete
         return [f.to_ndarray(format="gray") for f in frames]
 
     (whole,) = decode(packets)
@@ -111,3 +113,12 @@ def test_a_picture_sent_in_slices_over_several_packets_decodes_whole() -> None:
     # What decoding only the flagged packet gave: a quarter of the picture, the rest black.
     (part,) = decode(packets[:1], probe_decoder=False)
     assert float(part[270:].mean()) < 10
+    # A probe that joins the stream after the keyframe's first slice went by makes no picture of the
+    # rest: the first picture it judges is the next whole keyframe.
+    parameter_sets = b"".join(units[:first_slice])  # what the stream's description gives a late joiner
+    joined_late = [parameter_sets + slices[1], *slices[2:]]
+    (partial,) = decode(joined_late, whole=False)  # without the check: a picture, its top missing
+    assert float(partial[:90].mean()) < 10 or float(partial[:90].std()) < 1
+    assert decode(joined_late) == []
+    (next_whole,) = decode([*joined_late, keyframe])
+    assert min(float(next_whole[i * 90 : (i + 1) * 90].mean()) for i in range(4)) > 60
