@@ -36,6 +36,16 @@ def _api_bodies_match_the_openapi_document() -> None:
 CHECK_MIDDLEWARE = "brightkitchen.testbed.openapi_check.RequestBodyCheck"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: throttles, rate limits and CAPTCHA demands live there (in
+    Redis in CI, which outlives a test and a run), and one test's failed sign-ins must not make the next
+    test's sign-in ask for a CAPTCHA."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
     """Removes the data directory settings.py made for this run (none was given)."""
     if os.environ.get("BRIGHTKITCHEN_DATA_DIR_OWNER") == str(os.getpid()):

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 from PIL import Image
@@ -17,11 +16,6 @@ from brightkitchen.accounts.models import ApiToken, SecurityNotice
 from brightkitchen.conftest import PASSWORD, World
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _clear_rate_limits() -> None:
-    cache.clear()
 
 
 def test_login_lands_on_the_start_page_and_refuses_bad_passwords(world: World) -> None:

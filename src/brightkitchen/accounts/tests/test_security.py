@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.sessions.models import Session
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
@@ -23,11 +22,6 @@ from brightkitchen.conftest import PASSWORD, World
 from brightkitchen.schools.models import Canteen
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _clear_rate_limits() -> None:
-    cache.clear()
 
 
 def _bearer(token: str) -> dict[str, Any]:
