@@ -36,8 +36,7 @@ from brightkitchen.core.errors import Conflict, FieldError
 from brightkitchen.core.idempotency import create_once
 from brightkitchen.core.scoping import Action, AnyUser, get_visible_or_404, scope_of
 from brightkitchen.core.validation import clean_text, full_save
-from brightkitchen.rectifications.models import DEFAULT_WORKING_DAYS, RectificationNotice
-from brightkitchen.rectifications.models import SourceKind as NoticeSource
+from brightkitchen.rectifications.models import DEFAULT_WORKING_DAYS, NoticeSource, RectificationNotice
 from brightkitchen.rectifications.services import issue_notice
 from brightkitchen.schools.models import Canteen
 

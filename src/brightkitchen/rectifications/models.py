@@ -37,11 +37,6 @@ class NoticeSource(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-# The former name, still imported by cameras.services; the class is named NoticeSource so that the OpenAPI
-# document does not give it the name of cameras.models.SourceKind (one of the two would be described wrongly).
-SourceKind = NoticeSource
-
-
 class NoticeState(models.TextChoices):
     ISSUED = "issued", _("Awaiting rectification")
     RESPONDED = "responded", _("Awaiting review")
