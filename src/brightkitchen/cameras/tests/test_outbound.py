@@ -24,6 +24,23 @@ pytestmark = pytest.mark.django_db
 # As in production: a school VPN range is listed, loopback is not.
 VPN_ONLY = ["10.20.0.0/16"]
 
+
+@pytest.fixture(autouse=True)
+def _loopback_traffic_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The private addresses below are data for the policy (its resolver is offline in tests): a
+    connection to anything but loopback fails the test instead of leaving the machine."""
+    connect = socket.socket.connect
+
+    def guarded(self: socket.socket, address: Any) -> Any:
+        host = address[0] if isinstance(address, tuple) else ""
+        if self.family in (socket.AF_INET, socket.AF_INET6) and host not in ("127.0.0.1", "::1", "localhost"):
+            if not str(host).startswith("127."):
+                raise AssertionError(f"a test connected to {address!r}, not to loopback")
+        return connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
 FORBIDDEN = [
     "rtsp://127.0.0.1:8554/cam",
     "rtsp://2130706433:8554/cam",  # 127.0.0.1, decimal
