@@ -274,10 +274,6 @@ def recount_days(tallies: Iterable[Tally], canteen_id: int, days: Iterable[datet
             return
         for day in sorted(set(days)):
             month = day.replace(day=1)
-            stored = CanteenMonth.objects.filter(canteen_id=canteen_id, month=month)
-            if not stored.exists():
-                _refresh(canteen, [month])
-                continue
             bit = 1 << (day.day - 1)
             changes: dict[str, Any] = {}
             for tally in counted:
@@ -291,8 +287,9 @@ def recount_days(tallies: Iterable[Tally], canteen_id: int, days: Iterable[datet
                     column = f"{tally.stored_in}_{1 << plane}" if tally.is_count else tally.stored_in
                     kept = F(column).bitand(~bit)
                     changes[column] = kept.bitor(bit) if value >> plane & 1 else kept
-            if changes:
-                stored.update(**changes)
+            stored = CanteenMonth.objects.filter(canteen_id=canteen_id, month=month)
+            if changes and not stored.update(**changes):
+                _refresh(canteen, [month])  # the month's first write: its row, from the records
 
 
 # --- Reading -------------------------------------------------------------------------------------------
