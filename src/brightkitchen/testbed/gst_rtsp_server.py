@@ -75,7 +75,12 @@ def _scene(
     bw, bh = width * 3 // 8, height // 2
     ball = f"sink_2::xpos={width - bw} sink_2::ypos={height - bh} sink_2::width={bw} sink_2::height={bh}"
     pads = overlay[0] if overlay else ""
-    chain = f"compositor name=mix sink_1::alpha=0.35 {ball} {pads} ! {caps} ! {modifier}"
+    # A live compositor gives out a frame when its latency is up, with the inputs that have one by then:
+    # on a loaded machine a costly overlay (full-frame snow) is late, and a frame without it - the first
+    # keyframe a probe sees - reads as a clean picture. Waiting up to 200 ms for the overlay keeps every
+    # frame whole (only the overlay scenes wait: the timestamped latency mount has none).
+    wait = " latency=200000000" if overlay else ""
+    chain = f"compositor name=mix{wait} sink_1::alpha=0.35 {ball} {pads} ! {caps} ! {modifier}"
     src = "videotestsrc is-live=true" if live else "videotestsrc num-buffers=1"
     branches = (
         f"{src} pattern=smpte75 ! {caps} ! mix.sink_0 "
