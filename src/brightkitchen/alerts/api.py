@@ -10,12 +10,12 @@ from brightkitchen.alerts.models import Alert, ClosedReason, SeverityChoice
 from brightkitchen.core.api import (
     ERRORS,
     LIST_ERRORS,
-    ErrorOut,
     InputSchema,
     MappedQuerySet,
     Pagination,
     id_field,
 )
+from brightkitchen.core.read_routes import add_detail_route
 from brightkitchen.core.scoping import Action, get_visible_or_404
 
 router = Router(tags=["alerts"])
@@ -94,13 +94,14 @@ def list_alerts(request: HttpRequest, filters: Query[AlertFilterIn]) -> MappedQu
     return MappedQuerySet(qs, AlertOut.of)
 
 
-@router.get(
+add_detail_route(
+    router,
     "/alerts/{alert_id}",
-    response={200: AlertOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    AlertOut,
+    name="get_alert",
     summary="One alert",
+    read=lambda request, pk: AlertOut.of(_alert(request, pk, Action.VIEW)),
 )
-def get_alert(request: HttpRequest, alert_id: int) -> AlertOut:
-    return AlertOut.of(_alert(request, alert_id, Action.VIEW))
 
 
 @router.post("/alerts/{alert_id}/read", response={200: AlertOut, **ERRORS}, summary="Mark an alert read")

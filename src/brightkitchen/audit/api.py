@@ -10,6 +10,9 @@ from brightkitchen.audit.models import AuditAction, AuditLogEntry
 from brightkitchen.audit.selectors import AuditFilters, audit_entries_for
 from brightkitchen.core.api import LIST_ERRORS, DateRangeFilter, MappedQuerySet, Pagination
 
+# The years a database can compare with any offset added (year 1 or 9999 overflow PostgreSQL or SQLite).
+YEARS_1900_2999 = r"^(19|2[0-9])[0-9]{2}-"
+
 router = Router(tags=["audit"])
 
 
@@ -58,8 +61,9 @@ class AuditFilterIn(DateRangeFilter):
     )
     object_id: str = Field("", max_length=64)
     action: AuditAction | None = None
-    since: datetime.datetime | None = None
-    until: datetime.datetime | None = None
+    # The window's years as a pattern, since JSON Schema cannot bound a date-time's format.
+    since: datetime.datetime | None = Field(None, json_schema_extra={"pattern": YEARS_1900_2999})
+    until: datetime.datetime | None = Field(None, json_schema_extra={"pattern": YEARS_1900_2999})
 
     @field_validator("since", "until")
     @classmethod
@@ -68,13 +72,13 @@ class AuditFilterIn(DateRangeFilter):
         overflow PostgreSQL or SQLite)."""
         if value is None:
             return None
+        if not 1900 <= value.year <= 2999:
+            raise ValueError("use a date between the years 1900 and 2999")
         try:
             aware = value if value.tzinfo else value.replace(tzinfo=datetime.UTC)
             utc = aware.astimezone(datetime.UTC)
         except OverflowError:
             raise ValueError("date out of range") from None
-        if not 1900 <= utc.year <= 2999:
-            raise ValueError("use a date between the years 1900 and 2999")
         return utc
 
 

@@ -25,7 +25,6 @@ from brightkitchen.cameras.models import (
 from brightkitchen.core.api import (
     ERRORS,
     LIST_ERRORS,
-    ErrorOut,
     IdempotentAnswer,
     InputSchema,
     MappedQuerySet,
@@ -34,6 +33,7 @@ from brightkitchen.core.api import (
     idempotent,
 )
 from brightkitchen.core.errors import FieldError
+from brightkitchen.core.read_routes import add_detail_route
 from brightkitchen.core.scoping import Action, get_visible_or_404
 
 router = Router(tags=["cameras"])
@@ -212,13 +212,14 @@ def add_camera(request: HttpRequest, payload: CameraIn) -> IdempotentAnswer:
     return idempotent(request, payload, create)
 
 
-@router.get(
+add_detail_route(
+    router,
     "/cameras/{camera_id}",
-    response={200: CameraOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    CameraOut,
+    name="get_camera",
     summary="One camera with its recent health events and quality measurements",
+    read=_one,
 )
-def get_camera(request: HttpRequest, camera_id: int) -> CameraOut:
-    return _one(request, camera_id)
 
 
 @router.patch("/cameras/{camera_id}", response={200: CameraOut, **ERRORS}, summary="Change a camera")

@@ -6,6 +6,7 @@ Every error names the field at fault: `{"detail": [{"loc": ["body", "field"], "m
 from __future__ import annotations
 
 import datetime
+import decimal
 import functools
 import hashlib
 import json
@@ -22,15 +23,18 @@ from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.pagination import LimitOffsetPagination
 from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyCookie, HttpBearer
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, TypeAdapter, model_validator
+from pydantic import ValidationError as PydanticValidationError
 
 from brightkitchen.core.context import replace_actor
 from brightkitchen.core.errors import FieldError
 from brightkitchen.core.middleware import actor_for
+from brightkitchen.core.openapi import state_refusals
 
 
 class SessionAuth(APIKeyCookie):
@@ -112,7 +116,24 @@ def id_field(default: Any = ..., **kwargs: Any) -> Any:
     return Field(default, ge=1, le=MAX_ID, **kwargs)
 
 
-Day = Annotated[datetime.date, Field(ge=EARLIEST_DAY, le=LATEST_DAY)]
+# JSON Schema cannot bound a date's format, so the document states the window as the pattern of its years
+# (2000-2099 are exactly the years 20xx).
+DAY_PATTERN = r"^20[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+Day = Annotated[
+    datetime.date, Field(ge=EARLIEST_DAY, le=LATEST_DAY, json_schema_extra={"pattern": DAY_PATTERN})
+]
+
+
+def decimal_field(default: Any = ..., *, digits: int, places: int, **bounds: Any) -> Any:
+    """A decimal in a request, as its model column holds it (`digits` in all, `places` after the point):
+    the document states the step (multipleOf) and, unless `le`/`lt` is given, the largest value the digits
+    allow, so a number it calls valid is never refused for its digits."""
+    step = decimal.Decimal(1).scaleb(-places)
+    if "le" not in bounds and "lt" not in bounds:
+        bounds["le"] = decimal.Decimal(1).scaleb(digits - places) - step
+    # The step as a Decimal (pydantic's stub says float): a float 0.1 would make 0.3 fail the check.
+    bounds["multiple_of"] = step
+    return Field(default, max_digits=digits, decimal_places=places, **bounds)
 
 
 def check_range(start_field: str, start: Any, end_field: str, end: Any, where: str = "query") -> None:
@@ -166,8 +187,9 @@ class ErrorOut(Schema):
 
 # The error answers of a route that changes data, for its `response=` (each one the ErrorOut shape).
 ERRORS: dict[int, type[Schema]] = dict.fromkeys((400, 401, 403, 404, 409, 422), ErrorOut)
-# What a list route answers besides its page: not signed in, or a filter that is not valid.
-LIST_ERRORS: dict[int, type[Schema]] = dict.fromkeys((401, 422), ErrorOut)
+# What a list route answers besides its page: a filter the server refuses (400: a range whose start lies
+# after its end; 422: a value of the wrong shape), or not signed in.
+LIST_ERRORS: dict[int, type[Schema]] = dict.fromkeys((400, 401, 422), ErrorOut)
 
 
 class StrictParser(Parser):
@@ -199,6 +221,36 @@ def _refuse_nul(value: Any, loc: list[str]) -> None:
             _refuse_nul(item, [*loc, str(index)])
 
 
+class EmbeddedJsonError(Exception):
+    """A form field that carries a JSON document (an inspection's results, a patrol's findings) whose
+    content is not valid: a 400 naming each place in it. The OpenAPI document can describe such a field
+    only as text (its content schema is an annotation), so this is a rule beyond the schema, not a 422."""
+
+    def __init__(self, items: list[dict[str, Any]]) -> None:
+        super().__init__(items)
+        self.items = items
+
+
+JsonT = TypeVar("JsonT")
+
+
+def parse_json_field(adapter: TypeAdapter[JsonT], raw: str, field: str) -> JsonT:
+    """The value of the form field `field` holding JSON, validated by `adapter`; EmbeddedJsonError if not."""
+    try:
+        return adapter.validate_json(raw)
+    except PydanticValidationError as exc:
+        raise EmbeddedJsonError(
+            [
+                {
+                    "loc": ["form", field, *(str(p) for p in error["loc"])],
+                    "msg": error["msg"],
+                    "type": error["type"],
+                }
+                for error in exc.errors()
+            ]
+        ) from None
+
+
 class UnicodeJSONRenderer(JSONRenderer):
     """Chinese text as itself, not \\u escapes: half the bytes and readable in any client."""
 
@@ -219,7 +271,19 @@ def docs_gate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     return gated
 
 
-api = NinjaAPI(
+class BrightKitchenAPI(NinjaAPI):
+    """The document states what the server refuses (core.openapi), so a request it calls valid is never
+    answered 422."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        document = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        state_refusals(document)
+        return document
+
+
+api = BrightKitchenAPI(
     title="BrightKitchen API",
     version="1",
     description=(
@@ -253,6 +317,11 @@ def _django_validation_error(request: HttpRequest, exc: ValidationError) -> Http
         else [{"loc": ["body"], "msg": "; ".join(exc.messages), "type": "invalid"}]
     )
     return api.create_response(request, {"detail": items}, status=400)
+
+
+@api.exception_handler(EmbeddedJsonError)
+def _embedded_json_error(request: HttpRequest, exc: EmbeddedJsonError) -> HttpResponse:
+    return api.create_response(request, {"detail": exc.items}, status=400)
 
 
 @api.exception_handler(Http404)

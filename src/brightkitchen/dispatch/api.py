@@ -6,24 +6,21 @@ import datetime
 import uuid
 
 from django.http import HttpRequest
-from django.http.response import HttpResponseBase
 from django.utils import timezone
 from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 from ninja.pagination import paginate
 
-from brightkitchen.core import uploads
 from brightkitchen.core.api import (
     ERRORS,
-    FILE_RESPONSE,
     LIST_ERRORS,
     Day,
-    ErrorOut,
     IdempotentAnswer,
     InputSchema,
     MappedQuerySet,
     Pagination,
     idempotent,
 )
+from brightkitchen.core.read_routes import add_detail_route, add_file_route
 from brightkitchen.core.scoping import Action, get_visible_or_404
 from brightkitchen.dispatch import selectors, services
 from brightkitchen.dispatch.models import (
@@ -257,13 +254,14 @@ def create_task(
     return idempotent(request, payload, create)
 
 
-@router.get(
+add_detail_route(
+    router,
     "/dispatch/tasks/{task_id}",
-    response={200: TaskOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    TaskOut,
+    name="get_task",
     summary="One task with its attachments, assignments and feedback",
+    read=_one,
 )
-def get_task(request: HttpRequest, task_id: int) -> TaskOut:
-    return _one(request, task_id)
 
 
 @router.post(
@@ -329,13 +327,11 @@ def redispatch(
     return idempotent(request, payload, create)
 
 
-@router.get(
+add_file_route(
+    router,
     "/dispatch/attachments/{attachment_id}",
-    response={200: None, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
-    openapi_extra=FILE_RESPONSE,
+    selectors.attachments_for,
+    name="attachment",
     summary="An attachment (JPEG or PDF); ?thumbnail=true for a photo's small one",
+    file_field="file",
 )
-def attachment(request: HttpRequest, attachment_id: int, thumbnail: bool = False) -> HttpResponseBase:
-    qs = selectors.attachments_for(request.user)
-    item = get_visible_or_404(qs, request.user, Action.VIEW, pk=attachment_id)
-    return uploads.serve(item.thumbnail if thumbnail and item.thumbnail else item.file)

@@ -6,26 +6,23 @@ import decimal
 import uuid
 
 from django.http import HttpRequest
-from django.http.response import HttpResponseBase
 from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 from ninja.pagination import paginate
 
-from brightkitchen.core import uploads
 from brightkitchen.core.api import (
     ERRORS,
-    FILE_RESPONSE,
     LIST_ERRORS,
     DateRangeFilter,
     Day,
-    ErrorOut,
     IdempotentAnswer,
     InputSchema,
     MappedQuerySet,
     Pagination,
+    decimal_field,
     id_field,
     idempotent,
 )
-from brightkitchen.core.scoping import Action, get_visible_or_404
+from brightkitchen.core.read_routes import add_detail_route, add_file_route
 from brightkitchen.hygiene import selectors, services
 from brightkitchen.hygiene.models import CleaningTarget, HygieneKind, HygieneRecord
 
@@ -100,10 +97,10 @@ class HygieneIn(InputSchema):
     area: str = Field("", max_length=60)
     method: str = Field("", max_length=60)
     agent: str = Field("", max_length=60)
-    quantity_kg: decimal.Decimal | None = Field(None, ge=0, le=1_000_000)
+    quantity_kg: decimal.Decimal | None = decimal_field(None, digits=7, places=1, ge=0)
     collector: str = Field("", max_length=60)
     additive: str = Field("", max_length=60)
-    amount_g: decimal.Decimal | None = Field(None, ge=0, le=1_000_000)
+    amount_g: decimal.Decimal | None = decimal_field(None, digits=7, places=1, ge=0)
     dish: str = Field("", max_length=60)
     submission_key: uuid.UUID | None = None
 
@@ -134,23 +131,22 @@ def create_record(
     return idempotent(request, payload, create)
 
 
-@router.get(
+add_detail_route(
+    router,
     "/hygiene/records/{record_id}",
-    response={200: HygieneOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    HygieneOut,
+    name="get_record",
     summary="One hygiene record",
+    source=HygieneRecord,
+    related=("canteen",),
 )
-def get_record(request: HttpRequest, record_id: int) -> HygieneOut:
-    return HygieneOut.of(
-        get_visible_or_404(HygieneRecord, request.user, Action.VIEW, related=("canteen",), pk=record_id)
-    )
 
 
-@router.get(
+add_file_route(
+    router,
     "/hygiene/records/{record_id}/photo",
-    response={200: None, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
-    openapi_extra=FILE_RESPONSE,
+    HygieneRecord,
+    name="record_photo",
     summary="The record's photo (JPEG); ?thumbnail=true for the small one",
+    thumbnail_field="photo_thumbnail",
 )
-def record_photo(request: HttpRequest, record_id: int, thumbnail: bool = False) -> HttpResponseBase:
-    record = get_visible_or_404(HygieneRecord, request.user, Action.VIEW, pk=record_id)
-    return uploads.serve(record.photo_thumbnail if thumbnail and record.photo_thumbnail else record.photo)

@@ -11,7 +11,6 @@ from ninja.pagination import paginate
 from brightkitchen.core.api import (
     ERRORS,
     LIST_ERRORS,
-    ErrorOut,
     IdempotentAnswer,
     InputSchema,
     MappedQuerySet,
@@ -19,6 +18,7 @@ from brightkitchen.core.api import (
     id_field,
     idempotent,
 )
+from brightkitchen.core.read_routes import add_detail_route
 from brightkitchen.core.scoping import Action, get_visible_or_404
 from brightkitchen.incidents import selectors, services
 from brightkitchen.incidents.models import IncidentProgress, IncidentReport, IncidentStatus
@@ -167,13 +167,14 @@ def create_incident(request: HttpRequest, payload: IncidentIn) -> IdempotentAnsw
     return idempotent(request, payload, create)
 
 
-@router.get(
+add_detail_route(
+    router,
     "/incidents/{incident_id}",
-    response={200: IncidentOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    IncidentOut,
+    name="get_incident",
     summary="One incident report with its progress reports",
+    read=_one,
 )
-def get_incident(request: HttpRequest, incident_id: int) -> IncidentOut:
-    return _one(request, incident_id)
 
 
 @router.post(

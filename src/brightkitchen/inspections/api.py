@@ -9,20 +9,15 @@ import uuid
 
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest
-from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Form, Query, Router, Schema, Status
-from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
 from pydantic import TypeAdapter
-from pydantic import ValidationError as PydanticValidationError
 
 from brightkitchen.checklists.models import MAX_WEIGHT, ChecklistItem, ChecklistTemplate, ChecklistVersion
-from brightkitchen.core import uploads
 from brightkitchen.core.api import (
     ERRORS,
-    FILE_RESPONSE,
     LIST_ERRORS,
     Day,
     ErrorOut,
@@ -32,8 +27,10 @@ from brightkitchen.core.api import (
     Pagination,
     id_field,
     idempotent,
+    parse_json_field,
 )
 from brightkitchen.core.errors import FieldError
+from brightkitchen.core.read_routes import add_detail_route, add_file_route
 from brightkitchen.core.scoping import Action, get_visible_or_404
 from brightkitchen.inspections import selectors, services
 from brightkitchen.inspections.models import Inspection, InspectionPhoto, InspectionResult, Outcome
@@ -301,13 +298,14 @@ def create_template(request: HttpRequest, payload: RegulatorTemplateIn) -> Idemp
     return idempotent(request, payload, create)
 
 
-@router.get(
+add_detail_route(
+    router,
     "/inspections/templates/{template_id}",
-    response={200: RegulatorTemplateOut, **READ_ERRORS},
+    RegulatorTemplateOut,
+    name="get_template",
     summary="One checklist template with its versions",
+    read=_template,
 )
-def get_template(request: HttpRequest, template_id: int) -> RegulatorTemplateOut:
-    return _template(request, template_id)
 
 
 @router.post(
@@ -320,13 +318,14 @@ def make_draft(request: HttpRequest, template_id: int) -> Status[VersionOut]:
     return Status(201 if created else 200, _version(request, version.pk))
 
 
-@router.get(
+add_detail_route(
+    router,
     "/inspections/versions/{version_id}",
-    response={200: VersionOut, **READ_ERRORS},
+    VersionOut,
+    name="get_version",
     summary="One checklist version with its items",
+    read=_version,
 )
-def get_version(request: HttpRequest, version_id: int) -> VersionOut:
-    return _version(request, version_id)
 
 
 @router.post(
@@ -414,15 +413,7 @@ _RESULTS = TypeAdapter(list[ResultIn])
 
 def _results(raw: str) -> list[services.ResultInput]:
     """The `results` form field: a JSON list of item results; errors name the place in it."""
-    try:
-        parsed = _RESULTS.validate_json(raw)
-    except PydanticValidationError as exc:
-        raise NinjaValidationError(
-            [
-                {"loc": ["form", "results", *(str(p) for p in e["loc"])], "msg": e["msg"], "type": e["type"]}
-                for e in exc.errors()
-            ]
-        ) from None
+    parsed = parse_json_field(_RESULTS, raw, "results")
     return [services.ResultInput(r.item, r.outcome, r.note) for r in parsed]
 
 
@@ -457,21 +448,20 @@ def create_inspection(
     return idempotent(request, payload, create)
 
 
-@router.get(
+add_detail_route(
+    router,
     "/inspections/{inspection_id}",
-    response={200: RegulatorInspectionOut, **READ_ERRORS},
+    RegulatorInspectionOut,
+    name="get_inspection",
     summary="One inspection with every item's result and photos",
+    read=_inspection,
 )
-def get_inspection(request: HttpRequest, inspection_id: int) -> RegulatorInspectionOut:
-    return _inspection(request, inspection_id)
 
 
-@router.get(
+add_file_route(
+    router,
     "/inspections/photos/{photo_id}",
-    response={200: None, **READ_ERRORS},
-    openapi_extra=FILE_RESPONSE,
+    InspectionPhoto,
+    name="photo",
     summary="An evidence photo (JPEG); ?thumbnail=true for the small one",
 )
-def photo(request: HttpRequest, photo_id: int, thumbnail: bool = False) -> HttpResponseBase:
-    item = get_visible_or_404(InspectionPhoto, request.user, Action.VIEW, pk=photo_id)
-    return uploads.serve(item.thumbnail if thumbnail and item.thumbnail else item.photo)

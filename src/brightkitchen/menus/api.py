@@ -13,14 +13,15 @@ from brightkitchen.core.api import (
     ERRORS,
     LIST_ERRORS,
     Day,
-    ErrorOut,
     IdempotentAnswer,
     InputSchema,
     MappedQuerySet,
     Pagination,
+    decimal_field,
     id_field,
     idempotent,
 )
+from brightkitchen.core.read_routes import add_detail_route
 from brightkitchen.core.scoping import Action, get_visible_or_404
 from brightkitchen.menus import selectors, services
 from brightkitchen.menus.models import MAX_PORTION_G, MenuItem, WeeklyMenu
@@ -81,7 +82,7 @@ class MenuItemIn(InputSchema):
     meal: Meal
     dish: str = Field(min_length=1, max_length=60)
     quantity_g: int = Field(ge=1, le=MAX_PORTION_G, description="Grams per portion")
-    price: Decimal = Field(ge=0, max_digits=8, decimal_places=2, description="Yuan, e.g. 4.50")
+    price: Decimal = decimal_field(digits=8, places=2, ge=0, description="Yuan, e.g. 4.50")
     submission_key: uuid.UUID | None = None
 
 
@@ -119,9 +120,14 @@ def create_menu(request: HttpRequest, canteen_id: int, payload: MenuIn) -> Idemp
     return idempotent(request, payload, create)
 
 
-@router.get("/menus/menus/{menu_id}", response={200: MenuOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut})
-def get_menu(request: HttpRequest, menu_id: int) -> MenuOut:
-    return MenuOut.of(_menu(request, menu_id))
+add_detail_route(
+    router,
+    "/menus/menus/{menu_id}",
+    MenuOut,
+    name="get_menu",
+    summary="One menu with its dishes",
+    read=lambda request, pk: MenuOut.of(_menu(request, pk)),
+)
 
 
 @router.post(

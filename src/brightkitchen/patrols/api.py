@@ -4,32 +4,26 @@ findings as a JSON array, and one `snapshot_<item>` file per finding). Every cha
 `Idempotency-Key` header; a patrol also takes a `submission_key` (UUID)."""
 
 import datetime
-import json
 import uuid
 
 from django.http import HttpRequest
-from django.http.response import HttpResponseBase
-from django.utils.translation import gettext as _
 from ninja import Field, Form, Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import TypeAdapter
-from pydantic import ValidationError as PydanticValidationError
 
-from brightkitchen.core import uploads
 from brightkitchen.core.api import (
     ERRORS,
-    FILE_RESPONSE,
     LIST_ERRORS,
     Day,
-    ErrorOut,
     IdempotentAnswer,
     InputSchema,
     MappedQuerySet,
     Pagination,
     id_field,
     idempotent,
+    parse_json_field,
 )
-from brightkitchen.core.errors import FieldError
+from brightkitchen.core.read_routes import add_detail_route, add_file_route
 from brightkitchen.core.scoping import Action, get_visible_or_404
 from brightkitchen.patrols import selectors, services
 from brightkitchen.patrols.models import (
@@ -204,12 +198,7 @@ class PatrolIn(InputSchema):
 
 
 def _findings(request: HttpRequest, raw: str) -> list[services.FindingInput]:
-    try:
-        parsed = _FINDINGS.validate_python(json.loads(raw or "[]"))
-    except (ValueError, PydanticValidationError):
-        raise FieldError(
-            "findings", _("Send the findings as a JSON array of {item, note, open_notice}.")
-        ) from None
+    parsed = parse_json_field(_FINDINGS, raw or "[]", "findings")
     return [
         services.FindingInput(
             item=f.item,
@@ -251,13 +240,14 @@ def create_plan(request: HttpRequest, payload: PatrolPlanIn) -> IdempotentAnswer
     return idempotent(request, payload, create)
 
 
-@router.get(
+add_detail_route(
+    router,
     "/patrols/plans/{plan_id}",
-    response={200: PatrolPlanOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    PatrolPlanOut,
+    name="get_plan",
     summary="One plan with its quota split by county",
+    read=_plan,
 )
-def get_plan(request: HttpRequest, plan_id: int) -> PatrolPlanOut:
-    return _plan(request, plan_id)
 
 
 @router.post(
@@ -283,13 +273,14 @@ def list_assignments(
     return MappedQuerySet(selectors.assignments_for(request.user, f), PatrolAssignmentOut.of)
 
 
-@router.get(
+add_detail_route(
+    router,
     "/patrols/assignments/{assignment_id}",
-    response={200: PatrolAssignmentOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    PatrolAssignmentOut,
+    name="get_assignment",
     summary="One drawn canteen with its patrol and findings",
+    read=_assignment,
 )
-def get_assignment(request: HttpRequest, assignment_id: int) -> PatrolAssignmentOut:
-    return _assignment(request, assignment_id)
 
 
 @router.post(
@@ -308,12 +299,10 @@ def submit_patrol(request: HttpRequest, assignment_id: int, payload: Form[Patrol
     return idempotent(request, payload, create)
 
 
-@router.get(
+add_file_route(
+    router,
     "/patrols/findings/{finding_id}/snapshot",
-    response={200: None, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
-    openapi_extra=FILE_RESPONSE,
+    PatrolFinding,
+    name="snapshot",
     summary="A finding's snapshot (JPEG); ?thumbnail=true for the small one",
 )
-def snapshot(request: HttpRequest, finding_id: int, thumbnail: bool = False) -> HttpResponseBase:
-    item = get_visible_or_404(PatrolFinding, request.user, Action.VIEW, pk=finding_id)
-    return uploads.serve(item.thumbnail if thumbnail and item.thumbnail else item.photo)

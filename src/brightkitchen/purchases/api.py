@@ -8,28 +8,25 @@ import uuid
 from decimal import Decimal
 
 from django.http import HttpRequest
-from django.http.response import HttpResponseBase
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
-from brightkitchen.core import uploads
 from brightkitchen.core.api import (
     ERRORS,
-    FILE_RESPONSE,
     LIST_ERRORS,
     DateRangeFilter,
     Day,
-    ErrorOut,
     IdempotentAnswer,
     InputSchema,
     MappedQuerySet,
     Pagination,
     apply_nulls,
+    decimal_field,
     id_field,
     idempotent,
 )
 from brightkitchen.core.days import today
-from brightkitchen.core.scoping import Action, get_visible_or_404
+from brightkitchen.core.read_routes import add_detail_route, add_file_route
 from brightkitchen.purchases import selectors, services
 from brightkitchen.purchases.models import (
     CertificateKind,
@@ -133,7 +130,7 @@ class PurchaseInspectionIn(InputSchema):
     supplier_name: str = Field(min_length=1, max_length=100)
     product: str = Field(min_length=1, max_length=60)
     specification: str = Field("", max_length=60)
-    quantity: Decimal = Field(gt=0, max_digits=10, decimal_places=2)
+    quantity: Decimal = decimal_field(digits=10, places=2, gt=0)
     unit: str = Field(min_length=1, max_length=16)
     production_date: Day | None = None
     lot_number: str = Field("", max_length=40)
@@ -155,7 +152,7 @@ class InspectionPatch(InputSchema):
     supplier_name: str | None = Field(None, min_length=1, max_length=100)
     product: str | None = Field(None, min_length=1, max_length=60)
     specification: str | None = Field(None, max_length=60)
-    quantity: Decimal | None = Field(None, gt=0, max_digits=10, decimal_places=2)
+    quantity: Decimal | None = decimal_field(None, digits=10, places=2, gt=0)
     unit: str | None = Field(None, min_length=1, max_length=16)
     production_date: Day | None = None
     lot_number: str | None = Field(None, max_length=40)
@@ -233,14 +230,14 @@ def create_inspection(
     return idempotent(request, payload, create)
 
 
-@router.get(
+add_detail_route(
+    router,
     "/purchases/inspections/{record_id}",
-    response={200: PurchaseInspectionOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    PurchaseInspectionOut,
+    name="get_inspection",
     summary="One delivery",
+    source=selectors.inspections_for,
 )
-def get_inspection(request: HttpRequest, record_id: int) -> PurchaseInspectionOut:
-    qs = selectors.inspections_for(request.user)
-    return PurchaseInspectionOut.of(get_visible_or_404(qs, request.user, Action.VIEW, pk=record_id))
 
 
 @router.patch(
@@ -286,12 +283,11 @@ def add_certificate(
     return idempotent(request, payload, create)
 
 
-@router.get(
+add_file_route(
+    router,
     "/purchases/certificates/{certificate_id}/file",
-    response={200: None, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
-    openapi_extra=FILE_RESPONSE,
+    PurchaseCertificate,
+    name="certificate_file",
     summary="A certificate's photo (JPEG) or PDF; ?thumbnail=true for a photo's small one",
+    file_field="file",
 )
-def certificate_file(request: HttpRequest, certificate_id: int, thumbnail: bool = False) -> HttpResponseBase:
-    certificate = get_visible_or_404(PurchaseCertificate, request.user, Action.VIEW, pk=certificate_id)
-    return uploads.serve(certificate.thumbnail if thumbnail and certificate.thumbnail else certificate.file)

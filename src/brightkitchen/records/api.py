@@ -5,19 +5,15 @@ import datetime
 import uuid
 
 from django.http import HttpRequest
-from django.http.response import HttpResponseBase
 from django.utils import timezone
 from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 from ninja.pagination import paginate
 
-from brightkitchen.core import uploads
 from brightkitchen.core.api import (
     ERRORS,
-    FILE_RESPONSE,
     LIST_ERRORS,
     DateRangeFilter,
     Day,
-    ErrorOut,
     IdempotentAnswer,
     InputSchema,
     MappedQuerySet,
@@ -25,7 +21,7 @@ from brightkitchen.core.api import (
     id_field,
     idempotent,
 )
-from brightkitchen.core.scoping import Action, get_visible_or_404
+from brightkitchen.core.read_routes import add_detail_route, add_file_route
 from brightkitchen.records import selectors, services
 from brightkitchen.records.models import AccompaniedMeal, CompanionKind, SampleRetention
 from brightkitchen.schedule.models import Meal
@@ -123,15 +119,15 @@ def create_sample(
     return idempotent(request, payload, create)
 
 
-@router.get(
+add_detail_route(
+    router,
     "/records/samples/{sample_id}",
-    response={200: SampleOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    SampleOut,
+    name="get_sample",
     summary="One sample",
+    source=SampleRetention,
+    related=("canteen",),
 )
-def get_sample(request: HttpRequest, sample_id: int) -> SampleOut:
-    return SampleOut.of(
-        get_visible_or_404(SampleRetention, request.user, Action.VIEW, related=("canteen",), pk=sample_id)
-    )
 
 
 @router.post(
@@ -145,15 +141,14 @@ def discard_sample(request: HttpRequest, sample_id: int) -> SampleOut:
     return SampleOut.of(sample)
 
 
-@router.get(
+add_file_route(
+    router,
     "/records/samples/{sample_id}/photo",
-    response={200: None, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
-    openapi_extra=FILE_RESPONSE,
+    SampleRetention,
+    name="sample_photo",
     summary="The sample's photo (JPEG); ?thumbnail=true for the small one",
+    thumbnail_field="photo_thumbnail",
 )
-def sample_photo(request: HttpRequest, sample_id: int, thumbnail: bool = False) -> HttpResponseBase:
-    sample = get_visible_or_404(SampleRetention, request.user, Action.VIEW, pk=sample_id)
-    return uploads.serve(sample.photo_thumbnail if thumbnail and sample.photo_thumbnail else sample.photo)
 
 
 # --- Accompanied meals ------------------------------------------------------------------------------------

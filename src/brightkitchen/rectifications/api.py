@@ -6,17 +6,13 @@ import datetime
 import uuid
 
 from django.http import HttpRequest
-from django.http.response import HttpResponseBase
 from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 from ninja.pagination import paginate
 
-from brightkitchen.core import uploads
 from brightkitchen.core.api import (
     ERRORS,
-    FILE_RESPONSE,
     LIST_ERRORS,
     Day,
-    ErrorOut,
     IdempotentAnswer,
     InputSchema,
     MappedQuerySet,
@@ -24,6 +20,7 @@ from brightkitchen.core.api import (
     id_field,
     idempotent,
 )
+from brightkitchen.core.read_routes import add_detail_route, add_file_route
 from brightkitchen.core.scoping import Action, get_visible_or_404
 from brightkitchen.rectifications import selectors, services
 from brightkitchen.rectifications.models import (
@@ -185,13 +182,14 @@ def issue_notice(
     return idempotent(request, payload, create)
 
 
-@router.get(
+add_detail_route(
+    router,
     "/rectifications/{notice_id}",
-    response={200: NoticeOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    NoticeOut,
+    name="get_notice",
     summary="One notice with every step",
+    read=_one,
 )
-def get_notice(request: HttpRequest, notice_id: int) -> NoticeOut:
-    return _one(request, notice_id)
 
 
 @router.post(
@@ -225,12 +223,10 @@ def review(request: HttpRequest, notice_id: int, payload: RectificationReviewIn)
     return idempotent(request, payload, create)
 
 
-@router.get(
+add_file_route(
+    router,
     "/rectifications/photos/{photo_id}",
-    response={200: None, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
-    openapi_extra=FILE_RESPONSE,
+    RectificationPhoto,
+    name="photo",
     summary="An evidence photo (JPEG); ?thumbnail=true for the small one",
 )
-def photo(request: HttpRequest, photo_id: int, thumbnail: bool = False) -> HttpResponseBase:
-    item = get_visible_or_404(RectificationPhoto, request.user, Action.VIEW, pk=photo_id)
-    return uploads.serve(item.thumbnail if thumbnail and item.thumbnail else item.photo)

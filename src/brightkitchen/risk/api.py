@@ -18,6 +18,7 @@ from brightkitchen.core.api import (
     Pagination,
     idempotent,
 )
+from brightkitchen.core.read_routes import add_detail_route
 from brightkitchen.risk import selectors, services
 from brightkitchen.risk.models import RiskAssessment
 from brightkitchen.schools.models import RiskGrade
@@ -135,13 +136,14 @@ def distribution(request: HttpRequest, filters: Query[RegionFilterIn]) -> Distri
     )
 
 
-@router.get(
+add_detail_route(
+    router,
     "/risk/assessments/{canteen_id}",
-    response={200: AssessmentOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    AssessmentOut,
+    name="get_assessment",
     summary="One canteen's assessment with each signal's contribution",
+    read=_one,
 )
-def get_assessment(request: HttpRequest, canteen_id: int) -> AssessmentOut:
-    return _one(request, canteen_id)
 
 
 @router.post(

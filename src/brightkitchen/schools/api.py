@@ -15,11 +15,13 @@ from brightkitchen.core.api import (
     MappedQuerySet,
     Pagination,
     apply_nulls,
+    check_range,
     id_field,
     idempotent,
 )
 from brightkitchen.core.days import today
 from brightkitchen.core.errors import FieldError
+from brightkitchen.core.read_routes import add_detail_route
 from brightkitchen.core.scoping import Action, get_visible_or_404, scope_of
 from brightkitchen.regions.models import Region
 from brightkitchen.regions.selectors import region_visible
@@ -118,13 +120,14 @@ def create_school(request: HttpRequest, payload: SchoolIn) -> IdempotentAnswer:
     return idempotent(request, payload, create)
 
 
-@router.get(
+add_detail_route(
+    router,
     "/schools/{school_id}",
-    response={200: SchoolOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    SchoolOut,
+    name="get_school",
     summary="One school",
+    read=lambda request, pk: SchoolOut.of(_school(request, pk, Action.VIEW)),
 )
-def get_school(request: HttpRequest, school_id: int) -> SchoolOut:
-    return SchoolOut.of(_school(request, school_id, Action.VIEW))
 
 
 @router.patch("/schools/{school_id}", response={200: SchoolOut, **ERRORS}, summary="Change a school")
@@ -258,13 +261,14 @@ def create_canteen(request: HttpRequest, payload: CanteenIn) -> IdempotentAnswer
     return idempotent(request, payload, create)
 
 
-@router.get(
+add_detail_route(
+    router,
     "/canteens/{canteen_id}",
-    response={200: CanteenOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    CanteenOut,
+    name="get_canteen",
     summary="One canteen",
+    read=lambda request, pk: CanteenOut.of(_canteen(request, pk, Action.VIEW)),
 )
-def get_canteen(request: HttpRequest, canteen_id: int) -> CanteenOut:
-    return CanteenOut.of(_canteen(request, canteen_id, Action.VIEW))
 
 
 @router.patch("/canteens/{canteen_id}", response={200: CanteenOut, **ERRORS}, summary="Change a canteen")
@@ -313,16 +317,15 @@ class CompletenessOut(Schema):
 
 @router.get(
     "/metrics/completeness",
-    response={200: CompletenessOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: CompletenessOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Record completeness rates (留样完成率, 晨检完成率, …) in your jurisdiction, by child region",
 )
 def completeness(request: HttpRequest, params: Query[CompletenessIn]) -> CompletenessOut:
     end = params.end or today()
     start = params.start or end - datetime.timedelta(days=29)
-    if start > end:
-        raise FieldError("start", _("The first day must not be after the last day."))
+    check_range("start", start, "end", end)
     if (end - start).days > 366:
-        raise FieldError("start", _("Ask for at most one year at a time."))
+        raise FieldError("start", _("Ask for at most one year at a time."), where="query")
     scope = scope_of(request.user)
     if not Canteen.scope_rule.allows(scope.role, Action.VIEW) or Canteen.scope_rule.filter_for(scope) is None:
         raise Http404  # a role that reaches no canteen (the public, a supplier) has no rates to read

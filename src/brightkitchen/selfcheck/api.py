@@ -15,7 +15,6 @@ from brightkitchen.core.api import (
     LIST_ERRORS,
     DateRangeFilter,
     Day,
-    ErrorOut,
     IdempotentAnswer,
     InputSchema,
     MappedQuerySet,
@@ -24,6 +23,7 @@ from brightkitchen.core.api import (
     idempotent,
 )
 from brightkitchen.core.errors import FieldError
+from brightkitchen.core.read_routes import add_detail_route
 from brightkitchen.core.scoping import Action, get_visible_or_404
 from brightkitchen.schools.models import Canteen
 from brightkitchen.selfcheck import selectors, services
@@ -244,14 +244,14 @@ def create_inspection(
     return idempotent(request, payload, create)
 
 
-@router.get(
+add_detail_route(
+    router,
     "/selfcheck/inspections/{inspection_id}",
-    response={200: SelfCheckInspectionOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    SelfCheckInspectionOut,
+    name="get_inspection",
     summary="One report",
+    source=selectors.inspections_for,
 )
-def get_inspection(request: HttpRequest, inspection_id: int) -> SelfCheckInspectionOut:
-    qs = selectors.inspections_for(request.user)
-    return SelfCheckInspectionOut.of(get_visible_or_404(qs, request.user, Action.VIEW, pk=inspection_id))
 
 
 @router.post(

@@ -9,27 +9,25 @@ import uuid
 from decimal import Decimal
 
 from django.http import HttpRequest
-from django.http.response import HttpResponseBase
 from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 from ninja.pagination import paginate
 
-from brightkitchen.core import uploads
 from brightkitchen.core.api import (
     ERRORS,
-    FILE_RESPONSE,
     LIST_ERRORS,
     DateRangeFilter,
     Day,
-    ErrorOut,
     IdempotentAnswer,
     InputSchema,
     MappedQuerySet,
     Pagination,
     apply_nulls,
+    decimal_field,
     id_field,
     idempotent,
 )
 from brightkitchen.core.days import today
+from brightkitchen.core.read_routes import add_detail_route, add_file_route
 from brightkitchen.core.scoping import Action, get_visible_or_404
 from brightkitchen.schools.services import canteen_for_recording
 from brightkitchen.staff import selectors, services
@@ -146,15 +144,15 @@ def create_staff(request: HttpRequest, canteen_id: int, payload: StaffIn) -> Ide
     return idempotent(request, payload, create)
 
 
-@router.get(
+add_detail_route(
+    router,
     "/staff/members/{staff_id}",
-    response={200: StaffOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    StaffOut,
+    name="get_staff",
     summary="One staff member",
+    source=StaffMember,
+    related=("canteen",),
 )
-def get_staff(request: HttpRequest, staff_id: int) -> StaffOut:
-    return StaffOut.of(
-        get_visible_or_404(StaffMember, request.user, Action.VIEW, related=("canteen",), pk=staff_id)
-    )
 
 
 @router.patch(
@@ -242,15 +240,13 @@ def create_certificate(
     return idempotent(request, payload, create)
 
 
-@router.get(
+add_file_route(
+    router,
     "/staff/health-certificates/{certificate_id}/photo",
-    response={200: None, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
-    openapi_extra=FILE_RESPONSE,
+    HealthCertificate,
+    name="certificate_photo",
     summary="The certificate's photo or scan; ?thumbnail=true for the small one",
 )
-def certificate_photo(request: HttpRequest, certificate_id: int, thumbnail: bool = False) -> HttpResponseBase:
-    cert = get_visible_or_404(HealthCertificate, request.user, Action.VIEW, pk=certificate_id)
-    return uploads.serve(cert.thumbnail if thumbnail and cert.thumbnail else cert.photo)
 
 
 # --- Morning checks ----------------------------------------------------------------------------------
@@ -300,7 +296,7 @@ class MorningCheckFilterIn(DateRangeFilter):
 
 class MorningCheckIn(InputSchema):
     date: Day | None = Field(None, description="Today if left out")
-    temperature: Decimal = Field(ge=TEMPERATURE_MIN, le=TEMPERATURE_MAX, decimal_places=1, max_digits=3)
+    temperature: Decimal = decimal_field(digits=3, places=1, ge=TEMPERATURE_MIN, le=TEMPERATURE_MAX)
     fever: bool = False
     diarrhoea: bool = False
     skin_wound: bool = False
@@ -382,7 +378,7 @@ class TrainingFilterIn(DateRangeFilter):
 class TrainingIn(InputSchema):
     title: str = Field(min_length=1, max_length=120)
     date: Day
-    hours: Decimal = Field(ge=Decimal("0.5"), le=Decimal("200"), max_digits=4, decimal_places=1)
+    hours: Decimal = decimal_field(digits=4, places=1, ge=Decimal("0.5"), le=Decimal("200"))
     submission_key: uuid.UUID | None = None
 
 
@@ -423,12 +419,10 @@ def create_training(
     return idempotent(request, payload, create)
 
 
-@router.get(
+add_file_route(
+    router,
     "/staff/training-records/{record_id}/photo",
-    response={200: None, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
-    openapi_extra=FILE_RESPONSE,
+    TrainingRecord,
+    name="training_photo",
     summary="The training certificate's photo; ?thumbnail=true for the small one",
 )
-def training_photo(request: HttpRequest, record_id: int, thumbnail: bool = False) -> HttpResponseBase:
-    record = get_visible_or_404(TrainingRecord, request.user, Action.VIEW, pk=record_id)
-    return uploads.serve(record.thumbnail if thumbnail and record.thumbnail else record.photo)

@@ -43,7 +43,7 @@ def _item_body(w: World) -> dict[str, Any]:
         "meal": "lunch",
         "dish": "路由测试红烧茄子",
         "quantity_g": 120,
-        "price": "3.50",
+        "price": 3.5,
     }
 
 

@@ -137,7 +137,7 @@ def test_api_and_school_file(world: World) -> None:
         "meal": "lunch",
         "dish": "土豆烧牛肉",
         "quantity_g": 180,
-        "price": "6.80",
+        "price": 6.8,
     }
     url = f"/api/v1/menus/menus/{menu_id}/items"
     first = client.post(url, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="m1")

@@ -345,7 +345,7 @@ def test_api_plan_draw_and_patrol(world: World) -> None:
     missing = client.post(url, {"findings": json.dumps([{"item": "pests"}])})
     assert missing.status_code == 400 and missing.json()["detail"][0]["loc"] == ["body", "snapshot_pests"]
     garbled = client.post(url, {"findings": "not json"})
-    assert garbled.status_code == 400 and garbled.json()["detail"][0]["loc"] == ["body", "findings"]
+    assert garbled.status_code == 400 and garbled.json()["detail"][0]["loc"] == ["form", "findings"]
     payload = {
         "findings": json.dumps([{"item": "pests", "note": "灶台下有蟑螂"}]),
         "working_days": "10",

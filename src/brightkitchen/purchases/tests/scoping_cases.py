@@ -121,7 +121,7 @@ CASES: list[RouteCase] = [
         Kind.WRITE,
         lambda w: f"/api/v1/purchases/inspections/{_recent_a(w)}",
         method="PATCH",
-        body=lambda w: {"quantity": "5"},
+        body=lambda w: {"quantity": 5},
         markers=_markers,
         right="manager_a",
         wrong="manager_b",

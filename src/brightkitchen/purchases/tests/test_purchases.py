@@ -116,7 +116,7 @@ def test_correction_is_audited_and_revalidated(world: World) -> None:
     client = world.client("manager_a")
     before = AuditLogEntry.objects.count()
     response = client.patch(
-        f"/api/v1/purchases/inspections/{record.pk}", {"quantity": "5.5"}, content_type="application/json"
+        f"/api/v1/purchases/inspections/{record.pk}", {"quantity": 5.5}, content_type="application/json"
     )
     assert response.status_code == 200, response.content
     assert response.json()["quantity"] == "5.50" or Decimal(response.json()["quantity"]) == Decimal("5.5")

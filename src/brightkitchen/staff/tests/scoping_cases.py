@@ -221,7 +221,7 @@ CASES: list[RouteCase] = [
         Kind.WRITE,
         lambda w: f"/api/v1/staff/members/{_helper(w)}/morning-checks",
         method="POST",
-        body=lambda w: {"temperature": "36.4"},
+        body=lambda w: {"temperature": 36.4},
         right="staff_a",
         wrong="staff_b",
         right_status=201,

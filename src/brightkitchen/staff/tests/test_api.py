@@ -69,7 +69,7 @@ def test_manager_adds_staff_once_per_submission_key(world: World) -> None:
 
 def test_idempotency_key_header_replays_the_first_answer(world: World) -> None:
     staff = staff_fixture(world).helper
-    body = {"temperature": "36.6"}
+    body = {"temperature": 36.6}
     first = _post(world, "staff_a", _checks(staff), body, **{"Idempotency-Key": "tap-1"})
     again = _post(world, "staff_a", _checks(staff), body, **{"Idempotency-Key": "tap-1"})
     assert first.status_code == again.status_code == 201
@@ -79,7 +79,7 @@ def test_idempotency_key_header_replays_the_first_answer(world: World) -> None:
 
 def test_morning_check_resubmit_with_same_key_creates_one(world: World) -> None:
     staff = staff_fixture(world).helper
-    body = {"temperature": "37.3", "submission_key": str(uuid.uuid4())}
+    body = {"temperature": 37.3, "submission_key": str(uuid.uuid4())}
     assert _post(world, "staff_a", _checks(staff), body).status_code == 201
     again = _post(world, "staff_a", _checks(staff), body)
     assert again.status_code == 200 and _json(again)["result"] == "off_duty"
