@@ -190,6 +190,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "brightkitchen.core.context_processors.navigation",
+                "brightkitchen.schools.context_processors.operating_bans",
             ],
         },
     },

@@ -8,7 +8,8 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Incident reports")
 
     def ready(self) -> None:
-        from brightkitchen.incidents import rules, sections
+        from brightkitchen.incidents import figures, rules, sections
 
+        figures.register()
         rules.register()
         sections.register()

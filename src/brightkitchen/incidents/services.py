@@ -34,13 +34,16 @@ def _aware(value: datetime.datetime) -> datetime.datetime:
     return timezone.make_aware(value) if timezone.is_naive(value) else value
 
 
-def _alert(canteen_id: int) -> None:
-    """On commit: the incident alert rule for this canteen only, so the alert (and its delivery to the
-    county regulator and education bureau) follows within seconds, not at the next scheduled sweep."""
+def _after_change(canteen_id: int) -> None:
+    """On commit, for this canteen only: the incident alert rule, so the alert (and its delivery to the
+    county regulator and education bureau) follows within seconds, not at the next scheduled sweep; and
+    the risk grade, of which incidents are a signal."""
     from brightkitchen.alerts.tasks import sweep_canteens
     from brightkitchen.incidents.rules import KIND
+    from brightkitchen.risk.tasks import reassess
 
     after_commit(sweep_canteens.delay, [KIND], [canteen_id])
+    after_commit(reassess.delay, [canteen_id])
 
 
 def create_incident(
@@ -108,7 +111,7 @@ def create_incident(
     with transaction.atomic():
         report, created = create_once(IncidentReport, submission_key, build)
         if created:
-            _alert(report.canteen_id)
+            _after_change(report.canteen_id)
     return report, created
 
 
@@ -143,5 +146,5 @@ def close_incident(
         report.closed_at = now or timezone.now()
         report.status = IncidentStatus.CLOSED
         report.save()
-        _alert(report.canteen_id)
+        _after_change(report.canteen_id)
     return report

@@ -14,12 +14,13 @@ Points of the built-in signals (period: the last 12 months up to the assessment 
 | violations | notices of source patrol, inspection or AI capture | 2 each, at most 20 |
 | overdue_rectifications | notices escalated, or still open after their deadline | 5 each, at most 20 |
 | missing_records | % of due retained samples and morning checks missed | ≥ 5 %: 3, ≥ 20 %: 8, ≥ 50 %: 15 |
-| expired_certificates | licence expired or missing on the last day (counts 1) | 10 |
-|  | and each active staff member without a valid health certificate | 3 each, at most 12 |
+| expired_certificates | licence expired or missing on the last day (counts 1): it must not operate | 45 (D) |
+|  | and each active staff member without a valid health certificate | 10 each, at most 20 |
 | complaints | notices of source complaint | 3 each, at most 15 |
 | inspection_results | dynamic grade; annual grade | fair +10, excellent −5; C +10, A −5 |
 
-Notices count when issued in the period.
+Notices count when issued in the period. Incident reports add their own signal (incidents/figures.py:
+an open one by severity, 25 or 45; a closed one within the period, 10), cameras theirs.
 
 Score (the points added up, never below 0) → grade:
 
@@ -64,8 +65,10 @@ OVERDUE_POINTS, OVERDUE_MAX = 5, 20
 COMPLAINT_POINTS, COMPLAINT_MAX = 3, 15
 # (missed share in %, points), highest first: the first row the share reaches gives the points.
 MISSING_RECORD_POINTS: tuple[tuple[int, int], ...] = ((50, 15), (20, 8), (5, 3))
-LICENCE_EXPIRED_POINTS = 10
-UNCERTIFIED_STAFF_POINTS, UNCERTIFIED_STAFF_MAX = 3, 12
+# A canteen without a valid licence must not operate (食品安全法 第三十五条): the highest grade on its own.
+LICENCE_EXPIRED_POINTS = 45
+# Food handlers need a valid health certificate to work (食品安全法 第四十五条): one such person is a B.
+UNCERTIFIED_STAFF_POINTS, UNCERTIFIED_STAFF_MAX = 10, 20
 DYNAMIC_GRADE_POINTS: dict[str, int] = {DynamicGrade.EXCELLENT: -5, DynamicGrade.FAIR: 10}
 ANNUAL_GRADE_POINTS: dict[str, int] = {AnnualGrade.A: -5, AnnualGrade.C: 10}
 

@@ -15,6 +15,8 @@ from brightkitchen.conftest import RunOnCommit, World
 from brightkitchen.incidents import services
 from brightkitchen.incidents.models import IncidentReport
 from brightkitchen.incidents.rules import KIND
+from brightkitchen.risk.models import RiskAssessment
+from brightkitchen.schools.models import Canteen, RiskGrade
 
 pytestmark = pytest.mark.django_db
 
@@ -185,3 +187,29 @@ def test_pages(world: World) -> None:
     assert detail.status_code == 200 and "餐厅" in detail.content.decode()
     school = world.client("regulator_a").get(f"/schools/{world.schools['a'].pk}/")
     assert school.status_code == 200 and f'data-incident="{report.pk}"' in school.content.decode()
+
+
+def test_an_incident_moves_the_canteens_risk_grade_at_once(
+    world: World, run_tasks_on_commit: RunOnCommit
+) -> None:
+    """Filing a report re-grades its canteen on commit (9 ill, 2 in hospital: grade D); the closing report
+    re-grades it again (closed within the year: 10 points, grade B)."""
+    canteen = world.canteens["a"]
+    with run_tasks_on_commit():
+        report, _ = services.create_incident(
+            world.users["manager_a"],
+            canteen.pk,
+            onset_at=timezone.now() - datetime.timedelta(hours=1),
+            place="一楼餐厅",
+            affected=9,
+            hospitalised=2,
+            symptoms="腹痛、腹泻",
+            reporter_name="王",
+            reporter_phone="13800000000",
+        )
+    assert Canteen.objects.get(pk=canteen.pk).risk_grade == RiskGrade.D
+    contributions = {c["key"]: c for c in RiskAssessment.objects.get(canteen=canteen).contributions}
+    assert contributions["incidents"]["value"] == 1 and contributions["incidents"]["points"] == 45
+    with run_tasks_on_commit():
+        services.close_incident(world.users["manager_a"], report.pk, "原因已查明，已整改")
+    assert Canteen.objects.get(pk=canteen.pk).risk_grade == RiskGrade.B

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import json
 import random
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from django.utils import timezone
 from brightkitchen.audit.models import AuditLogEntry
 from brightkitchen.conftest import World
 from brightkitchen.core.errors import Conflict, FieldError, FieldPermissionDenied
+from brightkitchen.incidents.models import IncidentReport, IncidentStatus
 from brightkitchen.records.models import SampleRetention
 from brightkitchen.rectifications.models import NoticeSource, NoticeState, RectificationNotice
 from brightkitchen.risk import demo_data, selectors, services, signals
@@ -138,7 +140,7 @@ def test_expired_certificates(world: World) -> None:
     )
     StaffMember.objects.create(canteen=b, name="王五", active=False)  # left: not counted
     result = signals.expired_certificates(_all(world), START, END)
-    assert result == {a.pk: signals.SignalValue(1, 10), b.pk: signals.SignalValue(1, 3)}
+    assert result == {a.pk: signals.SignalValue(1, 45), b.pk: signals.SignalValue(1, 10)}
 
 
 def test_inspection_results(world: World) -> None:
@@ -200,7 +202,7 @@ def test_assess_writes_assessments_and_the_effective_grade(world: World) -> None
         _notice(world, NoticeSource.COMPLAINT, TODAY)
     assert services.assess(_all(world), TODAY) == 2
     assessment = RiskAssessment.objects.get(canteen=a)
-    assert assessment.score == 45 and assessment.computed_grade == "D"  # 20 + 10 + 15
+    assert assessment.score == 80 and assessment.computed_grade == "D"  # 10 + 10 + 45 (no licence) + 15
     assert {c["key"]: c["points"] for c in assessment.contributions}["complaints"] == 15
     assert Canteen.objects.get(pk=a.pk).risk_grade == "D"
     assert Canteen.objects.get(pk=b.pk).risk_grade == "A"
@@ -210,6 +212,69 @@ def test_assess_writes_assessments_and_the_effective_grade(world: World) -> None
     assert RiskAssessment.objects.count() == 2
     assert Canteen.objects.get(pk=a.pk).risk_grade == "B"
     assert selectors.grade_distribution(_all(world)) == {"A": 1, "B": 1, "C": 0, "D": 0}
+
+
+def _incident(world: World, *, affected: int, hospitalised: int = 0, closed: bool = False) -> None:
+    reported = datetime.datetime(2026, 11, 18, 12, 0, tzinfo=datetime.UTC)
+    IncidentReport.objects.create(
+        canteen=world.canteens["a"],
+        onset_at=reported - datetime.timedelta(hours=3),
+        reported_at=reported,
+        place="一楼餐厅",
+        affected=affected,
+        hospitalised=hospitalised,
+        symptoms="腹痛、腹泻",
+        reporter_name="测试报告人",
+        reporter_phone="13800000000",
+        status=IncidentStatus.CLOSED if closed else IncidentStatus.OPEN,
+        closed_at=reported + datetime.timedelta(days=1) if closed else None,
+    )
+
+
+def _uncertified_cook(world: World) -> None:
+    cook = StaffMember.objects.create(canteen=world.canteens["a"], name="无证厨师")
+    HealthCertificate.objects.create(
+        canteen=world.canteens["a"],
+        staff=cook,
+        number="过期-1",
+        issued_on=D(2024, 1, 1),
+        expires_on=D(2025, 1, 1),
+    )
+
+
+def _graded(world: World) -> str:
+    services.assess(_all(world), TODAY)
+    return str(Canteen.objects.get(pk=world.canteens["a"].pk).risk_grade)
+
+
+@pytest.mark.parametrize(
+    ("change", "grade"),
+    [
+        # The reported case: 9 ill, 2 in hospital, still open: grade D on its own.
+        (lambda w: _incident(w, affected=9, hospitalised=2), "D"),
+        (lambda w: _incident(w, affected=40), "D"),  # 30 or more ill is serious
+        (lambda w: _incident(w, affected=3), "C"),  # open, not serious
+        (lambda w: _incident(w, affected=3, closed=True), "B"),  # closed within the year: 10 points
+        # A licence that expired eight months ago: it must not operate.
+        (
+            lambda w: Canteen.objects.filter(pk=w.canteens["a"].pk).update(licence_expires_on=D(2026, 3, 20)),
+            "D",
+        ),
+        (lambda w: Canteen.objects.filter(pk=w.canteens["a"].pk).update(licence_expires_on=None), "D"),
+        (_uncertified_cook, "B"),  # one food handler without a valid health certificate
+        (
+            lambda w: [
+                _notice(w, NoticeSource.PATROL, TODAY, deadline=TODAY - datetime.timedelta(days=1))
+                for _ in range(2)
+            ],
+            "B",
+        ),  # two overdue rectifications (and the violations they are)
+    ],
+)
+def test_each_signal_moves_the_grade(world: World, change: Callable[[World], Any], grade: str) -> None:
+    assert _graded(world) == "A"
+    change(world)
+    assert _graded(world) == grade
 
 
 def test_the_nightly_task(world: World) -> None:
