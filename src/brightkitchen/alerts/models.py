@@ -1,9 +1,12 @@
 """Alerts: one row per cause that a rule found (see alerts.rules), open while the cause lasts.
 
 An alert is opened by the sweep (alerts.services.sweep) for a new `Finding`, kept open while the rule
-keeps finding it, and closed by the sweep when the cause is fixed (`resolved`) or by a user who
-dismisses it with a note (`dismissed`). A dismissed alert keeps its cause "unresolved" (`resolved_at`
-null) until the rule stops finding it, so a dismissal is not undone by the next sweep.
+keeps finding it, and closed by the sweep when the cause is fixed (`resolved`) or by a regulator who
+dismisses it with a note (`dismissed`). The audited party (the canteen's manager, the principal) does not
+close a warning about itself: it answers it (`AlertAnswer`: what was done or why, with a photo), and the
+regulator reads the answer and closes the alert, or the sweep closes it when the record arrives. A
+dismissed alert keeps its cause "unresolved" (`resolved_at` null) until the rule stops finding it, so a
+dismissal is not undone by the next sweep.
 
 Read state is per user (`AlertReceipt`): every user has one inbox, with the alerts of their
 jurisdiction that concern their role (alerts.selectors.inbox_for), and an unread count.
@@ -16,7 +19,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from brightkitchen.alerts.rules import Severity
-from brightkitchen.core.models import AuditedModel, user_field
+from brightkitchen.core.models import AuditedModel, submission_key_field, user_field
 from brightkitchen.core.roles import Role
 from brightkitchen.core.scoping import ScopedManager, ScopeRule
 
@@ -34,12 +37,14 @@ class ClosedReason(models.TextChoices):
     DISMISSED = "dismissed", _("Dismissed")
 
 
-# Who may see alerts (everyone signed in for an organisation that concerns canteens), and who may
-# dismiss one (a critical one only a regulator: alerts.services.dismiss).
+# Who may see alerts (everyone signed in for an organisation that concerns canteens), who may dismiss one
+# (the regulator: closing a warning by hand is the supervisor's, never the supervised party's), and who
+# answers one (the canteen's manager and the principal: the audited party explains, with evidence).
 ALERT_VIEW_ROLES = frozenset(
     {Role.REGULATOR, Role.EDUCATION_BUREAU, Role.PRINCIPAL, Role.CANTEEN_MANAGER, Role.CANTEEN_STAFF}
 )
-ALERT_DISMISS_ROLES = frozenset({Role.REGULATOR, Role.PRINCIPAL, Role.CANTEEN_MANAGER})
+ALERT_DISMISS_ROLES = frozenset({Role.REGULATOR})
+ALERT_ANSWER_ROLES = frozenset({Role.PRINCIPAL, Role.CANTEEN_MANAGER})
 
 
 class Alert(AuditedModel):
@@ -147,3 +152,35 @@ class AlertReceipt(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.alert_id}:{self.user_id}"
+
+
+class AlertAnswer(AuditedModel):
+    """The audited party's answer to an alert: what was done, or why the alert does not hold, with an
+    optional photo as evidence. The alert stays open; the regulator reads the answer and decides."""
+
+    alert = models.ForeignKey(
+        Alert, verbose_name=_("alert"), on_delete=models.CASCADE, related_name="answers"
+    )
+    text = models.TextField(_("answer"), max_length=2000)
+    photo = models.CharField(_("photo"), max_length=200, blank=True)
+    thumbnail = models.CharField(_("photo thumbnail"), max_length=200, blank=True)
+    answered_by = user_field(_("answered by"))
+    answered_at = models.DateTimeField(_("answered at"))
+    submission_key = submission_key_field(editable=False)
+
+    objects = ScopedManager()
+    scope_rule = ScopeRule(
+        region="alert__canteen__school__organisation__region__code",
+        school="alert__canteen__school_id",
+        canteen="alert__canteen_id",
+        view_roles=ALERT_VIEW_ROLES,
+        change_roles=ALERT_ANSWER_ROLES,
+    )
+
+    class Meta:
+        verbose_name = _("answer to an alert")
+        verbose_name_plural = _("answers to alerts")
+        ordering = ["answered_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.alert_id} {self.answered_at:%Y-%m-%d %H:%M}"

@@ -14,10 +14,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import cast
 
-from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 
 from brightkitchen.accounts.models import User
-from brightkitchen.alerts.models import ALERT_VIEW_ROLES, Alert, AlertReceipt, SeverityChoice
+from brightkitchen.alerts.models import ALERT_VIEW_ROLES, Alert, AlertAnswer, AlertReceipt, SeverityChoice
 from brightkitchen.alerts.rules import Severity
 from brightkitchen.core.roles import CANTEEN_ROLES, REGION_ROLES, Role
 from brightkitchen.core.scoping import Action, AnyUser, Scope, ScopedQuerySet, scope_of
@@ -92,10 +92,12 @@ _SEVERITY_RANK = Case(
 def with_read_at(user: AnyUser) -> ScopedQuerySet[Alert]:
     """The alerts the user may see, with what a page shows of them, and `read_at`: when this user read it."""
     receipts = AlertReceipt.objects.filter(alert=OuterRef("pk"), user_id=user_pk(user))
+    answers = AlertAnswer.objects.visible_to(user).select_related("answered_by")
     qs = (
         Alert.objects.visible_to(user)
-        .select_related("canteen", "canteen__school", "canteen__school__organisation")
+        .select_related("canteen", "canteen__school", "canteen__school__organisation", "closed_by")
         .annotate(read_at=Subquery(receipts.values("read_at")[:1]))
+        .prefetch_related(Prefetch("answers", queryset=answers))
     )
     return cast(ScopedQuerySet[Alert], qs)
 
@@ -117,8 +119,14 @@ def open_count(user: AnyUser) -> int:
 def dismissable_ids(user: AnyUser, alert_ids: Sequence[int]) -> set[int]:
     """Which of these alerts the user may dismiss now (the rule itself is alerts.services.dismiss)."""
     qs = Alert.objects.visible_to(user, Action.CHANGE).filter(pk__in=list(alert_ids), closed_at__isnull=True)
-    if scope_of(user).role not in (Role.REGULATOR, Role.OPERATOR):
-        qs = qs.exclude(severity=Severity.CRITICAL)
+    return set(qs.values_list("pk", flat=True))
+
+
+def answerable_ids(user: AnyUser, alert_ids: Sequence[int]) -> set[int]:
+    """Which of these alerts the user may answer now (the audited party: alerts.services.answer)."""
+    if not AlertAnswer.scope_rule.allows(scope_of(user).role, Action.CHANGE):
+        return set()
+    qs = Alert.objects.visible_to(user).filter(pk__in=list(alert_ids), closed_at__isnull=True)
     return set(qs.values_list("pk", flat=True))
 
 

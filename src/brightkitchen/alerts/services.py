@@ -5,31 +5,36 @@ from __future__ import annotations
 
 import datetime
 import logging
+import uuid
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from brightkitchen.alerts.models import Alert, AlertReceipt, ClosedReason
+from brightkitchen.alerts.models import Alert, AlertAnswer, AlertReceipt, ClosedReason
 from brightkitchen.alerts.rules import Finding, RuleFn, Severity, findings_of, registered_rules
 from brightkitchen.alerts.selectors import user_pk
 from brightkitchen.audit.models import AuditAction
 from brightkitchen.audit.services import record
-from brightkitchen.core.errors import Conflict, FieldError, FieldPermissionDenied
+from brightkitchen.core import uploads
+from brightkitchen.core.errors import Conflict, FieldError
 from brightkitchen.core.events import after_commit
-from brightkitchen.core.roles import Role
-from brightkitchen.core.scoping import Action, AnyUser, can, scope_of
+from brightkitchen.core.idempotency import create_once
+from brightkitchen.core.scoping import Action, AnyUser, can, get_visible_or_404, scope_of
+from brightkitchen.core.validation import acting_user, clean_text
 
 logger = logging.getLogger(__name__)
 
 _KIND_MAX, _SUBJECT_MAX, _LINK_MAX = 64, 200, 300
 _CHUNK = 500  # rows per UPDATE … WHERE id IN (…), well under every database's parameter limit
 NOTE_MAX = 1000
+ANSWER_MAX = 2000
 
 # What a finding becomes: (severity, message in the default language, link).
 _Found = tuple[str, str, str]
@@ -290,9 +295,9 @@ def mark_read(user: AnyUser, alert: Alert) -> AlertReceipt:
 
 @transaction.atomic
 def dismiss(user: AnyUser, alert: Alert, note: str) -> Alert:
-    """Close an open alert by hand, saying why. Canteen managers, principals and regulators may; a
-    critical alert only a regulator. The same user resubmitting gets the alert back unchanged."""
-    scope = scope_of(user)
+    """Close an open alert by hand, saying why: the regulator's decision (ALERT_DISMISS_ROLES), never the
+    audited party's, who answers instead (`answer`). The same user resubmitting gets the alert back
+    unchanged."""
     if not can(user, Action.CHANGE, alert):
         raise PermissionDenied
     locked = Alert.objects.select_for_update().get(pk=alert.pk)
@@ -300,8 +305,6 @@ def dismiss(user: AnyUser, alert: Alert, note: str) -> Alert:
         if locked.closed_reason == ClosedReason.DISMISSED and locked.closed_by_id == user_pk(user):
             return locked
         raise Conflict("state", _("This alert is already closed."))
-    if locked.severity == Severity.CRITICAL and scope.role not in (Role.REGULATOR, Role.OPERATOR):
-        raise FieldPermissionDenied("severity", _("Only a regulator may dismiss a critical alert."))
     note = (note or "").strip()
     if not note:
         raise FieldError("note", _("Say why the alert is dismissed."), code="required")
@@ -313,3 +316,47 @@ def dismiss(user: AnyUser, alert: Alert, note: str) -> Alert:
     locked.close_note = note
     locked.save()
     return locked
+
+
+def answer(
+    user: AnyUser,
+    alert_id: int,
+    text: str,
+    *,
+    photo: UploadedFile[bytes] | None = None,
+    submission_key: uuid.UUID | None = None,
+) -> tuple[AlertAnswer, bool]:
+    """The audited party's answer to an open alert (ALERT_ANSWER_ROLES: the canteen's manager, the
+    principal): what was done, or why it does not hold, with an optional photo. The alert stays open for
+    the regulator to close, or for the sweep once its cause is gone. (answer, created); a resubmit with
+    the same key gives the first answer back."""
+    alert = get_visible_or_404(Alert, user, Action.VIEW, pk=alert_id)
+    if not AlertAnswer.scope_rule.allows(scope_of(user).role, Action.CHANGE):
+        raise PermissionDenied
+    text = clean_text("text", text, ANSWER_MAX)
+    if not text:
+        raise FieldError("text", _("Say what was done, or why the alert does not hold."), code="required")
+    if not alert.is_open:
+        existing = (
+            AlertAnswer.objects.filter(submission_key=submission_key).first() if submission_key else None
+        )
+        if existing is not None:
+            return existing, False
+        raise Conflict("state", _("This alert is already closed."))
+    stored: list[uploads.StoredFile] = []
+
+    def build() -> AlertAnswer:
+        if photo is not None:
+            stored.append(uploads.store_photo(photo, "photo", "alerts"))
+        picture = stored[0] if stored else None
+        return AlertAnswer(
+            alert=alert,
+            text=text,
+            photo=picture.path if picture else "",
+            thumbnail=picture.thumbnail if picture else "",
+            answered_by=acting_user(user),
+            answered_at=timezone.now(),
+        )
+
+    with uploads.removed_on_error(stored), transaction.atomic():
+        return create_once(AlertAnswer, submission_key, build)

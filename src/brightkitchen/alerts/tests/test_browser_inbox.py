@@ -1,5 +1,6 @@
 """The alert inbox on a phone, in a real browser: a canteen manager sees the licence alert in colour,
-marks it read and dismisses it with a note. Uses the browser fixtures of core/tests/test_browser.py."""
+marks it read and answers it (the alert stays open: closing it is the regulator's). Uses the browser
+fixtures of core/tests/test_browser.py."""
 
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ def alert_a(site: Site) -> int:  # noqa: F811
     return Alert.objects.get(kind=alert_rules.LICENCE_EXPIRING, canteen__school_id=site.school_a).pk
 
 
-def test_manager_reads_and_dismisses_an_alert_on_a_phone(
+def test_manager_reads_and_answers_an_alert_on_a_phone(
     alert_a: int,
     browser: Any,  # noqa: F811  (the fixtures imported above)
     site: Site,  # noqa: F811
@@ -67,11 +68,12 @@ def test_manager_reads_and_dismisses_an_alert_on_a_phone(
     assert page.get_by_test_id("unread-count").count() == 0
     item = page.locator(f'[data-alert="{alert_a}"]')
     item.locator("details summary").click()
-    item.locator("textarea[name=note]").fill("已提交换证申请")
+    item.locator("textarea[name=text]").fill("已提交换证申请")
+    assert item.locator("input[name=photo]").get_attribute("capture") == "environment"
     with page.expect_navigation():
-        item.locator("form[action$='/dismiss/'] button").click()
-    assert page.locator(f'[data-alert="{alert_a}"]').count() == 0
-    page.screenshot(path=str(screenshot_dir / "alerts-dismissed-phone.png"), full_page=True)
-    page.goto(f"{site.url}/alerts/?state=closed")
-    assert page.locator(f'[data-alert="{alert_a}"]').count() == 1
+        item.locator("form[action$='/answer/'] button").click()
+    item = page.locator(f'[data-alert="{alert_a}"]')  # still open, with the answer on it
+    assert "已提交换证申请" in item.get_by_test_id("answer").inner_text()
+    assert item.locator("form[action$='/dismiss/']").count() == 0
+    page.screenshot(path=str(screenshot_dir / "alerts-answered-phone.png"), full_page=True)
     context.close()

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import datetime
 import json
+import uuid
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from brightkitchen.alerts.models import Alert, AlertReceipt, ClosedReason
+from brightkitchen.alerts.models import Alert, AlertAnswer, AlertReceipt, ClosedReason
 from brightkitchen.alerts.rules import Severity
 from brightkitchen.conftest import World
+from brightkitchen.records.tests.factories import photo
 
 pytestmark = pytest.mark.django_db
 
@@ -107,7 +110,7 @@ def test_bad_filters_name_the_field(world: World, query: str, field: str) -> Non
 )
 def test_bad_dismissals_name_the_field(world: World, body: dict[str, Any], status: int, field: str) -> None:
     alert = _alert(world, "a", Severity.WARNING)
-    response = _post(world, "manager_a", f"/api/v1/alerts/{alert.pk}/dismiss", body)
+    response = _post(world, "regulator_a", f"/api/v1/alerts/{alert.pk}/dismiss", body)
     assert response.status_code == status, response.content
     assert _loc(response) == field
     assert Alert.objects.get(pk=alert.pk).closed_at is None
@@ -123,27 +126,71 @@ def test_bad_paths_are_4xx(world: World) -> None:
 
 
 def test_who_may_dismiss(world: World) -> None:
+    """Closing a warning by hand is the regulator's: the audited canteen's manager and the principal
+    answer it instead (test_the_audited_party_answers)."""
     warning = _alert(world, "a", Severity.WARNING, "w")
     critical = _alert(world, "a", Severity.CRITICAL, "c")
     note = {"note": "已现场核实"}
-    # Education bureaus and canteen staff may see but not dismiss; county B may not even see.
-    assert _post(world, "edu_a", f"/api/v1/alerts/{warning.pk}/dismiss", note).status_code == 403
-    assert _post(world, "staff_a", f"/api/v1/alerts/{warning.pk}/dismiss", note).status_code == 403
+    for who in ("manager_a", "principal_a", "staff_a", "edu_a"):
+        refused = _post(world, who, f"/api/v1/alerts/{warning.pk}/dismiss", note)
+        assert refused.status_code == 403, who
     assert _post(world, "regulator_b", f"/api/v1/alerts/{warning.pk}/dismiss", note).status_code == 404
-    # A critical alert needs a regulator.
-    refused = _post(world, "principal_a", f"/api/v1/alerts/{critical.pk}/dismiss", note)
-    assert refused.status_code == 403 and _loc(refused) == "severity"
     ok = _post(world, "regulator_a", f"/api/v1/alerts/{critical.pk}/dismiss", note)
     assert ok.status_code == 200 and _json(ok)["closed_reason"] == ClosedReason.DISMISSED
-    assert _json(ok)["close_note"] == "已现场核实"
-    # The manager dismisses the warning; a resubmit is harmless, someone else's is a conflict.
-    first = _post(world, "manager_a", f"/api/v1/alerts/{warning.pk}/dismiss", note)
-    assert first.status_code == 200
-    assert _post(world, "manager_a", f"/api/v1/alerts/{warning.pk}/dismiss", note).status_code == 200
-    late = _post(world, "principal_a", f"/api/v1/alerts/{warning.pk}/dismiss", note)
+    assert _json(ok)["close_note"] == "已现场核实" and _json(ok)["closed_by"] == "regulator_a"
+    # A resubmit is harmless, someone else's is a conflict.
+    assert _post(world, "regulator_a", f"/api/v1/alerts/{critical.pk}/dismiss", note).status_code == 200
+    late = _post(world, "city_regulator", f"/api/v1/alerts/{critical.pk}/dismiss", note)
     assert late.status_code == 409 and _loc(late) == "state"
-    stored = Alert.objects.get(pk=warning.pk)
-    assert stored.closed_by_id == world.users["manager_a"].pk and stored.resolved_at is None
+    stored = Alert.objects.get(pk=critical.pk)
+    assert stored.closed_by_id == world.users["regulator_a"].pk and stored.resolved_at is None
+    assert Alert.objects.get(pk=warning.pk).closed_at is None
+
+
+def test_the_audited_party_answers(world: World) -> None:
+    """The canteen's manager answers with a photo: the alert stays open with the answer on it, the
+    regulator reads it (API and inbox page) and closes the alert; a resubmit adds nothing."""
+    warning = _alert(world, "a", Severity.WARNING, "w")
+    key = str(uuid.uuid4())
+    body = {"text": "已补录留样，见照片", "submission_key": key, "photo": photo()}
+    url = f"/api/v1/alerts/{warning.pk}/answers"
+    first = world.client("manager_a").post(url, body)
+    assert first.status_code == 201, first.content
+    body["photo"] = photo()
+    again = world.client("manager_a").post(url, body)
+    assert again.status_code == 200 and AlertAnswer.objects.filter(alert=warning).count() == 1
+    (answer,) = _json(first)["answers"]
+    assert (
+        answer["text"] == "已补录留样，见照片"
+        and answer["answered_by"] == "manager_a"
+        and answer["has_photo"]
+    )
+    assert Alert.objects.get(pk=warning.pk).closed_at is None  # still the regulator's to close
+    regulator = world.client("regulator_a")
+    assert _json(regulator.get(f"/api/v1/alerts/{warning.pk}"))["answers"][0]["id"] == answer["id"]
+    served = regulator.get(f"/api/v1/alerts/answers/{answer['id']}/photo")
+    assert served.status_code == 200 and served["Content-Type"] == "image/jpeg"
+    assert world.client("regulator_b").get(f"/api/v1/alerts/answers/{answer['id']}/photo").status_code == 404
+    inbox = regulator.get("/alerts/").content.decode()
+    assert "已补录留样，见照片" in inbox and f"/alerts/answers/{answer['id']}/photo/" in inbox
+    assert f"/alerts/{warning.pk}/answer/" not in inbox  # the regulator dismisses, not answers
+    # The principal may answer too; staff, the education bureau and the regulator may not; B not at all.
+    assert world.client("principal_a").post(url, {"text": "校长已督办"}).status_code == 201
+    for who in ("staff_a", "edu_a", "regulator_a"):
+        assert world.client(who).post(url, {"text": "x"}).status_code == 403, who
+    assert world.client("manager_b").post(url, {"text": "x"}).status_code == 404
+    # Refusals name the field and store nothing.
+    blank = world.client("manager_a").post(url, {"text": "   "})
+    assert blank.status_code == 400 and _loc(blank) == "text"
+    not_a_photo = world.client("manager_a").post(
+        url, {"text": "见附件", "photo": SimpleUploadedFile("a.jpg", b"no")}
+    )
+    assert not_a_photo.status_code == 400 and _loc(not_a_photo) == "photo"
+    assert AlertAnswer.objects.filter(alert=warning).count() == 2
+    # Closed by the regulator: no more answers.
+    _post(world, "regulator_a", f"/api/v1/alerts/{warning.pk}/dismiss", {"note": "已核实整改"})
+    closed = world.client("manager_a").post(url, {"text": "再补充"})
+    assert closed.status_code == 409 and _loc(closed) == "state"
 
 
 def test_the_inbox_page_on_a_phone(world: World) -> None:
@@ -156,8 +203,8 @@ def test_the_inbox_page_on_a_phone(world: World) -> None:
     assert f'data-alert="{warning.pk}" data-severity="warning"' in text
     assert f'data-alert="{critical.pk}" data-severity="critical"' in text
     assert 'data-testid="unread-count">2<' in text
-    assert f"/alerts/{warning.pk}/dismiss/" in text  # a manager may dismiss the warning here…
-    assert f"/alerts/{critical.pk}/dismiss/" not in text  # …but not the critical one
+    assert f"/alerts/{warning.pk}/answer/" in text  # a manager answers alerts about the canteen…
+    assert f"/alerts/{warning.pk}/dismiss/" not in text  # …and does not close them
     assert f'href="/schools/{world.schools["a"].pk}/"' in text  # the link to the cause
 
     read = client.post(f"/alerts/{warning.pk}/read/", {"next": "/alerts/?state=open"})
@@ -166,13 +213,18 @@ def test_the_inbox_page_on_a_phone(world: World) -> None:
     evil = client.post(f"/alerts/{warning.pk}/read/", {"next": "https://evil.example/"})
     assert evil["Location"] == "/alerts/"
 
-    empty = client.post(f"/alerts/{warning.pk}/dismiss/", {"note": ""})
-    assert empty.status_code == 400 and 'id="id_note-error"' in empty.content.decode()
-    done = client.post(f"/alerts/{warning.pk}/dismiss/", {"note": "已处理"})
+    key = str(uuid.uuid4())
+    empty = client.post(f"/alerts/{warning.pk}/answer/", {"text": "", "submission_key": key})
+    assert empty.status_code == 400 and 'id="id_text-error"' in empty.content.decode()
+    done = client.post(f"/alerts/{warning.pk}/answer/", {"text": "已处理", "submission_key": key})
     assert done.status_code == 302
-    assert Alert.objects.get(pk=warning.pk).closed_reason == ClosedReason.DISMISSED
-    assert client.get(f"/alerts/{critical.pk}/dismiss/").status_code == 403
-    assert world.client("manager_b").get(f"/alerts/{warning.pk}/dismiss/").status_code == 404
+    assert AlertAnswer.objects.get(alert=warning).text == "已处理"
+    assert Alert.objects.get(pk=warning.pk).closed_at is None
+    assert client.get(f"/alerts/{warning.pk}/dismiss/").status_code == 403
+    assert world.client("manager_b").post(f"/alerts/{warning.pk}/answer/", {"text": "x"}).status_code == 404
+    regulator = world.client("regulator_a")
+    assert regulator.post(f"/alerts/{critical.pk}/dismiss/", {"note": "已处理"}).status_code == 302
+    assert Alert.objects.get(pk=critical.pk).closed_reason == ClosedReason.DISMISSED
 
 
 def test_the_school_file_shows_open_alerts(world: World) -> None:

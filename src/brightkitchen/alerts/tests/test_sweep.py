@@ -227,7 +227,7 @@ def test_a_dismissed_alert_stays_dismissed_while_its_cause_lasts(world: World) -
     rules = {"cert": _rule(lambda: found)}
     sweep(_today(), timezone.now(), rules)
     alert = _open("cert")[("cert", a.pk, "cert:7")]
-    dismiss(world.users["manager_a"], alert, "已提交换证申请")
+    dismiss(world.users["regulator_a"], alert, "已提交换证申请")
     again = sweep(_today(), timezone.now(), rules)
     assert again.opened == 0 and not _open("cert")
     # The cause goes away, then comes back: a new alert.

@@ -34,6 +34,9 @@ class RouteCase:
     multipart: bool = False  # an API route taking form fields and files, not JSON
     # Users of county A whose role also may use the route (exempt from `test_wrong_role`).
     also_allowed: tuple[str, ...] = ()
+    # Users of county A whose role must be refused beyond the defaults of `wrong_roles` (the audited
+    # canteen's manager on a regulator's decision in a shared area).
+    wrong_also: tuple[str, ...] = ()
     # What proves county A's data is in an answer (default: A's school, canteen and licence number).
     markers: Callable[[World], list[str]] = field(default=lambda w: w.markers("a"))
 
@@ -62,6 +65,7 @@ class RouteCase:
             wrong.append("edu_a")
         if self.kind == Kind.WRITE and self.right == "principal_a":
             wrong.append("staff_a")
+        wrong.extend(self.wrong_also)
         return [w for w in dict.fromkeys(wrong) if w != self.right and w not in self.also_allowed]
 
 
@@ -70,6 +74,11 @@ REGULATOR_AREAS = frozenset(
     {"patrols", "inspections", "risk", "dispatch", "dashboards", "bulletins", "audit", "audit-log", "regions"}
 )
 REGULATORS = frozenset({"regulator_a", "city_regulator", "province_regulator"})
+
+
+def JPEG_MARKERS(w: World) -> list[str]:
+    """What proves a photo of county A came back: the JPEG header (a photo carries no county's name)."""
+    return ["JFIF"]
 
 
 def _region_a(w: World) -> list[str]:

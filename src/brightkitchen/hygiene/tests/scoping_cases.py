@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from brightkitchen.conftest import World
-from brightkitchen.core.tests.route_cases import Kind, RouteCase
+from brightkitchen.core.tests.route_cases import JPEG_MARKERS, Kind, RouteCase
 from brightkitchen.hygiene.tests.factories import PERSON, hygiene
 from brightkitchen.records.tests.factories import photo
 
@@ -30,10 +30,6 @@ def _with(w: World, url: str) -> str:
 def _markers(w: World) -> list[str]:
     hygiene(w)
     return [PERSON["a"]]
-
-
-def _jpeg(w: World) -> list[str]:
-    return ["JFIF"]
 
 
 def _form(w: World) -> dict[str, Any]:
@@ -73,7 +69,7 @@ CASES: list[RouteCase] = [
         "page hygiene:photo",
         Kind.DETAIL,
         lambda w: f"/hygiene/records/{_record_a(w)}/photo/",
-        markers=_jpeg,
+        markers=JPEG_MARKERS,
     ),
     RouteCase(
         "api GET /api/v1/hygiene/records",
@@ -103,6 +99,6 @@ CASES: list[RouteCase] = [
         "api GET /api/v1/hygiene/records/{record_id}/photo",
         Kind.DETAIL,
         lambda w: f"/api/v1/hygiene/records/{_record_a(w)}/photo",
-        markers=_jpeg,
+        markers=JPEG_MARKERS,
     ),
 ]

@@ -9,7 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from brightkitchen.conftest import World
-from brightkitchen.core.tests.route_cases import Kind, RouteCase
+from brightkitchen.core.tests.route_cases import JPEG_MARKERS, Kind, RouteCase
 from brightkitchen.purchases.tests.factories import OLD_PRODUCT, PRODUCT, deliveries, photo
 
 
@@ -38,10 +38,6 @@ def _with_deliveries(w: World, url: str) -> str:
 def _markers(w: World) -> list[str]:
     deliveries(w)
     return [PRODUCT["a"], OLD_PRODUCT["a"]]
-
-
-def _jpeg(w: World) -> list[str]:
-    return ["JFIF"]
 
 
 def _delivery_form(w: World) -> dict[str, Any]:
@@ -87,7 +83,7 @@ CASES: list[RouteCase] = [
         "page purchases:certificate",
         Kind.DETAIL,
         lambda w: f"/purchases/certificates/{_certificate_a(w)}/",
-        markers=_jpeg,
+        markers=JPEG_MARKERS,
         right="principal_a",
         wrong="principal_b",
     ),
@@ -152,6 +148,6 @@ CASES: list[RouteCase] = [
         "api GET /api/v1/purchases/certificates/{certificate_id}/file",
         Kind.DETAIL,
         lambda w: f"/api/v1/purchases/certificates/{_certificate_a(w)}/file",
-        markers=_jpeg,
+        markers=JPEG_MARKERS,
     ),
 ]

@@ -10,7 +10,7 @@ from typing import Any
 from django.utils import timezone
 
 from brightkitchen.conftest import World
-from brightkitchen.core.tests.route_cases import Kind, RouteCase
+from brightkitchen.core.tests.route_cases import JPEG_MARKERS, Kind, RouteCase
 from brightkitchen.records.tests.factories import COMPANION, DISH, OLD_DISH, photo, records
 
 
@@ -44,10 +44,6 @@ def _samples_markers(w: World) -> list[str]:
 def _meal_markers(w: World) -> list[str]:
     records(w)
     return [COMPANION["a"]]
-
-
-def _jpeg(w: World) -> list[str]:
-    return ["JFIF"]  # the JPEG header of the sample's photo
 
 
 def _sample_form(w: World) -> dict[str, Any]:
@@ -130,7 +126,7 @@ CASES: list[RouteCase] = [
         "page records:sample_photo",
         Kind.DETAIL,
         lambda w: f"/records/samples/{_sample_a(w)}/photo/",
-        markers=_jpeg,
+        markers=JPEG_MARKERS,
         right="manager_a",
         wrong="manager_b",
     ),
@@ -200,7 +196,7 @@ CASES: list[RouteCase] = [
         "api GET /api/v1/records/samples/{sample_id}/photo",
         Kind.DETAIL,
         lambda w: f"/api/v1/records/samples/{_sample_a(w)}/photo",
-        markers=_jpeg,
+        markers=JPEG_MARKERS,
     ),
     RouteCase(
         "api GET /api/v1/records/accompanied-meals",
