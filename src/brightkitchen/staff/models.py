@@ -58,6 +58,8 @@ class CertificateStatus(models.TextChoices):
 class CheckResult(models.TextChoices):
     FIT = "fit", _("Fit for duty")
     OFF_DUTY = "off_duty", _("Off duty")
+    # Healthy, but without a valid health certificate on the day: 不得上岗 (食品安全法 第四十五条).
+    UNCERTIFIED = "uncertified", _("Not allowed on duty: no valid health certificate")
 
 
 def default_expiry(issued_on: datetime.date) -> datetime.date:
@@ -200,7 +202,10 @@ class MorningCheck(CanteenRecord):
     skin_wound = models.BooleanField(_("skin wound or infection"), default=False)
     sore_throat = models.BooleanField(_("sore throat"), default=False)
     other_symptoms = models.CharField(_("other symptoms"), max_length=200, blank=True)
-    result = models.CharField(_("result"), max_length=10, choices=CheckResult.choices, editable=False)
+    # Whether the person held a valid health certificate on the day (set by the service that records the
+    # check): without one a healthy person is still checked, and kept off duty.
+    certified = models.BooleanField(_("valid health certificate"), default=True)
+    result = models.CharField(_("result"), max_length=16, choices=CheckResult.choices, editable=False)
 
     objects = ScopedManager()
 
@@ -221,11 +226,14 @@ class MorningCheck(CanteenRecord):
         )
 
     def derive_result(self) -> CheckResult:
-        """Any symptom, or a temperature at or above 37.3 °C, takes the person off duty."""
+        """Any symptom, or a temperature at or above 37.3 °C, takes the person off duty; a healthy person
+        without a valid health certificate may not work either."""
         if self.has_symptom or (
             self.temperature is not None and Decimal(self.temperature) >= FEVER_THRESHOLD
         ):
             return CheckResult.OFF_DUTY
+        if not self.certified:
+            return CheckResult.UNCERTIFIED
         return CheckResult.FIT
 
     def clean(self) -> None:

@@ -23,7 +23,6 @@ from brightkitchen.core.validation import acting_user, full_save
 from brightkitchen.schools.models import Canteen
 from brightkitchen.schools.tallies import recount
 from brightkitchen.staff.models import (
-    CheckResult,
     HealthCertificate,
     MorningCheck,
     StaffMember,
@@ -176,8 +175,8 @@ def record_morning_check(
     submission_key: uuid.UUID | None = None,
 ) -> tuple[MorningCheck, bool]:
     """Check one staff member in. Any symptom or 37.3 °C and above: off duty. A person without a valid
-    health certificate on that day may not be checked in fit for duty (refused, naming `staff`); a check
-    that sends the person home is still kept."""
+    health certificate on that day is checked all the same, with the result 不得上岗 (uncertified): the
+    check is the record that the person was sent home."""
     day = date or timezone.localdate()
 
     def build() -> MorningCheck:
@@ -198,23 +197,13 @@ def record_morning_check(
             sore_throat=sore_throat,
             other_symptoms=other_symptoms.strip(),
         )
-        if check.derive_result() == CheckResult.FIT:
-            current = (
-                HealthCertificate.objects.filter(staff=staff, issued_on__lte=day)
-                .order_by("-expires_on")
-                .values_list("expires_on", flat=True)
-                .first()
-            )
-            if certificate_status(current, day) not in ("valid", "expiring"):
-                raise FieldError(
-                    "staff",
-                    _(
-                        "%(name)s has no valid health certificate and may not work in the kitchen. "
-                        "Renew the certificate first."
-                    )
-                    % {"name": staff.name},
-                    code="certificate_invalid",
-                )
+        current = (
+            HealthCertificate.objects.filter(staff=staff, issued_on__lte=day)
+            .order_by("-expires_on")
+            .values_list("expires_on", flat=True)
+            .first()
+        )
+        check.certified = certificate_status(current, day) in ("valid", "expiring")
         if MorningCheck.objects.filter(staff=staff, date=day).exists():
             raise Conflict("staff", _("This person was already checked on this day."))
         return check

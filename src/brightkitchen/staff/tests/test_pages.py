@@ -48,13 +48,15 @@ def test_morning_check_page_double_tap_creates_nothing_twice(world: World) -> No
     assert client.post(url, form).status_code == 302  # the double tap
     check = MorningCheck.objects.get(staff=fx.helper)
     assert check.result == CheckResult.OFF_DUTY
-    # The person with an expired certificate is refused for duty, with the reason beside the row.
-    response = client.post(url, {f"t_{expired.pk}": "36.5", f"key_{expired.pk}": str(uuid.uuid4())})
-    assert response.status_code == 200
-    assert not MorningCheck.objects.filter(staff=expired).exists()
-    assert "证已过期" in response.content.decode()
+    # A bad temperature is refused beside the row; the person with an expired certificate is checked, and
+    # the check says 不得上岗 (the page warned before it was recorded).
+    assert "不得上岗" in text
     bad = client.post(url, {f"t_{expired.pk}": "hot", f"key_{expired.pk}": str(uuid.uuid4())})
     assert bad.status_code == 200 and not MorningCheck.objects.filter(staff=expired).exists()
+    response = client.post(url, {f"t_{expired.pk}": "36.5", f"key_{expired.pk}": str(uuid.uuid4())})
+    assert response.status_code == 302
+    assert MorningCheck.objects.get(staff=expired).result == CheckResult.UNCERTIFIED
+    assert "不得上岗：无有效健康证" in client.get(url).content.decode()
     # A regulator sees the page but cannot record.
     assert world.client("regulator_a").get(url).status_code == 200
     assert world.client("regulator_a").post(url, form).status_code == 403

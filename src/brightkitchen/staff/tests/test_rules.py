@@ -96,18 +96,18 @@ def test_certificate_expiring_today_may_work(world: World) -> None:
 
 
 @pytest.mark.parametrize("expires", [-1, None])
-def test_expired_or_missing_certificate_may_not_be_checked_in_for_duty(
+def test_without_a_valid_certificate_the_check_is_kept_as_not_allowed_on_duty(
     world: World, expires: int | None
 ) -> None:
+    """The check is recorded, not refused: its result 不得上岗 is the record that the person was sent
+    home (a fever still reads as off duty, which it also is)."""
     on = timezone.localdate()
     staff = _person(world, None if expires is None else on + datetime.timedelta(days=expires))
-    with pytest.raises(FieldError) as caught:
-        _check(world, staff)
-    assert caught.value.field == "staff" and caught.value.code == "certificate_invalid"
-    assert "测试员工" in caught.value.message
-    assert not MorningCheck.objects.filter(staff=staff).exists()
-    # Sending the person home is still recorded.
-    assert _check(world, staff, "38.0").result == CheckResult.OFF_DUTY
+    check = _check(world, staff)
+    assert check.result == CheckResult.UNCERTIFIED and not check.certified
+    assert MorningCheck.objects.get(staff=staff).get_result_display() == "不得上岗：无有效健康证"
+    other = _person(world, None if expires is None else on + datetime.timedelta(days=expires))
+    assert _check(world, other, "38.0").result == CheckResult.OFF_DUTY
 
 
 def test_one_check_per_person_per_day(world: World) -> None:
