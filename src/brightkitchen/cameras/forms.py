@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from brightkitchen.cameras.credentials import MAX_URL_LENGTH
 from brightkitchen.cameras.models import Camera, KeyPoint, SourceKind
@@ -44,7 +45,7 @@ def format_thresholds(values: dict[str, float]) -> str:
 
 
 class CameraForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=60)
+    name = forms.CharField(label=pgettext_lazy("a thing, not a person", "Name"), max_length=60)
     key_point = forms.ChoiceField(label=_("Key point"), choices=KeyPoint.choices)
     source_kind = forms.ChoiceField(label=_("Source kind"), choices=_FORM_KINDS)
     source_url = forms.CharField(

@@ -6,7 +6,8 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from brightkitchen.cameras.models import (
@@ -17,6 +18,7 @@ from brightkitchen.cameras.models import (
     QualityMeasurement,
 )
 from brightkitchen.core.scoping import Action, AnyUser
+from brightkitchen.regions.models import Region
 from brightkitchen.schools.metrics import Ratio
 
 
@@ -161,6 +163,51 @@ def offline_board(region_prefix: str = "") -> QuerySet[Any]:
         .order_by(f"{organisation}__region_id", f"{organisation}__name", "camera__canteen_id")
     )
     return rows
+
+
+# Region codes run 2, 4, 6, 9, 12 digits from province to village.
+_REGION_WIDTHS = (2, 4, 6, 9, 12)
+
+
+@dataclass(frozen=True)
+class OfflineArea:
+    """A region one level below the board's, with how many canteens there have an offline camera."""
+
+    code: str
+    name: str
+    canteens: int
+
+
+def offline_areas(region_prefix: str = "") -> list[OfflineArea]:
+    """Where the board's offline canteens are, one level down from `region_prefix` (the whole platform
+    when empty): the picker of the public board, by name, from the same public scope as the board (one
+    grouped query, and one for the names)."""
+    width = next((w for w in _REGION_WIDTHS if w > len(region_prefix)), None)
+    if width is None:
+        return []
+    region = "camera__canteen__school__organisation__region_id"
+    events = CameraHealthEvent.objects.visible_to(None)
+    if region_prefix:
+        events = events.filter(camera__canteen__school__organisation__region__code__startswith=region_prefix)
+    counts = (
+        events.annotate(area=Substr(region, 1, width))
+        .values("area")
+        .annotate(canteens=Count("camera__canteen_id", distinct=True))
+        .order_by("area")
+    )
+    by_code = {str(row["area"]): int(row["canteens"]) for row in counts}
+    names = dict(Region.objects.filter(code__in=list(by_code)).values_list("code", "full_name"))
+    return [OfflineArea(code, str(names.get(code, code)), n) for code, n in by_code.items()]
+
+
+def last_health_check(region_prefix: str = "") -> datetime.datetime | None:
+    """When the health sweep last checked an enabled camera of the region (None: never yet). The public
+    board says "not checked yet" instead of "all online" before it. A time only, no camera or school."""
+    cameras = Camera.objects.filter(enabled=True)
+    if region_prefix:
+        cameras = cameras.filter(canteen__school__organisation__region__code__startswith=region_prefix)
+    latest: datetime.datetime | None = cameras.aggregate(latest=Max("last_probe_at"))["latest"]
+    return latest
 
 
 def offline_rows(rows: list[dict[str, Any]]) -> list[OfflineCanteen]:

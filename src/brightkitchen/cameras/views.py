@@ -31,6 +31,7 @@ from brightkitchen.core.forms import show_field_error
 from brightkitchen.core.middleware import client_ip
 from brightkitchen.core.scoping import Action, AnyUser, get_visible_or_404, scope_of
 from brightkitchen.rectifications.models import ISSUER_ROLES
+from brightkitchen.regions.models import Region
 from brightkitchen.schools.models import Canteen
 
 _REGION = re.compile(r"^\d{1,12}$")
@@ -157,7 +158,16 @@ def offline(request: HttpRequest) -> HttpResponse:
         return render(request, "cameras/offline.html", context, status=400)
     rows = selectors.offline_board(region)
     page = Paginator(rows, 100).get_page(request.GET.get("page"))
-    context = {"page": page, "rows": selectors.offline_rows(list(page.object_list)), "region": region}
+    chosen = Region.objects.filter(code=region).first() if region else None
+    context = {
+        "page": page,
+        "rows": selectors.offline_rows(list(page.object_list)),
+        "region": region,
+        "chosen": chosen,
+        "parent_code": chosen.parent_id if chosen else None,
+        "areas": selectors.offline_areas(region),
+        "last_check": selectors.last_health_check(region),
+    }
     return render(request, "cameras/offline.html", context)
 
 

@@ -45,6 +45,12 @@ class Period:
             return month_period(last.year, last.month)
         return year_period(self.start.year - 1)
 
+    def next(self) -> Period:
+        if self.is_month:
+            first = self.end + datetime.timedelta(days=1)
+            return month_period(first.year, first.month)
+        return year_period(self.start.year + 1)
+
 
 def month_period(year: int, month: int) -> Period:
     last = calendar.monthrange(year, month)[1]

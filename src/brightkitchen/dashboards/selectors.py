@@ -15,13 +15,13 @@ from django.utils import timezone
 
 from brightkitchen.alerts.models import Alert
 from brightkitchen.core.roles import REGION_ROLES
-from brightkitchen.core.scoping import AnyUser, require_role
+from brightkitchen.core.scoping import AnyUser, require_role, scope_of
 from brightkitchen.dashboards.figures import HEADLINE, canteen_map
 from brightkitchen.dashboards.indicators import Group, Indicator, registered_indicators
 from brightkitchen.dashboards.periods import Period
 from brightkitchen.rectifications.models import NoticeState, RectificationNotice
 from brightkitchen.regions.models import Region
-from brightkitchen.regions.selectors import ancestors, children_of
+from brightkitchen.regions.selectors import TrailStep, children_of, trail_for
 from brightkitchen.schools.metrics import MetricInput, Ratio, by_prefix, total
 from brightkitchen.schools.models import RiskGrade
 from brightkitchen.schools.selectors import CanteenFilters, canteens_for
@@ -52,7 +52,7 @@ class TrendPoint:
 @dataclass
 class Dashboard:
     region: Region | None
-    trail: list[Region]
+    trail: list[TrailStep]
     period: Period
     indicators: list[Indicator]
     totals: dict[str, Ratio]
@@ -117,7 +117,7 @@ def dashboard(user: AnyUser, region: Region | None, period: Period) -> Dashboard
         rows = canteen_rows(canteens, period)
     return Dashboard(
         region=region,
-        trail=(ancestors(region) + [region]) if region else [],
+        trail=trail_for(scope_of(user), region),
         period=period,
         indicators=indicators,
         totals=totals,

@@ -60,6 +60,8 @@ def _page(request: HttpRequest, template: str, **extra: Any) -> HttpResponse:
         "board": board,
         "chart_data": _chart_data(board),
         "previous": board.period.previous(),
+        # No next period once the current one is shown: nothing has happened there yet.
+        "next": board.period.next() if board.period.end < today() else None,
         "charts_available": settings.CHARTJS_AVAILABLE,
         **extra,
     }

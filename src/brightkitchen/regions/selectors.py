@@ -36,6 +36,25 @@ def children_of(code: str | None) -> QuerySet[Region]:
     return Region.objects.filter(parent_id=code) if code else Region.objects.filter(parent__isnull=True)
 
 
+@dataclass(frozen=True)
+class TrailStep:
+    """One region on the path to the one shown; `linked` when the user may open it (inside their
+    jurisdiction), else it is shown as text: a county regulator sees its province and city by name."""
+
+    region: Region
+    linked: bool
+
+
+def trail_for(scope: Scope, region: Region | None) -> list[TrailStep]:
+    """The path from the top to `region` (itself last), each step linked only inside the jurisdiction."""
+    if region is None:
+        return []
+    return [
+        TrailStep(r, scope.everything or bool(scope.region_prefix and r.code.startswith(scope.region_prefix)))
+        for r in [*ancestors(region), region]
+    ]
+
+
 def ancestors(region: Region) -> list[Region]:
     chain: list[Region] = []
     node = region.parent

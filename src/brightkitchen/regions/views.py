@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 
 from brightkitchen.core.scoping import scope_of
 from brightkitchen.regions.models import Region
-from brightkitchen.regions.selectors import ancestors, child_counts, region_visible
+from brightkitchen.regions.selectors import child_counts, region_visible, trail_for
 
 
 def region_browser(request: HttpRequest, code: str | None = None) -> HttpResponse:
@@ -24,11 +24,7 @@ def region_browser(request: HttpRequest, code: str | None = None) -> HttpRespons
         if scope.region_prefix and not region.code.startswith(scope.region_prefix):
             return redirect("regions:detail", code=scope.region_prefix)
     rows = child_counts(request.user, region.code if region else None)
-    trail = [
-        r
-        for r in (ancestors(region) if region else [])
-        if scope.everything or r.code.startswith(scope.region_prefix or "\0")
-    ]
+    trail = trail_for(scope, region)[:-1]  # the path above the region shown
     return render(
         request,
         "regions/browser.html",

@@ -28,7 +28,7 @@ from brightkitchen.cameras.models import (
     public_now_q,
 )
 from brightkitchen.cameras.tests.factories import NAME, PASSWORD, cameras, raw_url
-from brightkitchen.conftest import World
+from brightkitchen.conftest import COUNTY_A, World
 from brightkitchen.core.errors import Conflict, FieldError
 from brightkitchen.core.scoping import Action
 from brightkitchen.schools.metrics import MetricInput, Ratio
@@ -420,6 +420,26 @@ def test_offline_board_is_public_filtered_and_without_secrets(world: World) -> N
     assert anonymous.get("/cameras/offline/?region=14'--").status_code == 400
     Camera.objects.update(status=CameraStatus.ONLINE)
     assert world.canteens["a"].name not in anonymous.get("/cameras/offline/").content.decode()
+
+
+def test_offline_board_picks_regions_by_name_and_says_when_nothing_was_checked(world: World) -> None:
+    """The board is linked from the sign-in page and the navigation; its picker names the regions below
+    (with how many canteens are offline there), never asks for a code; empty, it says whether the
+    cameras were checked (all online) or not yet."""
+    cameras(world)
+    anonymous = world.client(None)
+    assert "/cameras/offline/" in anonymous.get("/accounts/login/").content.decode()
+    assert "/cameras/offline/" in world.client("manager_a").get("/", follow=True).content.decode()
+    top = anonymous.get("/cameras/offline/").content.decode()
+    assert "?region=14" in top and "山西省" in top and 'name="region"' not in top
+    city = anonymous.get("/cameras/offline/?region=1407").content.decode()
+    assert f"?region={COUNTY_A}" in city and "榆次区" in city and "晋中市" in city
+    CameraHealthEvent.objects.update(ended_at=timezone.now())  # every camera back online
+    Camera.objects.update(status=CameraStatus.ONLINE, last_probe_at=None)
+    never = anonymous.get("/cameras/offline/").content.decode()
+    assert "尚未检测" in never or "还未检测" in never
+    Camera.objects.update(last_probe_at=timezone.now())
+    assert "全部在线" in anonymous.get("/cameras/offline/").content.decode()
 
 
 def test_school_file_section_lists_cameras_and_events(world: World) -> None:

@@ -4,12 +4,14 @@ refusals. Scoping of every route is in scoping_cases.py."""
 from __future__ import annotations
 
 import datetime
+import html
 import json
+import re
 
 import pytest
 from django.utils import timezone
 
-from brightkitchen.conftest import COUNTY_A, COUNTY_B, World
+from brightkitchen.conftest import CITY, COUNTY_A, COUNTY_B, World
 from brightkitchen.core.errors import FieldError
 from brightkitchen.dashboards.periods import month_period, parse_period, year_period
 from brightkitchen.dashboards.selectors import dashboard, dashboard_region, evaluation
@@ -52,6 +54,18 @@ def test_periods() -> None:
         parse_period("2027-01", today)
     assert exc.value.code == "future_period"
     assert month_period(2026, 1).previous() == month_period(2025, 12)
+    assert month_period(2025, 12).next() == month_period(2026, 1)
+    assert year_period(2025).next() == year_period(2026)
+
+
+def test_the_month_links_say_month_and_stop_at_the_current_one(world: World) -> None:
+    """上个月 and 下个月 (not 上一页); no 下个月 on the current month, where nothing has happened yet."""
+    client = world.client("regulator_a")
+    current = client.get("/dashboards/").content.decode()
+    assert "上个月" in current and 'data-testid="next-period"' not in current
+    earlier = client.get("/dashboards/?period=2026-01").content.decode()
+    assert 'data-testid="next-period"' in earlier and "period=2026-02" in earlier and "下个月" in earlier
+    assert "上一页" not in earlier
 
 
 def test_city_dashboard_counts_notices_by_county(world: World) -> None:
@@ -143,3 +157,19 @@ def test_pages_and_api(world: World) -> None:
     assert evaluation_api[0]["code"] == COUNTY_A  # the only one with a notice (records rates aside)
     assert world.client("principal_a").get("/dashboards/").status_code == 403
     assert world.client("principal_a").get("/api/v1/dashboards/summary").status_code == 403
+
+
+def test_the_trail_links_only_inside_the_jurisdiction(world: World) -> None:
+    """Above a county regulator's county, the province and the city are names, not links that 404; every
+    link of the trail opens (on the dashboard and in the region browser)."""
+    client = world.client("regulator_a")
+    for page in ("/dashboards/", f"/regions/{COUNTY_A}/"):
+        text = client.get(page, follow=True).content.decode()
+        found = re.search(r'<nav class="(?:breadcrumbs|crumbs)".*?</nav>', text, re.S)
+        assert found is not None, page
+        nav = found.group(0)
+        assert nav.count('data-testid="trail-text"') == 2, (page, nav)  # 山西省, 晋中市
+        for link in re.findall(r'href="([^"]+)"', nav):
+            assert client.get(html.unescape(link), follow=True).status_code == 200, (page, link)
+    city = world.client("city_regulator").get(f"/dashboards/?region={COUNTY_A}").content.decode()
+    assert city.count('data-testid="trail-text"') == 1 and f"?region={CITY}" in city
