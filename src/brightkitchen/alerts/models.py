@@ -77,7 +77,8 @@ class Alert(AuditedModel):
         view_roles=ALERT_VIEW_ROLES,
         change_roles=ALERT_DISMISS_ROLES,
     )
-    audit_exclude = frozenset({"created_at", "updated_at", "last_seen_at"})
+    # The rule's key and the cause's key are the sweep's bookkeeping; the message says what the alert is.
+    audit_exclude = frozenset({"created_at", "updated_at", "last_seen_at", "kind", "subject_key"})
 
     class Meta:
         verbose_name = _("alert")
@@ -108,7 +109,8 @@ class Alert(AuditedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.subject_key} ({self.canteen_id})"
+        # What the audit log shows as the object: the alert's own words, not its rule's key.
+        return self.message if len(self.message) <= 80 else f"{self.message[:79]}…"
 
     @property
     def is_open(self) -> bool:

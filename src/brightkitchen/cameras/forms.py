@@ -1,5 +1,6 @@
 """Camera forms. The source address is write-only: the edit form starts blank and a blank address keeps
-the stored one. Thresholds are typed as `check=number` pairs (blur=80, dark=35)."""
+the stored one. Each quality check has its own optional number, labelled with the check's name and its
+default (blank: the default applies)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from brightkitchen.cameras.credentials import MAX_URL_LENGTH
-from brightkitchen.cameras.models import Camera, KeyPoint, SourceKind
+from brightkitchen.cameras.models import Camera, HealthEventKind, KeyPoint, SourceKind
+from brightkitchen.cameras.quality import DEFAULT_THRESHOLDS
 
 # The kinds a person can pick now (GB/T 28181 devices come with their own part).
 _FORM_KINDS = [(k.value, k.label) for k in (SourceKind.RTSP, SourceKind.HTTP)]
@@ -24,24 +26,21 @@ class WriteOnlyInput(forms.TextInput):
         return None
 
 
-def parse_thresholds(text: str) -> dict[str, Any]:
-    """ "blur=80, dark=35" → {"blur": 80.0, "dark": 35.0}; the service checks the keys and values."""
-    result: dict[str, Any] = {}
-    for item in text.replace("\n", ",").split(","):
-        if not item.strip():
-            continue
-        key, sep, value = item.partition("=")
-        if not sep:
-            raise forms.ValidationError(_("Write each threshold as check=number."))
-        try:
-            result[key.strip()] = float(value)
-        except ValueError:
-            raise forms.ValidationError(_("Write each threshold as check=number.")) from None
-    return result
+THRESHOLD_PREFIX = "threshold_"
 
 
-def format_thresholds(values: dict[str, float]) -> str:
-    return ", ".join(f"{key}={value:g}" for key, value in sorted(values.items()))
+def _threshold_field(key: str) -> forms.FloatField:
+    default = DEFAULT_THRESHOLDS[key]
+    if default.minimum is not None:
+        hint = _("Passes at %(value)g or more; blank: this default.") % {"value": default.minimum}
+    else:
+        hint = _("Passes at %(value)g or less; blank: this default.") % {"value": default.maximum}
+    return forms.FloatField(
+        label=HealthEventKind(key).label,
+        required=False,
+        help_text=hint,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+    )
 
 
 class CameraForm(forms.Form):
@@ -69,14 +68,29 @@ class CameraForm(forms.Form):
         ),
         widget=forms.TimeInput(attrs={"type": "time"}),
     )
-    quality_thresholds = forms.CharField(
-        label=_("Quality thresholds"),
-        required=False,
-        help_text=_("Optional overrides, e.g. blur=80, dark=35."),
-    )
 
-    def clean_quality_thresholds(self) -> dict[str, Any]:
-        return parse_thresholds(self.cleaned_data.get("quality_thresholds") or "")
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for key in DEFAULT_THRESHOLDS:
+            self.fields[f"{THRESHOLD_PREFIX}{key}"] = _threshold_field(key)
+
+    def clean(self) -> dict[str, Any]:
+        """The checks given a number, as the service takes them: {check: threshold}."""
+        data = super().clean() or {}
+        thresholds = {}
+        for key in DEFAULT_THRESHOLDS:
+            value = data.pop(f"{THRESHOLD_PREFIX}{key}", None)
+            if value is not None:
+                thresholds[key] = value
+        data["quality_thresholds"] = thresholds
+        return data
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        # The service names a threshold `quality_thresholds.<check>`: shown beside that check's field.
+        if field and field.startswith("quality_thresholds"):
+            key = field.partition(".")[2]
+            field = f"{THRESHOLD_PREFIX}{key}" if f"{THRESHOLD_PREFIX}{key}" in self.fields else None
+        super().add_error(field, error)
 
 
 class AddCameraForm(CameraForm):
@@ -94,7 +108,10 @@ class EditCameraForm(CameraForm):
                 "is_public": camera.is_public,
                 "public_from": camera.public_from,
                 "public_until": camera.public_until,
-                "quality_thresholds": format_thresholds(camera.quality_thresholds or {}),
+                **{
+                    f"{THRESHOLD_PREFIX}{key}": value
+                    for key, value in (camera.quality_thresholds or {}).items()
+                },
             }
         super().__init__(*args, **kwargs)
         url = self.fields["source_url"]

@@ -312,14 +312,16 @@ def test_pages_add_edit_never_echo_the_password(world: World) -> None:
     form["source_url"] = URL
     assert client.post(url, {**form, "submission_key": str(uuid.uuid4())}).status_code == 302
     camera = Camera.objects.get()
-    edit = client.post(
-        f"/cameras/{camera.pk}/edit/", {**form, "source_url": "", "quality_thresholds": "blur=70"}
-    )
+    edit = client.post(f"/cameras/{camera.pk}/edit/", {**form, "source_url": "", "threshold_blur": "70"})
     assert edit.status_code == 302
     camera.refresh_from_db()
     assert camera.quality_thresholds == {"blur": 70.0} and sources.source_for(camera).open_url() == URL
-    bad = client.post(f"/cameras/{camera.pk}/edit/", {**form, "quality_thresholds": "focus=1"})
+    bad = client.post(f"/cameras/{camera.pk}/edit/", {**form, "threshold_blur": "not a number"})
     assert bad.status_code == 400 and SECRET not in bad.content.decode()
+    assert 'id="id_threshold_blur-error"' in bad.content.decode()
+    # Each check has its own labelled number, showing what is set now.
+    page = client.get(f"/cameras/{camera.pk}/").content.decode()
+    assert 'name="threshold_blur"' in page and 'value="70.0"' in page and "模糊" in page
     assert (
         world.client("staff_a")
         .post(url, {**form, "name": "x", "submission_key": str(uuid.uuid4())})
