@@ -27,7 +27,9 @@ LANGUAGES = ("zh-hans", "en")
 MAX_PAGES = 60  # per role and language: the navigation's pages and what they link to
 ISO_TIMESTAMP = re.compile(r"\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 # Links that are not pages to read: files, actions, the admin, signing out, another language.
-SKIP = re.compile(r"(/photo|/snapshot|/file|\.jpg|\.png|\.pdf|\.csv|\.xlsx|/export|/admin/|/logout|/i18n/|/api/)")
+SKIP = re.compile(
+    r"(/photo|/snapshot|/file|\.jpg|\.png|\.pdf|\.csv|\.xlsx|/export|/admin/|/logout|/i18n/|/api/)"
+)
 
 
 class _Text(HTMLParser):
@@ -113,8 +115,19 @@ def full_world(world: World) -> World:
     from brightkitchen.staff.tests.fixtures import staff_fixture
 
     for make in (
-        cameras, tasks, hygiene, incidents, inspections, menus, patrols, deliveries, records, notices,
-        assessments, selfchecks, staff_fixture,
+        cameras,
+        tasks,
+        hygiene,
+        incidents,
+        inspections,
+        menus,
+        patrols,
+        deliveries,
+        records,
+        notices,
+        assessments,
+        selfchecks,
+        staff_fixture,
     ):
         make(world)
     now = timezone.now()
