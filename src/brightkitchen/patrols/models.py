@@ -43,7 +43,9 @@ class PatrolPlan(AuditedModel):
     drawn_by = user_field(_("drawn by"))
 
     objects = ScopedManager()
-    scope_rule = ScopeRule(region="region__code", view_roles=_VIEW, change_roles=_CHANGE)
+    # A city's or province's plan applies in every county below it: the county regulator sees it (and
+    # patrols the canteens drawn in the county), only its own bureau draws or changes it.
+    scope_rule = ScopeRule(region="region__code", view_roles=_VIEW, change_roles=_CHANGE, applies_below=True)
 
     class Meta:
         verbose_name = _("patrol plan")

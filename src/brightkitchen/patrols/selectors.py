@@ -25,11 +25,14 @@ _DONE = Q(assignments__state=AssignmentState.DONE)
 
 
 def plans_for(user: AnyUser) -> QuerySet[PatrolPlan]:
-    """The plans the user may see, newest month first, with how many canteens were drawn and patrolled."""
+    """The plans the user may see (their region's and those of the regions above, which apply in it),
+    newest month first, with how many canteens were drawn and patrolled in the user's jurisdiction: a
+    county regulator reads the city plan's share in the county, the same count the dashboard shows."""
+    mine = Q(assignments__in=PatrolAssignment.objects.visible_to(user).values("pk"))
     return (
         PatrolPlan.objects.visible_to(user)
         .select_related("organisation", "region", "drawn_by")
-        .annotate(drawn=Count("assignments"), done=Count("assignments", filter=_DONE))
+        .annotate(drawn=Count("assignments", filter=mine), done=Count("assignments", filter=mine & _DONE))
         .order_by("-period", "region_id", "pk")
     )
 

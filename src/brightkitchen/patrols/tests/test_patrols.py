@@ -17,7 +17,9 @@ from django.utils import timezone
 
 from brightkitchen.cameras.tests.factories import cameras
 from brightkitchen.conftest import World
-from brightkitchen.core.errors import Conflict, FieldError, FieldPermissionDenied
+from brightkitchen.core.errors import Conflict, FieldError
+from brightkitchen.dashboards.periods import month_period
+from brightkitchen.dashboards.selectors import dashboard
 from brightkitchen.patrols import selectors, services
 from brightkitchen.patrols.models import (
     AssignmentState,
@@ -30,6 +32,7 @@ from brightkitchen.patrols.models import (
 from brightkitchen.patrols.services import FindingInput, split_quota, weighted_sample
 from brightkitchen.records.tests.factories import photo
 from brightkitchen.rectifications.models import RectificationNotice, RectificationPhoto
+from brightkitchen.schools.metrics import Ratio
 from brightkitchen.schools.models import Canteen, OperationMode
 
 pytestmark = pytest.mark.django_db
@@ -184,11 +187,31 @@ def test_plan_refusals(world: World) -> None:
     plan, _ = services.create_plan(world.users["regulator_a"], period=TODAY, quota=1)
     with pytest.raises(Http404):
         services.draw(world.users["regulator_b"], plan.pk)
-    with pytest.raises(FieldPermissionDenied):
+    with pytest.raises(PermissionDenied):
         services.draw(world.users["city_regulator"], plan.pk)  # sees it, but it is county A's plan
     with pytest.raises(PermissionDenied):
         services.draw(world.users["edu_a"], plan.pk)
     assert PatrolAssignment.objects.count() == 0
+
+
+def test_a_city_plan_is_seen_in_its_counties_with_their_share_as_the_dashboard_counts(world: World) -> None:
+    """The city's plan applies in every county: the county regulator's patrol page lists it with the
+    county's drawn and patrolled canteens (not the city's), the same figure as the dashboard's 巡查完成率,
+    and only the city draws it."""
+    city = world.users["city_regulator"]
+    plan, _ = services.create_plan(city, period=TODAY, quota=2)
+    services.draw(city, plan.pk)
+    assert PatrolAssignment.objects.filter(plan=plan).count() == 2  # one canteen in each county
+    page = world.client("regulator_a").get("/patrols/").content.decode()
+    assert f'data-plan="{plan.pk}"' in page
+    (mine,) = [p for p in selectors.plans_for(world.users["regulator_a"]) if p.pk == plan.pk]
+    assert (mine.drawn, mine.done) == (1, 0)
+    (citywide,) = [p for p in selectors.plans_for(city) if p.pk == plan.pk]
+    assert citywide.drawn == 2
+    board = dashboard(world.users["regulator_a"], None, month_period(TODAY.year, TODAY.month))
+    assert board.totals["patrol_completion"] == Ratio(mine.done, mine.drawn)
+    with pytest.raises(PermissionDenied):
+        services.draw(world.users["regulator_a"], plan.pk)
 
 
 # --- Patrols ------------------------------------------------------------------------------------------
