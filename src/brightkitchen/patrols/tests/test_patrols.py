@@ -204,11 +204,12 @@ def test_a_city_plan_is_seen_in_its_counties_with_their_share_as_the_dashboard_c
     assert PatrolAssignment.objects.filter(plan=plan).count() == 2  # one canteen in each county
     page = world.client("regulator_a").get("/patrols/").content.decode()
     assert f'data-plan="{plan.pk}"' in page
-    mine = selectors.plans_for(world.users["regulator_a"]).values("drawn", "done").get(pk=plan.pk)
-    assert (mine["drawn"], mine["done"]) == (1, 0)
-    assert selectors.plans_for(city).values("drawn").get(pk=plan.pk)["drawn"] == 2
+    mine: Any = selectors.plans_for(world.users["regulator_a"]).get(pk=plan.pk)  # annotated: drawn, done
+    assert (mine.drawn, mine.done) == (1, 0)
+    citywide: Any = selectors.plans_for(city).get(pk=plan.pk)
+    assert citywide.drawn == 2
     board = dashboard(world.users["regulator_a"], None, month_period(TODAY.year, TODAY.month))
-    assert board.totals["patrol_completion"] == Ratio(mine["done"], mine["drawn"])
+    assert board.totals["patrol_completion"] == Ratio(mine.done, mine.drawn)
     with pytest.raises(PermissionDenied):
         services.draw(world.users["regulator_a"], plan.pk)
 
