@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from brightkitchen.core.api import ERRORS, InputSchema
 from brightkitchen.core.days import today
@@ -66,7 +66,7 @@ class DashboardOut(Schema):
 
 
 class EvaluationOut(Schema):
-    rank: int
+    rank: int | None = Field(description="Place among the regions with a score; null: no data to score")
     code: str
     name: str
     usage: FigureOut

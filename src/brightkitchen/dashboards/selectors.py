@@ -226,7 +226,7 @@ class EvaluationRow:
     rectification: Ratio
     timeliness: Ratio
     score: float | None
-    rank: int = 0
+    rank: int | None = None  # None: nothing to score (无数据), listed after the ranked regions
 
     @property
     def rates(self) -> list[Ratio]:
@@ -267,6 +267,6 @@ def evaluation(board: Dashboard) -> list[EvaluationRow]:
             )
         )
     ranked = sorted(result, key=lambda r: (r.score is None, -(r.score or 0), r.code))
-    for position, ranked_row in enumerate(ranked, start=1):
+    for position, ranked_row in enumerate((r for r in ranked if r.score is not None), start=1):
         ranked_row.rank = position
     return ranked

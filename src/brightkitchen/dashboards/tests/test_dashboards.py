@@ -153,8 +153,18 @@ def test_pages_and_api(world: World) -> None:
     assert wrong.status_code == 400
     assert wrong.json()["detail"][0]["loc"][-1] == "period"
     evaluation_api = client.get("/api/v1/dashboards/evaluation").json()
-    assert [row["rank"] for row in evaluation_api] == list(range(1, 12))  # Jinzhong's 11 counties
+    # Jinzhong's 11 counties all listed: the scored ones ranked 1, 2, …; those without data after them,
+    # unranked (not 2-10 with a dash).
+    ranks = [row["rank"] for row in evaluation_api]
+    scored = [r for r in ranks if r is not None]
+    assert len(ranks) == 11 and scored == list(range(1, len(scored) + 1))
+    assert ranks[len(scored) :] == [None] * (11 - len(scored)) and len(scored) < 11
+    assert all(row["score"] is None for row in evaluation_api[len(scored) :])
     assert evaluation_api[0]["code"] == COUNTY_A  # the only one with a notice (records rates aside)
+    screen = client.get("/dashboards/screen/?region=1407").content.decode()
+    for row in evaluation_api:
+        assert f'data-region="{row["code"]}"' in screen  # every child region, none cut off
+    assert screen.count('data-testid="no-data"') == 11 - len(scored) and "无数据" in screen
     assert world.client("principal_a").get("/dashboards/").status_code == 403
     assert world.client("principal_a").get("/api/v1/dashboards/summary").status_code == 403
 
