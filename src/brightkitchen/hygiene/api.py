@@ -49,11 +49,15 @@ class HygieneOut(Schema):
     dish: str
     photo_url: str
     thumbnail_url: str
+    entered_at: datetime.datetime
+    entered_late: bool = Field(description="Entered on a later day than the day it records (补录)")
 
     @staticmethod
     def of(record: HygieneRecord) -> "HygieneOut":
         photo = f"/api/v1/hygiene/records/{record.pk}/photo"
         return HygieneOut(
+            entered_at=record.created_at,
+            entered_late=record.entered_late,
             id=record.pk,
             canteen_id=record.canteen_id,
             canteen_name=record.canteen.name,

@@ -54,6 +54,7 @@ class HygieneRecord(CanteenRecord):
     amount_g = models.DecimalField(_("amount (g)"), max_digits=7, decimal_places=1, null=True, blank=True)
     dish = models.CharField(_("dish"), max_length=60, blank=True)
 
+    record_day_field = "done_at"
     objects = ScopedManager()
 
     class Meta:

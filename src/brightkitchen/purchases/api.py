@@ -86,10 +86,14 @@ class PurchaseInspectionOut(Schema):
     retain_until: datetime.date
     may_delete: bool
     certificates: list[PurchaseCertificateOut]
+    entered_at: datetime.datetime
+    entered_late: bool = Field(description="Entered on a later day than the day it records (补录)")
 
     @staticmethod
     def of(record: PurchaseInspection) -> "PurchaseInspectionOut":
         return PurchaseInspectionOut(
+            entered_at=record.created_at,
+            entered_late=record.entered_late,
             id=record.pk,
             canteen_id=record.canteen_id,
             canteen_name=record.canteen.name,

@@ -114,6 +114,7 @@ class PurchaseInspection(CanteenRecord):
         _("rejected goods were"), max_length=16, choices=RejectionHandling.choices, blank=True
     )
 
+    record_day_field = "delivered_on"
     objects = ScopedManager()
 
     class Meta:

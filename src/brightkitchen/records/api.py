@@ -60,11 +60,15 @@ class SampleOut(Schema):
     photo_url: str
     thumbnail_url: str
     discarded_at: datetime.datetime | None
+    entered_at: datetime.datetime
+    entered_late: bool = Field(description="Entered on a later day than the day it records (补录)")
 
     @staticmethod
     def of(sample: SampleRetention) -> "SampleOut":
         photo = f"/api/v1/records/samples/{sample.pk}/photo"
         return SampleOut(
+            entered_at=sample.created_at,
+            entered_late=sample.entered_late,
             id=sample.pk,
             canteen_id=sample.canteen_id,
             canteen_name=sample.canteen.name,

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import datetime
+from typing import ClassVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from brightkitchen.core.models import AuditedModel, submission_key_field, user_field
@@ -220,9 +222,22 @@ class CanteenRecord(AuditedModel):
         canteen="canteen_id",
         change_roles=frozenset({Role.OPERATOR, Role.PRINCIPAL, Role.CANTEEN_MANAGER, Role.CANTEEN_STAFF}),
     )
+    # The field holding the day a daily record is for ("date"; a time for one kept by the hour): a record
+    # entered on a later day is a late entry (补录), shown as such with its entry time. None: not daily.
+    record_day_field: ClassVar[str | None] = None
 
     class Meta:
         abstract = True
+
+    @property
+    def entered_late(self) -> bool:
+        """Entered (created) on a later local day than the day it records."""
+        if self.record_day_field is None or self.created_at is None:
+            return False
+        day = getattr(self, self.record_day_field)
+        if isinstance(day, datetime.datetime):
+            day = timezone.localdate(day)
+        return day is not None and timezone.localdate(self.created_at) > day
 
 
 # Counts of a day are kept in this many bit planes (up to 255 a day: more staff or deliveries than any

@@ -266,10 +266,14 @@ class MorningCheckOut(Schema):
     sore_throat: bool
     other_symptoms: str
     result: CheckResult
+    entered_at: datetime.datetime
+    entered_late: bool = Field(description="Entered on a later day than the day it records (补录)")
 
     @staticmethod
     def of(check: MorningCheck) -> "MorningCheckOut":
         return MorningCheckOut(
+            entered_at=check.created_at,
+            entered_late=check.entered_late,
             id=check.pk,
             staff_id=check.staff_id,
             staff_name=check.staff.name,

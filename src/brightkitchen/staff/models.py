@@ -167,6 +167,7 @@ class TrainingRecord(CanteenRecord):
     photo = models.CharField(_("certificate photo"), max_length=200, blank=True)
     thumbnail = models.CharField(_("thumbnail"), max_length=200, blank=True)
 
+    record_day_field = "date"
     objects = ScopedManager()
     scope_rule = _MANAGED
 
@@ -207,6 +208,7 @@ class MorningCheck(CanteenRecord):
     certified = models.BooleanField(_("valid health certificate"), default=True)
     result = models.CharField(_("result"), max_length=16, choices=CheckResult.choices, editable=False)
 
+    record_day_field = "date"
     objects = ScopedManager()
 
     class Meta:

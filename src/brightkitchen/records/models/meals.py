@@ -32,6 +32,7 @@ class AccompaniedMeal(CanteenRecord):
     answered_by = user_field(_("answered by"))
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
 
+    record_day_field = "date"
     objects = ScopedManager()
 
     class Meta:

@@ -36,6 +36,7 @@ class SampleRetention(CanteenRecord):
     discarded_at = models.DateTimeField(_("discarded at"), null=True, blank=True)
     discarded_by = user_field(_("discarded by"))
 
+    record_day_field = "date"
     objects = ScopedManager()
 
     class Meta:

@@ -15,7 +15,7 @@ from brightkitchen.conftest import World
 from brightkitchen.core.errors import Conflict, FieldError
 from brightkitchen.records import services
 from brightkitchen.records.models import SampleRetention
-from brightkitchen.records.tests.factories import jpeg, photo
+from brightkitchen.records.tests.factories import jpeg, photo, records
 
 pytestmark = pytest.mark.django_db
 
@@ -121,3 +121,21 @@ def test_discard_rights(world: World) -> None:
         services.discard_sample(world.users["manager_b"], sample.pk, now=later)
     with pytest.raises(PermissionDenied):
         services.discard_sample(world.users["regulator_a"], sample.pk, now=later)
+
+
+def test_a_sample_entered_after_its_day_is_marked_late_with_its_entry_time(world: World) -> None:
+    """补录: a sample for three days ago entered today reads as a late entry with the time it was entered,
+    on the page and in the API; today's sample does not."""
+    made = records(world)
+    old, fresh = made["a"]["old_sample"], made["a"]["sample"]
+    assert old.entered_late and not fresh.entered_late
+    client = world.client("manager_a")
+    page = client.get(f"/records/canteens/{world.canteens['a'].pk}/samples/?date={old.date:%Y-%m-%d}")
+    text = page.content.decode()
+    entered = timezone.localtime(old.created_at).strftime("%m-%d %H:%M")
+    assert 'data-testid="late-entry"' in text and f"补录 {entered}" in text
+    today = client.get(f"/records/canteens/{world.canteens['a'].pk}/samples/").content.decode()
+    assert 'data-testid="late-entry"' not in today
+    items = {i["id"]: i for i in client.get("/api/v1/records/samples").json()["items"]}
+    assert items[old.pk]["entered_late"] is True and items[fresh.pk]["entered_late"] is False
+    assert items[old.pk]["entered_at"].startswith(timezone.localdate().isoformat()[:4])
