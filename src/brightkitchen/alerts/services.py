@@ -336,12 +336,14 @@ def answer(
     text = clean_text("text", text, ANSWER_MAX)
     if not text:
         raise FieldError("text", _("Say what was done, or why the alert does not hold."), code="required")
+    existing = AlertAnswer.objects.filter(submission_key=submission_key).first() if submission_key else None
+    if existing is not None:
+        if existing.alert_id != alert.pk:  # a key sent with another alert's answer never answers this one
+            raise Conflict(
+                "submission_key", _("This form was already used for another alert; reload the page.")
+            )
+        return existing, False
     if not alert.is_open:
-        existing = (
-            AlertAnswer.objects.filter(submission_key=submission_key).first() if submission_key else None
-        )
-        if existing is not None:
-            return existing, False
         raise Conflict("state", _("This alert is already closed."))
     stored: list[uploads.StoredFile] = []
 

@@ -42,7 +42,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "unread": selectors.unread_count(request.user),
             "dismiss_form": DismissForm(),
             "dismissable": dismissable,
-            "answer_form": AnswerForm(),
+            # One form (and one submission key) per alert: a key never answers two alerts.
+            "answer_forms": {alert_id: AnswerForm() for alert_id in answerable},
             "answerable": answerable,
         },
     )
@@ -94,7 +95,7 @@ def answer(request: HttpRequest, alert_id: int) -> HttpResponse:
     )
     if status == 200:
         return _back(request)
-    context = {"alert": alert, "answer_form": form, "answerable": {alert.pk}, "dismissable": set()}
+    context = {"alert": alert, "answer_form": form, "answerable": set(), "dismissable": set()}
     return render(request, "alerts/answer.html", context, status=status)
 
 

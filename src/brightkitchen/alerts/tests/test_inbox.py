@@ -187,6 +187,13 @@ def test_the_audited_party_answers(world: World) -> None:
     )
     assert not_a_photo.status_code == 400 and _loc(not_a_photo) == "photo"
     assert AlertAnswer.objects.filter(alert=warning).count() == 2
+    # A key already used for this alert's answer never answers another alert (409, nothing stored).
+    other = _alert(world, "a", Severity.WARNING, "other")
+    reused = world.client("manager_a").post(
+        f"/api/v1/alerts/{other.pk}/answers", {"text": "y", "submission_key": key}
+    )
+    assert reused.status_code == 409 and _loc(reused) == "submission_key"
+    assert not AlertAnswer.objects.filter(alert=other).exists()
     # Closed by the regulator: no more answers.
     _post(world, "regulator_a", f"/api/v1/alerts/{warning.pk}/dismiss", {"note": "已核实整改"})
     closed = world.client("manager_a").post(url, {"text": "再补充"})
