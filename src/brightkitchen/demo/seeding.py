@@ -51,7 +51,7 @@ def seed_demo(seed: int = DEMO_SEED, today: datetime.date | None = None) -> Demo
         orgs = _organisations(plan, report.created)
         canteens = _schools_and_canteens(plan, orgs, report.created)
         _users(plan, orgs, canteens, report.created)
-        seed_calendar(report.created)
+        seed_calendar(report.created, today=day)
         _app_history(list(canteens.values()), day, seed)
     # Alerts for what the history leaves open (expiring licences and certificates, today's gaps), so
     # the inboxes are not empty until the scheduler's first sweep; the sweep is idempotent.

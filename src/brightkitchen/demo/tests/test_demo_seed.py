@@ -129,3 +129,31 @@ class DemoSeedTests(TestCase):
         today = timezone.localdate()
         assert build_plan(7, today) == build_plan(7, today)
         assert build_plan(7, today) != build_plan(8, today)
+
+    def test_the_demo_day_is_a_school_day(self) -> None:
+        """Opened on a weekday, a weekend, a holiday or in the holidays, the demo has meals (and records
+        due) today."""
+        from brightkitchen.schedule.selectors import calendar_for
+
+        today = timezone.localdate()
+        for canteen in Canteen.objects.filter(school__organisation__region__code__startswith=CITY)[:20]:
+            assert calendar_for(canteen, today, today).meals_on(today), canteen
+
+
+def test_the_demo_calendar_makes_any_day_a_school_day() -> None:
+    import datetime
+
+    from brightkitchen.demo.calendar import DAYS, DEMO_WORKDAY, demo_days, demo_terms
+
+    sunday, national_day, summer, monday = (
+        datetime.date(2026, m, d) for m, d in ((11, 8), (10, 2), (8, 3), (11, 9))
+    )
+    assert (sunday, DEMO_WORKDAY, True) in demo_days(sunday)
+    assert (national_day, DEMO_WORKDAY, True) in demo_days(national_day)
+    assert not [row for row in demo_days(national_day) if row[0] == national_day and not row[2]]
+    assert demo_days(monday) == DAYS
+    terms = demo_terms(summer)
+    assert any(start <= summer <= end for _, start, end in terms)
+    spans = sorted((start, end) for _, start, end in terms)
+    assert all(a_end < b_start for (_, a_end), (b_start, _) in zip(spans, spans[1:], strict=False))
+    assert len(demo_terms(monday)) == len(terms) - 1
