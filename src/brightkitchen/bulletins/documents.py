@@ -130,7 +130,9 @@ def _tables(b: Bulletin) -> list[tuple[str, list[str], list[list[str]]]]:
             [
                 row.name,
                 "".join(row.risk),
-                row.dynamic_grade or "—",
+                f"{row.dynamic_grade} ({_('Out of date')})"
+                if row.dynamic_grade_stale
+                else row.dynamic_grade or "—",
                 *(str(row.figures[k].done) for k in ("notices_issued", "open_notices", "overdue_notices")),
                 str(row.figures["open_alerts"].done),
             ]

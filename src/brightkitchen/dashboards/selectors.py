@@ -40,6 +40,8 @@ class Row:
     canteen_id: int | None = None
     school_id: int | None = None
     dynamic_grade: str = ""
+    dynamic_graded_on: datetime.date | None = None
+    dynamic_grade_stale: bool = False
 
 
 @dataclass
@@ -183,6 +185,8 @@ def canteen_rows(canteens: object, period: Period) -> list[Row]:
             canteen_id=c.pk,
             school_id=c.school_id,
             dynamic_grade=c.get_dynamic_grade_display() if c.dynamic_grade else "",
+            dynamic_graded_on=c.dynamic_graded_on,
+            dynamic_grade_stale=c.dynamic_grade_is_stale,
         )
         for c in qs
     ]

@@ -277,6 +277,7 @@ def refresh_grades(canteen: Canteen, today: datetime.date) -> None:
     if latest is None:
         return
     canteen.dynamic_grade = latest.dynamic_grade
+    canteen.dynamic_graded_on = latest.inspected_on
     year = [
         scoring.Graded(score, failures, grade)
         for score, failures, grade in Inspection.objects.filter(
@@ -286,7 +287,7 @@ def refresh_grades(canteen: Canteen, today: datetime.date) -> None:
     annual = scoring.annual_grade(year)
     if annual is not None:
         canteen.annual_grade = annual
-    canteen.save(update_fields=["dynamic_grade", "annual_grade", "updated_at"])
+    canteen.save(update_fields=["dynamic_grade", "dynamic_graded_on", "annual_grade", "updated_at"])
 
 
 def submit_inspection(

@@ -159,6 +159,12 @@ class CanteenOut(Schema):
     licence_expires_on: datetime.date | None
     licence_status: LicenceStatus
     dynamic_grade: DynamicGrade | None
+    dynamic_graded_on: datetime.date | None = Field(
+        description="Day of the inspection the dynamic grade comes from"
+    )
+    dynamic_grade_stale: bool = Field(
+        description="The dynamic grade comes from an inspection over a year old"
+    )
     annual_grade: AnnualGrade | None
     risk_grade: RiskGrade
     safety_director: str
@@ -183,6 +189,8 @@ class CanteenOut(Schema):
             licence_expires_on=canteen.licence_expires_on,
             licence_status=canteen.licence_status(today()),
             dynamic_grade=DynamicGrade(canteen.dynamic_grade) if canteen.dynamic_grade else None,
+            dynamic_graded_on=canteen.dynamic_graded_on,
+            dynamic_grade_stale=canteen.dynamic_grade_is_stale,
             annual_grade=AnnualGrade(canteen.annual_grade) if canteen.annual_grade else None,
             risk_grade=RiskGrade(canteen.risk_grade),
             safety_director=canteen.safety_director,

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from brightkitchen.core import days
 from brightkitchen.core.models import AuditedModel, submission_key_field, user_field
 from brightkitchen.core.roles import Role
 from brightkitchen.core.scoping import ScopedManager, ScopeRule
@@ -16,6 +17,9 @@ from brightkitchen.core.scoping import ScopedManager, ScopeRule
 # A licence is valid for five years (《食品经营许可管理办法》); alerts start this many days before expiry.
 LICENCE_VALID_YEARS = 5
 LICENCE_EXPIRY_WARNING_DAYS = 30
+# Every canteen is inspected at least once a year (risk grade A: at least once, D: three to four
+# times), so a dynamic grade from an inspection more than a year old is out of date.
+DYNAMIC_GRADE_VALID_DAYS = 365
 
 
 class SchoolType(models.TextChoices):
@@ -141,6 +145,12 @@ class Canteen(AuditedModel):
     dynamic_grade = models.CharField(
         _("dynamic grade"), max_length=16, choices=DynamicGrade.choices, blank=True
     )
+    dynamic_graded_on = models.DateField(
+        _("dynamic grade given on"),
+        null=True,
+        blank=True,
+        help_text=_("The day of the inspection the dynamic grade comes from."),
+    )
     annual_grade = models.CharField(_("annual grade"), max_length=1, choices=AnnualGrade.choices, blank=True)
     risk_grade = models.CharField(
         _("risk grade"), max_length=1, choices=RiskGrade.choices, default=RiskGrade.B
@@ -193,6 +203,18 @@ class Canteen(AuditedModel):
 
     def licence_status(self, today: datetime.date) -> LicenceStatus:
         return licence_status(self.licence_expires_on, today)
+
+    @property
+    def dynamic_grade_is_stale(self) -> bool:
+        """The dynamic grade comes from an inspection more than `DYNAMIC_GRADE_VALID_DAYS` ago (or from
+        an unknown day): it no longer says how the canteen is run today."""
+        return dynamic_grade_is_stale(self.dynamic_grade, self.dynamic_graded_on, days.today())
+
+
+def dynamic_grade_is_stale(grade: str, graded_on: datetime.date | None, today: datetime.date) -> bool:
+    if not grade:
+        return False
+    return graded_on is None or graded_on < today - datetime.timedelta(days=DYNAMIC_GRADE_VALID_DAYS)
 
 
 def licence_status(expires_on: datetime.date | None, today: datetime.date) -> LicenceStatus:

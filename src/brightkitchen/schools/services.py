@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from brightkitchen.core.days import today
 from brightkitchen.core.errors import Conflict, FieldError, FieldPermissionDenied
 from brightkitchen.core.roles import Role
 from brightkitchen.core.scoping import Action, AnyUser, ScopedModel, get_visible_or_404, scope_of
@@ -120,6 +121,8 @@ def create_canteen(user: AnyUser, school: School, data: dict[str, Any]) -> Cante
 @transaction.atomic
 def update_canteen(user: AnyUser, canteen: Canteen, changes: dict[str, Any]) -> Canteen:
     _check_fields(user, changes, CANTEEN_FIELD_ROLES)
+    if "dynamic_grade" in changes and changes["dynamic_grade"] != canteen.dynamic_grade:
+        canteen.dynamic_graded_on = today()  # a regulator grading by hand grades as of today
     for name, value in changes.items():
         setattr(canteen, name, value)
     _save(canteen)

@@ -392,3 +392,31 @@ def test_demo_gives_every_grade_and_is_idempotent(world: World) -> None:
     assert grades == {"excellent", "good", "fair", ""}
     assert ChecklistItem.objects.filter(is_key=True).count() >= 5
     assert all(c.dynamic_grade is not None for c in Canteen.objects.all())
+
+
+def test_a_grade_from_an_inspection_over_a_year_old_is_shown_out_of_date(world: World) -> None:
+    """The canteen keeps the day its dynamic grade was given; past DYNAMIC_GRADE_VALID_DAYS the school
+    file, the county dashboard and the API say it is out of date, until the next inspection grades it."""
+    from brightkitchen.schools.models import DYNAMIC_GRADE_VALID_DAYS
+
+    inspections(world)
+    canteen = world.canteens["a"]
+    old = timezone.localdate() - datetime.timedelta(days=DYNAMIC_GRADE_VALID_DAYS + 35)
+    Canteen.objects.filter(pk=canteen.pk).update(dynamic_grade=DynamicGrade.EXCELLENT, dynamic_graded_on=old)
+    client = world.client("regulator_a")
+    with translation.override("zh-hans"):
+        page = client.get(f"/schools/{canteen.school_id}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    section = page[page.index(f'data-canteen="{canteen.pk}"') :]
+    assert 'data-testid="grade-stale"' in section.split("</article>")[0]
+    assert old.isoformat() in section.split("</article>")[0]
+    api = client.get(f"/api/v1/canteens/{canteen.pk}").json()
+    assert api["dynamic_grade_stale"] is True and api["dynamic_graded_on"] == old.isoformat()
+
+    assert _submit(client, world).status_code == 201
+    fresh = Canteen.objects.get(pk=canteen.pk)
+    assert fresh.dynamic_graded_on == timezone.localdate() and not fresh.dynamic_grade_is_stale
+    page = client.get(f"/schools/{canteen.school_id}/").content.decode()
+    assert (
+        'data-testid="grade-stale"'
+        not in page[page.index(f'data-canteen="{canteen.pk}"') :].split("</article>")[0]
+    )
