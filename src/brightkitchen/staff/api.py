@@ -59,6 +59,7 @@ class StaffOut(Schema):
     phone: str
     hired_on: datetime.date | None
     active: bool
+    account_id: int | None = Field(description="The person's own sign-in account, when linked")
     certificate_expires_on: datetime.date | None
     certificate_status: CertificateStatus
 
@@ -81,6 +82,7 @@ class StaffOut(Schema):
             phone=staff.phone,
             hired_on=staff.hired_on,
             active=staff.active,
+            account_id=staff.account_id,
             certificate_expires_on=expires,
             certificate_status=certificate_status(expires, today()),
         )
@@ -107,6 +109,7 @@ class StaffIn(InputSchema):
     phone: str = Field("", max_length=32)
     hired_on: Day | None = None
     active: bool = True
+    account_id: int | None = id_field(None, description="One of the canteen's sign-in accounts")
     submission_key: uuid.UUID | None = None
 
 
@@ -116,6 +119,7 @@ class StaffPatch(InputSchema):
     phone: str | None = Field(None, max_length=32)
     hired_on: Day | None = None
     active: bool | None = None
+    account_id: int | None = id_field(None, description="One of the canteen's sign-in accounts")
 
 
 @router.get(

@@ -11,6 +11,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from brightkitchen.accounts.models import User
+from brightkitchen.core.roles import Role
 from brightkitchen.demo.names import mobile_phone, person_name
 from brightkitchen.schedule.selectors import calendars_for
 from brightkitchen.schools.models import Canteen
@@ -48,21 +50,30 @@ def seed(canteens: list[Canteen], today: datetime.date, rng: random.Random) -> N
     if not todo:
         return
     staff: list[StaffMember] = []
+    accounts = _accounts(todo)
     for canteen in todo:
         count = rng.randint(4, 10)
         positions = [Position.SAFETY_MANAGER, *rng.choices([Position.COOK, Position.HELPER], k=count - 1)]
         if canteen.diners >= 500 and count > 4:
             positions[1] = Position.SAFETY_DIRECTOR
-        for position in positions:
-            staff.append(
-                StaffMember(
-                    canteen=canteen,
-                    name=person_name(rng),
-                    position=position,
-                    phone=mobile_phone(rng),
-                    hired_on=today - datetime.timedelta(days=rng.randint(90, 3000)),
-                )
+        members = [
+            StaffMember(
+                canteen=canteen,
+                name=person_name(rng),
+                position=position,
+                phone=mobile_phone(rng),
+                hired_on=today - datetime.timedelta(days=rng.randint(90, 3000)),
             )
+            for position in positions
+        ]
+        # The canteen's sign-in accounts are people on its staff list: the manager is the food-safety
+        # manager, a staff account the last cook or helper (clear of the demo's expiring certificates).
+        for account in accounts.get(canteen.pk, []):
+            member = members[0] if account.role == Role.CANTEEN_MANAGER else members[-1]
+            if member.account is None:
+                member.account, member.name = account, account.display_name or member.name
+                member.phone = account.phone or member.phone
+        staff.extend(members)
     staff = StaffMember.objects.bulk_create(staff, batch_size=1000)
 
     # Current certificates, mostly valid; the first canteen has one expiring within 30 days and one
@@ -151,3 +162,15 @@ def seed(canteens: list[Canteen], today: datetime.date, rng: random.Random) -> N
                 )
     MorningCheck.objects.bulk_create(checks, batch_size=2000)
     refresh_tallies(Canteen.objects.filter(pk__in=[c.pk for c in todo]), start, today)  # no signals
+
+
+def _accounts(canteens: list[Canteen]) -> dict[int, list[User]]:
+    """The canteen users of each canteen, by canteen id."""
+    result: dict[int, list[User]] = {}
+    rows = User.objects.filter(
+        canteen__in=canteens, role__in=[Role.CANTEEN_MANAGER, Role.CANTEEN_STAFF], staff_member__isnull=True
+    ).order_by("pk")
+    for user in rows:
+        assert user.canteen_id is not None
+        result.setdefault(user.canteen_id, []).append(user)
+    return result

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from brightkitchen.accounts.models import User
 from brightkitchen.core.forms import DayField
 from brightkitchen.staff.models import Position
 
@@ -18,7 +21,22 @@ class StaffForm(forms.Form):
         label=_("Phone"), max_length=32, required=False, widget=forms.TextInput(attrs={"inputmode": "tel"})
     )
     hired_on = DayField(label=_("Hired on"), required=False)
+    account_id = forms.TypedChoiceField(
+        label=_("Sign-in account"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_("When the person signs in to the platform: their account, so their records name them."),
+    )
     submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+    def __init__(self, *args: Any, accounts: Sequence[User] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["account_id"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", _("None")), *((a.pk, f"{a} ({a.username})") for a in accounts)]
+        if not accounts:
+            del self.fields["account_id"]
 
 
 class CertificateForm(forms.Form):

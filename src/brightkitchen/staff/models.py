@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -87,6 +88,15 @@ class StaffMember(CanteenRecord):
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     hired_on = models.DateField(_("hired on"), null=True, blank=True)
     active = models.BooleanField(_("active"), default=True, help_text=_("Untick when the person leaves."))
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sign-in account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="staff_member",
+        help_text=_("The person's own account on the platform, when they sign in."),
+    )
 
     objects = ScopedManager()
     scope_rule = _MANAGED

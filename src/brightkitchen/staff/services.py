@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from brightkitchen.accounts.models import User
 from brightkitchen.core.errors import Conflict, FieldError
 from brightkitchen.core.idempotency import create_once
 from brightkitchen.core.scoping import Action, AnyUser, get_visible_or_404, scope_of
@@ -31,7 +32,7 @@ from brightkitchen.staff.models import (
     default_expiry,
 )
 
-STAFF_FIELDS = frozenset({"name", "position", "phone", "hired_on", "active"})
+STAFF_FIELDS = frozenset({"name", "position", "phone", "hired_on", "active", "account_id"})
 
 
 def staff_for_change(user: AnyUser, staff_id: int, model: type[Any] = StaffMember) -> StaffMember:
@@ -53,6 +54,7 @@ def create_staff(
         raise FieldError(sorted(unknown)[0], _("This field cannot be set."), code="unknown_field")
     if not str(data.get("name", "")).strip():
         raise FieldError("name", _("This field cannot be empty."), code="missing")
+    _check_account(user, canteen, data.get("account_id"))
 
     def build() -> StaffMember:
         return StaffMember(canteen=canteen, recorded_by=acting_user(user), **data)
@@ -60,8 +62,37 @@ def create_staff(
     return create_once(StaffMember, submission_key, build, on_created=recount)
 
 
+def _check_account(
+    user: AnyUser, canteen: Canteen, account_id: int | None, staff: StaffMember | None = None
+) -> None:
+    """A staff member's sign-in account is one of the canteen's own accounts, on no one else's entry."""
+    if account_id is None:
+        return
+    account = User.objects.visible_to(user).filter(pk=account_id, canteen=canteen).first()
+    if account is None:
+        raise FieldError("account_id", _("Choose a sign-in account of this canteen."), code="invalid")
+    other = StaffMember.objects.filter(account=account).exclude(pk=staff.pk if staff else None).first()
+    if other is not None:
+        raise FieldError(
+            "account_id",
+            _("This account is already on the staff list as %(name)s.") % {"name": other.name},
+            code="taken",
+        )
+
+
+def accounts_to_link(user: AnyUser, canteen: Canteen) -> list[User]:
+    """The canteen's sign-in accounts that are on no staff entry yet (choices for the staff form)."""
+    return list(
+        User.objects.visible_to(user)
+        .filter(canteen=canteen, is_active=True, staff_member__isnull=True)
+        .order_by("display_name", "username")
+    )
+
+
 @transaction.atomic
 def update_staff(user: AnyUser, staff: StaffMember, changes: dict[str, Any]) -> StaffMember:
+    if "account_id" in changes:
+        _check_account(user, staff.canteen, changes["account_id"], staff)
     for name, value in changes.items():
         if name not in STAFF_FIELDS:
             raise FieldError(name, _("This field cannot be changed."), code="unknown_field")

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -51,12 +52,21 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     on = today()
     rows = [(s, certificate_status(getattr(s, "cert_expires_on", None), on)) for s in page]
+    scope = scope_of(request.user)
+    # A canteen user looking for themselves: their entry, or why it is not there.
+    own_entry = (
+        selectors.staff_for(request.user).filter(account_id=request.user.pk).first()
+        if scope.canteen_id is not None
+        else None
+    )
     return render(
         request,
         "staff/list.html",
         {
             "page": page,
             "rows": rows,
+            "is_canteen_user": scope.canteen_id is not None,
+            "own_entry": own_entry,
             "canteens": canteens,
             "canteen_id": canteen_id,
             "may_manage": _may_change(request, StaffMember),
@@ -67,7 +77,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 
 def add_staff(request: HttpRequest, canteen_id: int) -> HttpResponse:
     canteen = canteen_for_recording(request.user, canteen_id, StaffMember)
-    form = StaffForm(request.POST or None)
+    form = StaffForm(request.POST or None, accounts=services.accounts_to_link(request.user, canteen))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         key = data.pop("submission_key")
@@ -97,8 +107,30 @@ def staff_detail(request: HttpRequest, staff_id: int) -> HttpResponse:
             "trainings": list(staff.trainings.order_by("-date")[:20]),
             "may_manage": _may_change(request, HealthCertificate),
             "may_train": _may_change(request, TrainingRecord),
+            "accounts": (
+                services.accounts_to_link(request.user, staff.canteen)
+                if _may_change(request, StaffMember) and staff.account_id is None
+                else []
+            ),
         },
     )
+
+
+@require_POST
+def link_account(request: HttpRequest, staff_id: int) -> HttpResponse:
+    """Links (or with an empty choice unlinks) the person's own sign-in account to their entry."""
+    staff = services.staff_for_change(request.user, staff_id)
+    raw = request.POST.get("account_id", "")
+    if raw and not (raw.isdigit() and 0 < int(raw) <= MAX_ID):
+        messages.error(request, _("Choose a sign-in account of this canteen."))
+        return redirect(reverse("staff:detail", args=[staff.pk]))
+    try:
+        services.update_staff(request.user, staff, {"account_id": int(raw) if raw else None})
+    except FieldError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The sign-in account of %(name)s was saved.") % {"name": staff.name})
+    return redirect(reverse("staff:detail", args=[staff.pk]))
 
 
 def add_certificate(request: HttpRequest, staff_id: int) -> HttpResponse:

@@ -124,6 +124,16 @@ CASES: list[RouteCase] = [
     ),
     RouteCase("page staff:detail", Kind.DETAIL, lambda w: f"/staff/{_cook(w)}/", markers=_markers),
     RouteCase(
+        "page staff:link_account",
+        Kind.WRITE,
+        lambda w: f"/staff/{_helper(w)}/account/",
+        method="POST",
+        body=lambda w: {"account_id": str(w.users["staff_a"].pk)},
+        right="manager_a",
+        wrong="manager_b",
+        right_status=302,
+    ),
+    RouteCase(
         "page staff:add_certificate",
         Kind.WRITE,
         lambda w: f"/staff/{_helper(w)}/certificate/",

@@ -33,3 +33,12 @@ def test_demo_seed_is_realistic_and_idempotent(world: World) -> None:
     assert rules.certificate_expiring_findings(today)
     assert rules.certificate_expired_findings(today)
     assert MorningCheck.objects.filter(result="off_duty").exists() or counts[2] < 300
+
+
+def test_the_demo_puts_the_canteen_accounts_on_the_staff_list(world: World) -> None:
+    today = timezone.localdate()
+    seed([world.canteens["a"]], today, random.Random(7))
+    for role in ("staff_a", "manager_a"):
+        user = world.users[role]
+        entry = StaffMember.objects.get(account=user)
+        assert entry.canteen_id == world.canteens["a"].pk and entry.name == (user.display_name or entry.name)

@@ -114,3 +114,44 @@ def test_school_file_shows_staff_and_todays_checks(world: World) -> None:
     assert NAMES["a"][0] in text and 'data-testid="morning-check-status"' in text
     text_b = world.client("principal_b").get(f"/schools/{world.schools['b'].pk}/").content.decode()
     assert NAMES["a"][0] not in text_b
+
+
+def test_a_canteen_user_finds_themselves_on_the_staff_list_or_is_told_why_not(world: World) -> None:
+    """The signed-in staff member is not on the list until their account is linked to their entry: the
+    page says so; the manager links it (only to an account of the same canteen) and the page marks them."""
+    fixture = staff_fixture(world)
+    staff_user, client = world.users["staff_a"], world.client("staff_a")
+    page = client.get("/staff/").content.decode()
+    assert 'data-testid="own-entry-missing"' in page
+
+    manager = world.client("manager_a")
+    detail = manager.get(f"/staff/{fixture.helper.pk}/").content.decode()
+    assert 'data-testid="link-account"' in detail and staff_user.username in detail
+    # An account of another canteen is refused and links nothing.
+    other = world.users["staff_b"]
+    manager.post(f"/staff/{fixture.helper.pk}/account/", {"account_id": str(other.pk)})
+    assert StaffMember.objects.get(pk=fixture.helper.pk).account_id is None
+    assert (
+        manager.post(f"/staff/{fixture.helper.pk}/account/", {"account_id": str(staff_user.pk)}).status_code
+        == 302
+    )
+    assert StaffMember.objects.get(pk=fixture.helper.pk).account_id == staff_user.pk
+    # The same account cannot be on a second entry.
+    manager.post(f"/staff/{fixture.cook.pk}/account/", {"account_id": str(staff_user.pk)})
+    assert StaffMember.objects.get(pk=fixture.cook.pk).account_id is None
+
+    page = client.get("/staff/").content.decode()
+    assert 'data-testid="own-entry"' in page and 'data-testid="own-entry-missing"' not in page
+    assert fixture.helper.name in page.split('data-testid="own-entry"')[1].split("</p>")[0]
+
+
+def test_the_staff_api_links_an_account_only_of_the_same_canteen(world: World) -> None:
+    fixture = staff_fixture(world)
+    client = world.client("manager_a")
+    url = f"/api/v1/staff/members/{fixture.cook.pk}"
+    refused = client.patch(url, {"account_id": world.users["staff_b"].pk}, content_type="application/json")
+    assert refused.status_code == 400 and refused.json()["detail"][0]["loc"][-1] == "account_id"
+    linked = client.patch(url, {"account_id": world.users["staff_a"].pk}, content_type="application/json")
+    assert linked.status_code == 200 and linked.json()["account_id"] == world.users["staff_a"].pk
+    cleared = client.patch(url, {"account_id": None}, content_type="application/json")
+    assert cleared.status_code == 200 and cleared.json()["account_id"] is None
