@@ -71,7 +71,10 @@ def _check_account(
     account = User.objects.visible_to(user).filter(pk=account_id, canteen=canteen).first()
     if account is None:
         raise FieldError("account_id", _("Choose a sign-in account of this canteen."), code="invalid")
-    other = StaffMember.objects.filter(account=account).exclude(pk=staff.pk if staff else None).first()
+    others = StaffMember.objects.filter(account=account)
+    if staff is not None:
+        others = others.exclude(pk=staff.pk)
+    other = others.first()
     if other is not None:
         raise FieldError(
             "account_id",
