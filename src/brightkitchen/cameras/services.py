@@ -298,9 +298,9 @@ def rectify_event(
     if event.kind != HealthEventKind.OFFLINE and event.ended_at is None:
         # The picture the workers stored while the problem was there; without one the notice goes out
         # without it (the event says what was measured). Never taken now: this runs in a web request.
-        jpeg = snapshots.evidence(camera.pk, since=event.started_at)
-        if jpeg is not None:
-            photos.append(SimpleUploadedFile("snapshot.jpg", jpeg, "image/jpeg"))
+        picture = snapshots.evidence(camera.pk, since=event.started_at)
+        if picture is not None:
+            photos.append(SimpleUploadedFile("snapshot.jpg", picture.jpeg, "image/jpeg"))
     since = timezone.localtime(event.started_at).strftime("%Y-%m-%d %H:%M")
     problem = gettext("Camera %(camera)s (%(point)s): %(problem)s since %(since)s.") % {
         "camera": camera.name,

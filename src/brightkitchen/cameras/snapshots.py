@@ -132,10 +132,21 @@ def store(camera_id: int, jpeg: bytes | None, now: datetime.datetime) -> None:
         CameraSnapshot.objects.filter(camera_id=camera_id).update(**fields)
 
 
-def evidence(camera_id: int, since: datetime.datetime) -> bytes | None:
-    """The stored picture if it was taken at `since` or later (while the problem it shows was there),
-    as a rectification's evidence. Never taken now: the notice is issued in a web request."""
+@dataclass(frozen=True)
+class Evidence:
+    """A stored picture taken as evidence, with when the worker took it."""
+
+    jpeg: bytes
+    taken_at: datetime.datetime
+
+
+def evidence(camera_id: int, since: datetime.datetime | None = None) -> Evidence | None:
+    """The stored picture with its time, if it was taken at `since` or later (while the problem it shows
+    was there; any time when None), as the evidence of a rectification or a patrol finding. Never taken
+    now: the notice is issued in a web request (the caller may `request` a newer one)."""
     stored = latest(camera_id)
-    if stored is None or stored.taken_at is None or stored.taken_at < since:
+    if stored is None or stored.jpeg is None or stored.taken_at is None:
         return None
-    return stored.jpeg
+    if since is not None and stored.taken_at < since:
+        return None
+    return Evidence(stored.jpeg, stored.taken_at)

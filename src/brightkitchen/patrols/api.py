@@ -1,6 +1,7 @@
 """REST routes of online patrols under /api/v1/patrols: plans (create, list, one with its quota split,
 draw), assignments (list, one with its patrol), and recording a patrol (multipart: the fields, with the
-findings as a JSON array, and one `snapshot_<item>` file per finding). Every change accepts an
+findings as a JSON array, and per finding either a `snapshot_<item>` file or, in its JSON, the `camera`
+whose current picture (as the workers stored it) is its evidence). Every change accepts an
 `Idempotency-Key` header; a patrol also takes a `submission_key` (UUID)."""
 
 import datetime
@@ -102,6 +103,9 @@ class FindingOut(Schema):
     note: str
     snapshot_url: str
     thumbnail_url: str
+    camera_id: int | None = Field(description="The camera whose picture is the snapshot (null: a file)")
+    camera_name: str
+    captured_at: datetime.datetime | None = Field(description="When the camera's picture was taken")
     notice_id: int | None
 
     @staticmethod
@@ -114,6 +118,9 @@ class FindingOut(Schema):
             note=finding.note,
             snapshot_url=url,
             thumbnail_url=f"{url}?thumbnail=true" if finding.thumbnail else url,
+            camera_id=finding.camera_id,
+            camera_name=finding.camera.name if finding.camera is not None else "",
+            captured_at=finding.captured_at,
             notice_id=finding.notice_id,
         )
 
@@ -180,6 +187,11 @@ class FindingJson(InputSchema):
     item: str = Field(max_length=40)
     note: str = Field("", max_length=services.MAX_FINDING_NOTE)
     open_notice: bool = True
+    camera: int | None = id_field(
+        None,
+        description="A camera of the patrolled canteen whose current picture (as the workers stored it) "
+        "is the finding's evidence, instead of a `snapshot_<item>` file",
+    )
 
 
 _FINDINGS = TypeAdapter(list[FindingJson])
@@ -191,8 +203,9 @@ class PatrolIn(InputSchema):
     findings: str = Field(
         "[]",
         max_length=20_000,
-        description='JSON array of {"item": code, "note": text, "open_notice": true}; '
-        "each finding's snapshot is the file field `snapshot_<item>`",
+        description='JSON array of {"item": code, "note": text, "open_notice": true, "camera": id}; '
+        "each finding's snapshot is the file field `snapshot_<item>`, or the current picture of its "
+        "`camera` (400 naming `camera_<item>` for a camera not of the canteen, or without a picture yet)",
     )
     submission_key: uuid.UUID | None = None
 
@@ -205,6 +218,7 @@ def _findings(request: HttpRequest, raw: str) -> list[services.FindingInput]:
             note=f.note,
             snapshot=request.FILES.get(f"snapshot_{f.item}"),
             open_notice=f.open_notice,
+            camera=f.camera,
         )
         for f in parsed
     ]
@@ -286,8 +300,11 @@ add_detail_route(
 @router.post(
     "/patrols/assignments/{assignment_id}/records",
     response={201: PatrolAssignmentOut, 200: PatrolAssignmentOut, **ERRORS},
-    summary="Record a patrol (multipart: the fields, `findings` as JSON, a `snapshot_<item>` per finding)",
-    description="Each finding with open_notice opens a rectification notice with its snapshot as evidence.",
+    summary="Record a patrol (multipart: the fields, `findings` as JSON, a `snapshot_<item>` or a camera per "
+    "finding)",
+    description="Each finding with open_notice opens a rectification notice with its snapshot as evidence. "
+    "A finding with `camera` takes that camera's stored picture, with the camera and when it was taken; "
+    "a picture older than the snapshot interval is used with its time while a new one is asked for.",
 )
 def submit_patrol(request: HttpRequest, assignment_id: int, payload: Form[PatrolIn]) -> IdempotentAnswer:
     def create() -> tuple[int, PatrolAssignmentOut]:

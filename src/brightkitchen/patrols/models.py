@@ -161,7 +161,8 @@ class PatrolRecord(AuditedModel):
 
 
 class PatrolFinding(AuditedModel):
-    """A checklist item found wrong, with its snapshot and the rectification notice it opened (if any)."""
+    """A checklist item found wrong, with its snapshot (an uploaded file, or a camera's stored picture
+    with the camera and when it was taken) and the rectification notice it opened (if any)."""
 
     record = models.ForeignKey(
         PatrolRecord, verbose_name=_("patrol record"), on_delete=models.CASCADE, related_name="findings"
@@ -170,6 +171,16 @@ class PatrolFinding(AuditedModel):
     note = models.TextField(_("note"), max_length=1000, blank=True)
     photo = models.CharField(_("snapshot"), max_length=200)
     thumbnail = models.CharField(_("snapshot thumbnail"), max_length=200, blank=True)
+    # Set when the snapshot is a camera's picture (taken by the workers) rather than an uploaded file.
+    camera = models.ForeignKey(
+        "cameras.Camera",
+        verbose_name=_("camera"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    captured_at = models.DateTimeField(_("picture taken at"), null=True, blank=True)
     notice = models.ForeignKey(
         "rectifications.RectificationNotice",
         verbose_name=_("rectification notice"),

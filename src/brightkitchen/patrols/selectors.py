@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
+from brightkitchen.cameras.models import Camera
+from brightkitchen.cameras.selectors import cameras_for
 from brightkitchen.core.days import day_edges
 from brightkitchen.core.scoping import AnyUser
 from brightkitchen.patrols.models import (
@@ -113,19 +115,25 @@ def findings_of(user: AnyUser, assignment: PatrolAssignment) -> list[PatrolFindi
     return list(
         PatrolFinding.objects.visible_to(user)
         .filter(record__assignment=assignment)
-        .select_related("notice")
+        .select_related("notice", "camera")
         .order_by("pk")
     )
 
 
 def record_of(user: AnyUser, assignment: PatrolAssignment) -> PatrolRecord | None:
-    findings = PatrolFinding.objects.visible_to(user).select_related("notice").order_by("pk")
+    findings = PatrolFinding.objects.visible_to(user).select_related("notice", "camera").order_by("pk")
     return (
         PatrolRecord.objects.visible_to(user)
         .filter(assignment=assignment)
         .prefetch_related(Prefetch("findings", queryset=findings))
         .first()
     )
+
+
+def evidence_cameras(user: AnyUser, canteen_id: int) -> QuerySet[Camera]:
+    """The canteen's cameras the user may see, key points first: the cameras whose current picture a
+    finding may take as its evidence."""
+    return cameras_for(user).filter(canteen_id=canteen_id).order_by("key_point", "name", "pk")
 
 
 @dataclass(frozen=True)

@@ -13,14 +13,19 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from brightkitchen.cameras import selectors as camera_selectors
+from brightkitchen.cameras import snapshots
+from brightkitchen.cameras import tasks as camera_tasks
+from brightkitchen.cameras.models import Camera
 from brightkitchen.core.errors import Conflict, FieldError, FieldPermissionDenied
+from brightkitchen.core.events import after_commit
 from brightkitchen.core.roles import Role
 from brightkitchen.core.scoping import Action, AnyUser, get_visible_or_404, scope_of
 from brightkitchen.core.uploads import StoredFile, removed_on_error, store_photo
@@ -227,12 +232,33 @@ def draw(user: AnyUser, plan_id: int, *, now: datetime.datetime | None = None) -
 
 @dataclass(frozen=True)
 class FindingInput:
-    """One ticked checklist item of a patrol."""
+    """One ticked checklist item of a patrol, with its evidence: an uploaded `snapshot`, or `camera`
+    (the id of one of the canteen's cameras) for that camera's current picture as the workers stored it."""
 
     item: str
     note: str = ""
     snapshot: UploadedFile[bytes] | None = None
     open_notice: bool = True
+    camera: int | None = None
+
+
+@dataclass(frozen=True)
+class CameraPicture:
+    """A finding's evidence taken from a camera: the camera, its stored picture and when it was taken."""
+
+    camera: Camera
+    evidence: snapshots.Evidence
+
+    def upload(self) -> SimpleUploadedFile:
+        return SimpleUploadedFile(f"camera-{self.camera.pk}.jpg", self.evidence.jpeg, "image/jpeg")
+
+    def caption(self) -> str:
+        taken = timezone.localtime(self.evidence.taken_at).strftime("%Y-%m-%d %H:%M:%S")
+        return gettext("Picture of camera %(camera)s (%(point)s), taken at %(taken)s.") % {
+            "camera": self.camera.name,
+            "point": self.camera.get_key_point_display(),
+            "taken": taken,
+        }
 
 
 def _working_days(value: int) -> int:
@@ -252,9 +278,16 @@ def _check_findings(findings: Sequence[FindingInput]) -> list[FindingInput]:
         seen.add(finding.item)
         required = finding.item == "other"  # "other" says nothing without its note
         clean_text(f"note_{finding.item}", finding.note, MAX_FINDING_NOTE, required=required)
-        if finding.snapshot is None:
+        if finding.camera is not None and finding.snapshot is not None:
             raise FieldError(
-                f"snapshot_{finding.item}", _("Add a snapshot for this finding."), code="required"
+                f"camera_{finding.item}",
+                _("Give either a camera's picture or a file for this finding, not both."),
+            )
+        if finding.snapshot is None and finding.camera is None:
+            raise FieldError(
+                f"snapshot_{finding.item}",
+                _("Add a snapshot for this finding, or take a camera's current picture."),
+                code="required",
             )
     order = list(BY_CODE)
     return sorted(findings, key=lambda f: order.index(f.item))
@@ -266,12 +299,63 @@ def notice_key(record_key: uuid.UUID, item: str) -> uuid.UUID:
     return uuid.uuid5(record_key, f"patrol-finding:{item}")
 
 
-def _problem(finding: FindingInput) -> str:
+def _problem(finding: FindingInput, picture: CameraPicture | None = None) -> str:
     text = str(BY_CODE[finding.item].text)
     note = finding.note.strip()
     if not note:
-        return gettext("Online patrol: %(item)s") % {"item": text}
-    return gettext("Online patrol: %(item)s: %(note)s") % {"item": text, "note": note}
+        problem = gettext("Online patrol: %(item)s") % {"item": text}
+    else:
+        problem = gettext("Online patrol: %(item)s: %(note)s") % {"item": text, "note": note}
+    return problem if picture is None else f"{problem}\n{picture.caption()}"
+
+
+def _camera_pictures(
+    user: AnyUser, canteen_id: int, findings: Sequence[FindingInput], now: datetime.datetime
+) -> dict[str, CameraPicture]:
+    """The stored picture of each finding's chosen camera, which must be a camera of the patrolled
+    canteen that the user may see (else 400 naming `camera_<item>`). Nothing is taken now: a picture
+    older than snapshots.INTERVAL_S is used with its time, and a new one asked for (once per camera per
+    interval) for the next finding; a camera without any picture yet is refused with 400 (the picture
+    is asked for, so the patrol can be sent again in a few seconds)."""
+    chosen = [f for f in findings if f.camera is not None]
+    if not chosen:
+        return {}
+    ids = {f.camera for f in chosen if isinstance(f.camera, int) and 0 < f.camera < 2**63}
+    cameras = {
+        camera.pk: camera
+        for camera in camera_selectors.cameras_for(user).filter(pk__in=ids, canteen_id=canteen_id)
+    }
+    pictures: dict[str, CameraPicture] = {}
+    for finding in chosen:
+        field = f"camera_{finding.item}"
+        camera = cameras.get(finding.camera) if isinstance(finding.camera, int) else None
+        if camera is None:
+            raise FieldError(
+                field, _("Choose one of the patrolled canteen's cameras."), code="invalid_choice"
+            )
+        picture = snapshots.evidence(camera.pk)
+        if picture is None or now - picture.taken_at >= datetime.timedelta(seconds=snapshots.INTERVAL_S):
+            if camera.enabled and snapshots.request(camera.pk, None, now):
+                after_commit(camera_tasks.take_snapshot.delay, camera.pk)
+        if picture is None and not camera.enabled:
+            raise FieldError(
+                field,
+                _("Camera %(camera)s is switched off and has no picture; add a file.")
+                % {"camera": camera.name},
+                code="no_picture",
+            )
+        if picture is None:
+            raise FieldError(
+                field,
+                _(
+                    "Camera %(camera)s has no picture yet; it is being taken. Send the patrol again "
+                    "in a few seconds, or add a file."
+                )
+                % {"camera": camera.name},
+                code="pending",
+            )
+        pictures[finding.item] = CameraPicture(camera, picture)
+    return pictures
 
 
 def submit_patrol(
@@ -286,12 +370,19 @@ def submit_patrol(
 ) -> tuple[PatrolRecord, bool]:
     """(record, created). A regulator records the patrol of a drawn canteen: the assignment is done, each
     finding keeps its snapshot, and each finding with `open_notice` opens a rectification notice to the
-    canteen (the snapshot as its evidence) in the same transaction. A resubmit with the same
-    submission_key returns the first record and changes nothing."""
-    get_visible_or_404(PatrolAssignment, user, Action.CHANGE, pk=assignment_id)
+    canteen (the snapshot as its evidence, and on a camera's picture which camera and when) in the same
+    transaction. A finding's evidence is an uploaded file or a camera's stored picture (`camera`, see
+    _camera_pictures). A resubmit with the same submission_key returns the first record and changes
+    nothing."""
+    found = get_visible_or_404(PatrolAssignment, user, Action.CHANGE, pk=assignment_id)
     if scope_of(user).role != Role.REGULATOR:
         raise PermissionDenied  # notices are issued by a bureau; an operator has none
     key = submission_key or uuid.uuid4()
+    now = now or timezone.now()
+    pictures: dict[str, CameraPicture] = {}
+    if not PatrolRecord.objects.filter(submission_key=key).exists():
+        # Read before the transaction, so a picture asked for on a refusal is still asked for.
+        pictures = _camera_pictures(user, found.canteen_id, _check_findings(findings), now)
     stored: list[StoredFile] = []
     with removed_on_error(stored), transaction.atomic():
         assignment = PatrolAssignment.objects.select_for_update().get(pk=assignment_id)
@@ -310,37 +401,44 @@ def submit_patrol(
             working_days = _working_days(working_days)
         folder = f"patrols/{assignment.canteen_id}"
         # Store (and so check) every snapshot before writing anything.
+        uploads: list[UploadedFile[bytes]] = []
         for finding in ordered:
-            assert finding.snapshot is not None  # _check_findings refused a finding without one
-            stored.append(store_photo(finding.snapshot, f"snapshot_{finding.item}", folder))
+            picture = pictures.get(finding.item)
+            upload = picture.upload() if picture is not None else finding.snapshot
+            assert upload is not None  # _check_findings refused a finding without either
+            uploads.append(upload)
+            field = f"camera_{finding.item}" if picture is not None else f"snapshot_{finding.item}"
+            stored.append(store_photo(upload, field, folder))
         record = PatrolRecord(assignment=assignment, note=note, submission_key=key)
         record.save()
-        for finding, snapshot in zip(ordered, stored, strict=True):
+        for finding, upload, snapshot in zip(ordered, uploads, stored, strict=True):
+            picture = pictures.get(finding.item)
             row = PatrolFinding(
                 record=record,
                 item=finding.item,
                 note=finding.note.strip(),
                 photo=snapshot.path,
                 thumbnail=snapshot.thumbnail,
+                camera=picture.camera if picture is not None else None,
+                captured_at=picture.evidence.taken_at if picture is not None else None,
             )
             row.save()
             if finding.open_notice:
-                assert finding.snapshot is not None
-                finding.snapshot.seek(0)  # read once already by store_photo
+                upload.seek(0)  # read once already by store_photo
                 row.notice, _created = issue_notice(
                     user,
                     assignment.canteen_id,
-                    problem=_problem(finding)[:2000],
+                    problem=_problem(finding, picture)[:2000],
                     source_kind=NoticeSource.PATROL,
                     source_ref=f"patrol:{row.pk}",
                     working_days=working_days,
-                    photos=[finding.snapshot],
+                    photos=[upload],
                     submission_key=notice_key(key, finding.item),
                     now=now,
                 )
                 row.save()
         assignment.state = AssignmentState.DONE
         assignment.patrolled_by = acting_user(user)
-        assignment.patrolled_at = now or timezone.now()
+        assignment.patrolled_at = now
         assignment.save()
     return record, True

@@ -82,6 +82,15 @@ def draw(request: HttpRequest, plan_id: int) -> HttpResponse:
     return redirect("patrols:plan", plan_id)
 
 
+def camera_choice(value: str | None) -> int | None:
+    """A finding's camera as sent ("" or missing: none); anything but an id reads as no such camera, which
+    the service refuses naming the field."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 20 else 0
+
+
 def _findings_from(request: HttpRequest) -> list[services.FindingInput]:
     """The ticked checklist items of the patrol screen, in the order sent."""
     return [
@@ -90,6 +99,7 @@ def _findings_from(request: HttpRequest) -> list[services.FindingInput]:
             note=request.POST.get(f"note_{code}", ""),
             snapshot=request.FILES.get(f"snapshot_{code}"),
             open_notice=bool(request.POST.get(f"notice_{code}")),
+            camera=camera_choice(request.POST.get(f"camera_{code}")),
         )
         for code in request.POST.getlist("items")
     ]
@@ -110,19 +120,24 @@ def _screen(
             "checked": posted is not None and item.code in posted.getlist("items"),
             "note": posted.get(f"note_{item.code}", "") if posted is not None else "",
             "notice": posted is None or bool(posted.get(f"notice_{item.code}")),
+            "camera": posted.get(f"camera_{item.code}", "") if posted is not None else "",
         }
         for item in CHECKLIST
     ]
+    may_patrol = _is_planner(request.user) and assignment.state == AssignmentState.PENDING
     context = {
         "assignment": assignment,
         "canteen": assignment.canteen,
         "school": assignment.canteen.school,
         "record": selectors.record_of(request.user, assignment),
         "camera_tiles": canteen_live_tiles(request.user, [assignment.canteen_id]),
+        "evidence_cameras": (
+            list(selectors.evidence_cameras(request.user, assignment.canteen_id)) if may_patrol else []
+        ),
         "items": items,
         "form": form,
         "error": error,
-        "may_patrol": _is_planner(request.user) and assignment.state == AssignmentState.PENDING,
+        "may_patrol": may_patrol,
     }
     return render(request, "patrols/assignment.html", context, status=status)
 
