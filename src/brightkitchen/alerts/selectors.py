@@ -10,15 +10,18 @@ see every alert in the inbox but are never notified.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import cast
 
-from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, TextChoices, Value, When
+from django.utils.translation import gettext_lazy as _
 
 from brightkitchen.accounts.models import User
 from brightkitchen.alerts.models import ALERT_VIEW_ROLES, Alert, AlertAnswer, AlertReceipt, SeverityChoice
 from brightkitchen.alerts.rules import Severity
+from brightkitchen.core.days import day_edges
 from brightkitchen.core.roles import CANTEEN_ROLES, REGION_ROLES, Role
 from brightkitchen.core.scoping import Action, AnyUser, Scope, ScopedQuerySet, scope_of
 
@@ -49,6 +52,28 @@ def _concern_q(scope: Scope) -> Q:
     return Q(severity=Severity.CRITICAL) if only_critical(scope) else Q()
 
 
+# An alert open longer than this many days counts as long open (长期未处理) on the dashboards.
+ALERT_OVERDUE_DAYS = 3
+
+
+class Measure(TextChoices):
+    """What the dashboards count of the alerts at the end of a period; the inbox filtered by a measure
+    lists exactly what the figure counts (both use `measure_q`), whichever role it concerns."""
+
+    OPEN = "open", _("Open at the end of the period")
+    # Of those, opened more than ALERT_OVERDUE_DAYS days before it.
+    STALE = "stale", _("Open at the end of the period for over 3 days")
+
+
+def measure_q(measure: Measure, end: datetime.date) -> Q:
+    after = day_edges(end, end)[1]
+    open_at_end = Q(opened_at__lt=after) & (Q(closed_at__isnull=True) | Q(closed_at__gte=after))
+    if measure is Measure.OPEN:
+        return open_at_end
+    stale_edge = day_edges(end - datetime.timedelta(days=ALERT_OVERDUE_DAYS), end)[0]
+    return open_at_end & Q(opened_at__lt=stale_edge)
+
+
 @dataclass(frozen=True)
 class AlertFilters:
     state: str = State.OPEN
@@ -56,6 +81,11 @@ class AlertFilters:
     severity: str = ""
     canteen: int | None = None
     unread: bool | None = None
+    region: str = ""  # a region code prefix of the canteens' schools
+    # A dashboard figure's alerts: `measure` at the end of the day `end`, of every concern (the figure
+    # counts the whole jurisdiction's alerts, not only those the user's role handles).
+    measure: Measure | None = None
+    end: datetime.date | None = None
 
 
 def inbox_for(user: AnyUser, filters: AlertFilters | None = None) -> ScopedQuerySet[Alert]:
@@ -63,11 +93,17 @@ def inbox_for(user: AnyUser, filters: AlertFilters | None = None) -> ScopedQuery
     incident report must not sink below a page of missing certificates), then newest first; each
     annotated with `read_at` (null: unread) for this user."""
     f = filters or AlertFilters()
-    qs = with_read_at(user).filter(_concern_q(scope_of(user)))
-    if f.state == State.OPEN:
-        qs = qs.filter(closed_at__isnull=True)
-    elif f.state == State.CLOSED:
-        qs = qs.filter(closed_at__isnull=False)
+    qs = with_read_at(user)
+    if f.measure is not None and f.end is not None:
+        qs = qs.filter(measure_q(f.measure, f.end))
+    else:
+        qs = qs.filter(_concern_q(scope_of(user)))
+        if f.state == State.OPEN:
+            qs = qs.filter(closed_at__isnull=True)
+        elif f.state == State.CLOSED:
+            qs = qs.filter(closed_at__isnull=False)
+    if f.region:
+        qs = qs.filter(canteen__school__organisation__region__code__startswith=f.region)
     if f.kind:
         qs = qs.filter(kind=f.kind)
     if f.severity:

@@ -14,19 +14,24 @@ from brightkitchen.alerts.forms import AnswerForm, DismissForm, InboxFilterForm
 from brightkitchen.alerts.models import Alert, AlertAnswer
 from brightkitchen.core import uploads
 from brightkitchen.core.errors import FieldError
-from brightkitchen.core.forms import show_field_error, submit
+from brightkitchen.core.forms import figure_query, show_field_error, submit
 from brightkitchen.core.scoping import Action, get_visible_or_404
+from brightkitchen.regions.selectors import full_name_of
 
 
 def inbox(request: HttpRequest) -> HttpResponse:
     form = InboxFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
+    figure = figure_query(request, selectors.Measure)
     qs = selectors.inbox_for(
         request.user,
         selectors.AlertFilters(
             state=data.get("state") or selectors.State.OPEN,
             severity=data.get("severity", ""),
             unread=True if data.get("unread") else None,
+            region=figure.region if figure else "",
+            measure=selectors.Measure(figure.measure) if figure else None,
+            end=figure.end if figure else None,
         ),
     )
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
@@ -39,6 +44,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
+            "figure": figure,
+            "figure_region": full_name_of(figure.region) if figure else "",
+            "figure_label": selectors.Measure(figure.measure).label if figure else "",
             "unread": selectors.unread_count(request.user),
             "dismiss_form": DismissForm(),
             "dismissable": dismissable,

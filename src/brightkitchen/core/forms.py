@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any, TypeVar
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.functional import Promise
 
 from brightkitchen.core.api import EARLIEST_DAY, LATEST_DAY
 from brightkitchen.core.errors import FieldError
+
+REGION_CODE_MAX = 12  # the longest division code (a township's)
 
 
 class DateInput(forms.DateInput):
@@ -46,6 +51,35 @@ def day_from_query(request: HttpRequest, name: str) -> datetime.date | None:
     except ValueError:
         return None
     return day if EARLIEST_DAY <= day <= LATEST_DAY else None
+
+
+@dataclass(frozen=True)
+class FigureQuery:
+    """A dashboard figure's list: `?measure=…&region=…&start=…&end=…` on a list page, read by
+    `figure_query` and written by `figure_url` (dashboards link each figure to the list it counts)."""
+
+    measure: str
+    region: str
+    start: datetime.date
+    end: datetime.date
+
+
+def figure_query(request: HttpRequest, measures: Iterable[str]) -> FigureQuery | None:
+    """The figure the list is asked for, or None (a malformed or unknown part: the plain list)."""
+    measure, region = request.GET.get("measure", ""), request.GET.get("region", "")
+    start, end = day_from_query(request, "start"), day_from_query(request, "end")
+    if measure not in set(measures) or start is None or end is None or start > end:
+        return None
+    if region and not (region.isdigit() and len(region) <= REGION_CODE_MAX):
+        return None
+    return FigureQuery(measure, region, start, end)
+
+
+def figure_url(url_name: str, measure: str, region: str, start: datetime.date, end: datetime.date) -> str:
+    query = {"measure": measure, "start": start.isoformat(), "end": end.isoformat()}
+    if region:
+        query["region"] = region
+    return f"{reverse(url_name)}?{urlencode(query)}"
 
 
 def show_field_error(form: forms.Form, exc: FieldError, field: str | None = None) -> None:

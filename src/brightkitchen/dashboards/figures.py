@@ -20,19 +20,22 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from django.db.models import Case, Count, F, Max, Q, When
+from django.db.models import Case, Count, Max, When
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from brightkitchen.alerts.models import Alert
-from brightkitchen.core.days import day_edges
+from brightkitchen.alerts.selectors import Measure as AlertMeasure
+from brightkitchen.alerts.selectors import measure_q as alert_measure_q
+from brightkitchen.core.forms import figure_url
 from brightkitchen.dashboards.indicators import Group, Indicator, register_indicator
-from brightkitchen.rectifications.models import NoticeSource, NoticeState, RectificationNotice
+from brightkitchen.rectifications.models import RectificationNotice
+from brightkitchen.rectifications.selectors import Measure, measure_q
 from brightkitchen.schools.metrics import MetricInput, Ratio
 
-ALERT_OVERDUE_DAYS = 3
-
 Rows = dict[str, dict[str, int]]
+Link = Callable[[str, datetime.date, datetime.date], str]
 
 
 def _end(inp: MetricInput) -> datetime.date:
@@ -76,24 +79,25 @@ def _by_region(inp: MetricInput, rows: Iterable[Mapping[str, Any]]) -> Rows:
 def notice_rows(inp: MetricInput) -> Rows:
     def compute() -> Rows:
         start, end = inp.start, _end(inp)
-        first, after = day_edges(start, end)
-        issued = Q(issued_on__range=(start, end))
-        closed = Q(closed_at__gte=first, closed_at__lt=after)
-        open_at_end = Q(issued_on__lte=end) & (Q(closed_at__isnull=True) | Q(closed_at__gte=after))
+
+        def count(measure: Measure) -> Count:
+            return Count("pk", filter=measure_q(measure, start, end))
+
+        closed = measure_q(Measure.CLOSED, start, end)
         rows = (
             RectificationNotice.objects.filter(canteen__in=_canteen_ids(inp))
             .values("canteen_id")
             .order_by()
             .annotate(
-                issued=Count("pk", filter=issued),
-                issued_closed=Count("pk", filter=issued & Q(state=NoticeState.CLOSED)),
-                closed=Count("pk", filter=closed),
-                closed_on_time=Count("pk", filter=closed & Q(closed_at__date__lte=F("deadline"))),
+                issued=count(Measure.ISSUED),
+                issued_closed=count(Measure.ISSUED_CLOSED),
+                closed=count(Measure.CLOSED),
+                closed_on_time=count(Measure.CLOSED_ON_TIME),
                 # Per canteen: 1 when it closed a notice in the period, so the regions add canteens.
                 canteens_rectified=Max(Case(When(closed, then=1), default=0)),
-                late=Count("pk", filter=open_at_end & Q(deadline__lt=end)),
-                escalated=Count("pk", filter=Q(escalated_at__gte=first, escalated_at__lt=after)),
-                complaints=Count("pk", filter=issued & Q(source_kind=NoticeSource.COMPLAINT)),
+                late=count(Measure.OVERDUE),
+                escalated=count(Measure.ESCALATED),
+                complaints=count(Measure.COMPLAINTS),
             )
         )
         return _by_region(inp, rows)
@@ -104,17 +108,12 @@ def notice_rows(inp: MetricInput) -> Rows:
 def alert_rows(inp: MetricInput) -> Rows:
     def compute() -> Rows:
         end = _end(inp)
-        _, after = day_edges(end, end)
-        open_at_end = Q(opened_at__lt=after) & (Q(closed_at__isnull=True) | Q(closed_at__gte=after))
-        # Opened before the day `ALERT_OVERDUE_DAYS` days before the end.
-        stale_edge, _ = day_edges(end - datetime.timedelta(days=ALERT_OVERDUE_DAYS), end)
-        stale = Q(opened_at__lt=stale_edge)
         rows = (
             Alert.objects.filter(canteen__in=_canteen_ids(inp))
-            .filter(open_at_end)
+            .filter(alert_measure_q(AlertMeasure.OPEN, end))
             .values("canteen_id")
             .order_by()
-            .annotate(open=Count("pk"), stale=Count("pk", filter=stale))
+            .annotate(open=Count("pk"), stale=Count("pk", filter=alert_measure_q(AlertMeasure.STALE, end)))
         )
         return _by_region(inp, rows)
 
@@ -155,22 +154,54 @@ def _rate(
 HEADLINE = ("canteens", "patrol_problems", "notices_issued", "canteens_rectified")
 
 
+def _notices(measure: Measure) -> Link:
+    return lambda region, start, end: figure_url("rectifications:index", measure, region, start, end)
+
+
+def _alerts(measure: AlertMeasure) -> Link:
+    return lambda region, start, end: figure_url("alerts:inbox", measure, region, start, end)
+
+
+def _schools(region: str, start: datetime.date, end: datetime.date) -> str:
+    return reverse("schools:list") + (f"?region={region}" if region else "")
+
+
 def register() -> None:
-    def count(key: str, label: Any, compute: Callable[[MetricInput], dict[str, Ratio]]) -> None:
-        register_indicator(Indicator(key, label, Group.SUPERVISION, compute, is_count=True))
+    def count(
+        key: str, label: Any, compute: Callable[[MetricInput], dict[str, Ratio]], link: Link | None = None
+    ) -> None:
+        register_indicator(Indicator(key, label, Group.SUPERVISION, compute, is_count=True, link=link))
 
     register_indicator(
-        Indicator("canteens", _("Canteens on the platform"), Group.COVERAGE, canteen_counts, is_count=True)
+        Indicator(
+            "canteens",
+            _("Canteens on the platform"),
+            Group.COVERAGE,
+            canteen_counts,
+            is_count=True,
+            link=_schools,
+        )
     )
     count("patrol_problems", _("Problems found by online patrol"), _count(patrol_rows, "problems"))
-    count("notices_issued", _("Rectification notices issued"), _count(notice_rows, "issued"))
-    count("canteens_rectified", _("Canteens rectified"), _count(notice_rows, "canteens_rectified"))
+    count(
+        "notices_issued",
+        _("Rectification notices issued"),
+        _count(notice_rows, "issued"),
+        _notices(Measure.ISSUED),
+    )
+    count(
+        "canteens_rectified",
+        _("Canteens rectified"),
+        _count(notice_rows, "canteens_rectified"),
+        _notices(Measure.CLOSED),
+    )
     register_indicator(
         Indicator(
             "rectification_rate",
             _("Rectification rate"),
             Group.SUPERVISION,
             _rate(notice_rows, "issued_closed", "issued"),
+            link=_notices(Measure.ISSUED),
         )
     )
     register_indicator(
@@ -179,10 +210,18 @@ def register() -> None:
             _("Rectified on time"),
             Group.SUPERVISION,
             _rate(notice_rows, "closed_on_time", "closed"),
+            link=_notices(Measure.CLOSED),
         )
     )
-    count("overdue_notices", _("Overdue rectifications"), _count(notice_rows, "late"))
-    count("escalated", _("Escalated to the level above"), _count(notice_rows, "escalated"))
+    count(
+        "overdue_notices", _("Overdue rectifications"), _count(notice_rows, "late"), _notices(Measure.OVERDUE)
+    )
+    count(
+        "escalated",
+        _("Escalated to the level above"),
+        _count(notice_rows, "escalated"),
+        _notices(Measure.ESCALATED),
+    )
     register_indicator(
         Indicator(
             "patrol_completion",
@@ -192,6 +231,11 @@ def register() -> None:
         )
     )
     count("patrolled", _("Canteens patrolled"), _count(patrol_rows, "done"))
-    count("open_alerts", _("Open alerts"), _count(alert_rows, "open"))
-    count("overdue_alerts", _("Alerts open over 3 days"), _count(alert_rows, "stale"))
-    count("complaints", _("Complaints"), _count(notice_rows, "complaints"))
+    count("open_alerts", _("Open alerts"), _count(alert_rows, "open"), _alerts(AlertMeasure.OPEN))
+    count(
+        "overdue_alerts",
+        _("Alerts open over 3 days"),
+        _count(alert_rows, "stale"),
+        _alerts(AlertMeasure.STALE),
+    )
+    count("complaints", _("Complaints"), _count(notice_rows, "complaints"), _notices(Measure.COMPLAINTS))

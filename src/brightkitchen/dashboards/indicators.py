@@ -9,7 +9,9 @@ is a Ratio with `expected == 0`; callers add regions up with `by_prefix`/`total`
 
 from __future__ import annotations
 
+import datetime
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
@@ -41,6 +43,12 @@ class Indicator:
     is_count: bool = False  # shown as Ratio.done, not as a rate
     # For rates: True when a higher rate is better (整改率), False when it is a share of problems.
     higher_is_better: bool = True
+    # The list the figure counts, for a region code ("" for the whole jurisdiction) and a period: a
+    # count links to the rows it counts, a rate to the rows of its denominator.
+    link: Callable[[str, datetime.date, datetime.date], str] | None = None
+
+    def link_for(self, region: str, start: datetime.date, end: datetime.date) -> str:
+        return self.link(region, start, end) if self.link else ""
 
 
 _INDICATORS: dict[str, Indicator] = {}

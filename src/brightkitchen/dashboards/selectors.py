@@ -68,6 +68,18 @@ class Dashboard:
         by_key = {i.key: i for i in self.indicators}
         return [(by_key[key], self.totals[key]) for key in HEADLINE if key in by_key]
 
+    @property
+    def figure_links(self) -> dict[str, dict[str, str]]:
+        """Indicator key → region code ("" for the total) → the list the figure counts there."""
+        own = self.region.code if self.region else ""
+        codes = [] if self.rows_are_canteens else [row.code for row in self.rows]
+        start, end = self.period.start, self.period.end
+        return {
+            i.key: {"": i.link_for(own, start, end), **{c: i.link_for(c, start, end) for c in codes}}
+            for i in self.indicators
+            if i.link is not None
+        }
+
     def groups(self) -> list[tuple[Group, list[Indicator]]]:
         return [(g, [i for i in self.indicators if i.group is g]) for g in Group]
 

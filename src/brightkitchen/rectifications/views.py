@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from brightkitchen.core import uploads
-from brightkitchen.core.forms import submit
+from brightkitchen.core.forms import figure_query, submit
 from brightkitchen.core.scoping import Action, AnyUser, get_visible_or_404, scope_of
 from brightkitchen.rectifications import selectors, services
 from brightkitchen.rectifications.forms import NoticeForm, ResponseForm, ReviewForm
@@ -26,6 +26,7 @@ from brightkitchen.rectifications.models import (
     RectificationPhoto,
     RectificationStep,
 )
+from brightkitchen.regions.selectors import full_name_of
 from brightkitchen.schools.models import Canteen
 from brightkitchen.schools.selectors import canteens_for
 
@@ -50,10 +51,28 @@ def may_review(user: AnyUser, notice: RectificationNotice) -> bool:
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
-    filters = selectors.NoticeFilters(state=state if state in NoticeState.values else "")
-    page = Paginator(selectors.notices_for(request.user, filters), 25).get_page(request.GET.get("page"))
+    figure = figure_query(request, selectors.Measure)
+    filters = selectors.NoticeFilters(
+        state=state if state in NoticeState.values else "",
+        region=figure.region if figure else "",
+        measure=selectors.Measure(figure.measure) if figure else None,
+        start=figure.start if figure else None,
+        end=figure.end if figure else None,
+    )
+    notices = selectors.notices_for(request.user, filters)
+    page = Paginator(notices, 25).get_page(request.GET.get("page"))
     canteens = list(canteens_for(request.user)[:50]) if _is_issuer(request.user) else []
-    context = {"page": page, "canteens": canteens, "states": NoticeState.choices, "state": filters.state}
+    context = {
+        "page": page,
+        "canteens": canteens,
+        "states": NoticeState.choices,
+        "state": filters.state,
+        "figure": figure,
+        "figure_region": full_name_of(figure.region) if figure else "",
+        "figure_label": selectors.Measure(figure.measure).label if figure else "",
+        # The distinct canteens of the figure's notices (整改到位食堂 counts canteens, not notices).
+        "figure_canteens": notices.order_by().values("canteen_id").distinct().count() if figure else None,
+    }
     return render(request, "rectifications/index.html", context)
 
 

@@ -90,3 +90,8 @@ def _grouped(qs: QuerySet, path: str, width: int, code: str | None) -> dict[str,
         qs = qs.filter(**{f"{path}__startswith": code})
     rows = qs.annotate(child=Substr(path, 1, width)).values("child").order_by().annotate(n=Count("pk"))
     return {row["child"]: row["n"] for row in rows}
+
+
+def full_name_of(code: str) -> str:
+    """The region's full name (山西省晋中市榆次区), or "" for an unknown code. Region names are public."""
+    return Region.objects.filter(code=code).values_list("full_name", flat=True).first() or "" if code else ""

@@ -38,7 +38,13 @@ def school_list(request: HttpRequest) -> HttpResponse:
         )
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     region = Region.objects.filter(code=data["region"]).first() if data.get("region") else None
-    return render(request, "schools/list.html", {"form": form, "page": page, "region": region})
+    # The canteens of the listed schools: the figure "canteens on the platform" links here.
+    canteen_total = canteens_for(request.user).filter(school__in=qs.order_by().values("pk")).count()
+    return render(
+        request,
+        "schools/list.html",
+        {"form": form, "page": page, "region": region, "canteen_total": canteen_total},
+    )
 
 
 def school_file(request: HttpRequest, school_id: int) -> HttpResponse:

@@ -184,3 +184,78 @@ def test_the_trail_links_only_inside_the_jurisdiction(world: World) -> None:
             assert client.get(html.unescape(link), follow=True).status_code == 200, (page, link)
     city = world.client("city_regulator").get(f"/dashboards/?region={COUNTY_A}").content.decode()
     assert city.count('data-testid="trail-text"') == 1 and f"?region={CITY}" in city
+
+
+def _figure_world(w: World) -> None:
+    """Notices issued, closed on time, overdue, escalated and on a complaint, and alerts open for a day
+    and for a week, in both counties, so that every linked figure has something to count."""
+    from brightkitchen.alerts.models import Alert
+
+    now = timezone.now()
+    today = timezone.localdate()
+    for county, extra in (("a", 2), ("b", 1)):
+        for i in range(extra + 1):
+            _issue(w, county, f"问题{i}")
+        _close(w, county, _issue(w, county, "已整改的问题"))
+        overdue = _issue(w, county, "逾期未整改")
+        RectificationNotice.objects.filter(pk=overdue.pk).update(
+            deadline=today - datetime.timedelta(days=2), escalated_at=now
+        )
+        complaint, _ = rectifications.issue_notice(
+            w.users[f"regulator_{county}"],
+            w.canteens[county].pk,
+            problem="家长投诉",
+            source_kind="complaint",
+            working_days=10,
+        )
+        for days, severity in ((0, "warning"), (7, "critical")):
+            opened = now - datetime.timedelta(days=days)
+            Alert.objects.create(
+                kind="test",
+                canteen=w.canteens[county],
+                subject_key=f"{county}-{days}",
+                severity=severity,
+                message="测试预警",
+                opened_at=opened,
+                last_seen_at=opened,
+            )
+
+
+def _listed(client: object, url: str, attribute: str) -> int:
+    page = client.get(url).content.decode()  # type: ignore[attr-defined]
+    found = re.search(rf'{attribute}="(\d+)"', page)
+    assert found, (url, attribute)
+    return int(found.group(1))
+
+
+@pytest.mark.parametrize("who", ["province_regulator", "city_regulator", "regulator_a", "edu_b"])
+def test_every_linked_figure_equals_the_count_of_its_list(world: World, who: str) -> None:
+    """For each role's dashboard, every figure that links to a list (the total and each child region's):
+    the list, opened as that user, has as many rows as the figure counts (a rate: as its denominator;
+    canteens rectified: as many canteens)."""
+    _figure_world(world)
+    user = world.users[who]
+    today = timezone.localdate()
+    board = dashboard(user, dashboard_region(user, ""), month_period(today.year, today.month))
+    client = world.client(who)
+    page = client.get("/dashboards/").content.decode()
+    checked = 0
+    for indicator in board.indicators:
+        links = board.figure_links.get(indicator.key)
+        if not links:
+            continue
+        figures = {"": board.totals[indicator.key]} | {
+            row.code: row.figures[indicator.key] for row in board.rows if not board.rows_are_canteens
+        }
+        for code, ratio in figures.items():
+            url = links[code]
+            assert html.escape(url) in page, (indicator.key, code)  # the page links the figure there
+            attribute = (
+                "data-canteens" if indicator.key in {"canteens", "canteens_rectified"} else "data-count"
+            )
+            expected = ratio.done if indicator.is_count else ratio.expected
+            assert _listed(client, url, attribute) == expected, (who, indicator.key, code, url)
+            checked += 1
+    assert checked >= 10  # every linked indicator, at least its total
+    # Something was counted: the check is not comparing zeros with zeros.
+    assert board.totals["notices_issued"].done > 0 and board.totals["open_alerts"].done > 0
