@@ -74,7 +74,7 @@ class AlertOut(Schema):
             id=alert.pk,
             kind=alert.kind,
             severity=SeverityChoice(alert.severity),
-            message=alert.message,
+            message=alert.text,
             link=alert.link,
             canteen_id=canteen.pk,
             canteen_name=canteen.name,

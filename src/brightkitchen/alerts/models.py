@@ -22,6 +22,7 @@ from brightkitchen.alerts.rules import Severity
 from brightkitchen.core.models import AuditedModel, submission_key_field, user_field
 from brightkitchen.core.roles import Role
 from brightkitchen.core.scoping import ScopedManager, ScopeRule
+from brightkitchen.core.texts import render
 
 
 class SeverityChoice(models.TextChoices):
@@ -54,8 +55,12 @@ class Alert(AuditedModel):
     )
     subject_key = models.CharField(_("subject"), max_length=200)
     severity = models.CharField(_("severity"), max_length=16, choices=SeverityChoice.choices)
-    # Stored as rendered in the default language (zh-hans) when the rule found it.
+    # Stored as rendered in the default language (zh-hans) when the rule found it (search, exports)…
     message = models.TextField(_("message"))
+    # … and as the rule's English source sentence with its parameters (core.texts), so that each reader
+    # gets it in their language (`text`). Empty for a message that is not a platform sentence.
+    message_id = models.TextField(_("message source"), blank=True)
+    message_args = models.JSONField(_("message parameters"), default=dict, blank=True)
     link = models.CharField(_("link"), max_length=300, blank=True)
     opened_at = models.DateTimeField(_("opened at"))
     last_seen_at = models.DateTimeField(_("last seen at"))
@@ -78,7 +83,14 @@ class Alert(AuditedModel):
         change_roles=ALERT_DISMISS_ROLES,
     )
     # The rule's key and the cause's key are the sweep's bookkeeping; the message says what the alert is.
-    audit_exclude = frozenset({"created_at", "updated_at", "last_seen_at", "kind", "subject_key"})
+    audit_exclude = frozenset(
+        {"created_at", "updated_at", "last_seen_at", "kind", "subject_key", "message_id", "message_args"}
+    )
+
+    @property
+    def text(self) -> str:
+        """The message in the reader's (active) language."""
+        return render(self.message_id, self.message_args) if self.message_id else self.message
 
     class Meta:
         verbose_name = _("alert")
@@ -110,7 +122,8 @@ class Alert(AuditedModel):
 
     def __str__(self) -> str:
         # What the audit log shows as the object: the alert's own words, not its rule's key.
-        return self.message if len(self.message) <= 80 else f"{self.message[:79]}…"
+        text = self.text
+        return text if len(text) <= 80 else f"{text[:79]}…"
 
     @property
     def is_open(self) -> bool:

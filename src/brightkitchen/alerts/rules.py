@@ -25,6 +25,8 @@ from dataclasses import dataclass
 
 from django.utils.functional import Promise
 
+from brightkitchen.core.texts import Text
+
 
 class Severity(enum.StrEnum):
     INFO = "info"
@@ -41,7 +43,8 @@ class Finding:
     # "morning_check:2026-11-22"): the same key on the next sweep keeps the same alert open.
     subject_key: str
     severity: Severity
-    message: str | Promise
+    # A platform sentence: `core.texts.Text`, rendered in each reader's language.
+    message: str | Promise | Text
     link: str = ""  # path of the page that shows the cause
 
 

@@ -27,6 +27,7 @@ from brightkitchen.core.errors import Conflict, FieldError
 from brightkitchen.core.events import after_commit
 from brightkitchen.core.idempotency import create_once
 from brightkitchen.core.scoping import Action, AnyUser, can, get_visible_or_404, scope_of
+from brightkitchen.core.texts import Text
 from brightkitchen.core.validation import acting_user, clean_text
 
 logger = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ NOTE_MAX = 1000
 ANSWER_MAX = 2000
 
 # What a finding becomes: (severity, message in the default language, link).
-_Found = tuple[str, str, str]
+_Found = tuple[str, str, str, str, dict[str, Any]]  # severity, message, link, message id, parameters
 _Key = tuple[int, str]  # (canteen id, subject key)
 
 
@@ -157,10 +158,12 @@ def _sweep_kind(
         alerts = alerts.filter(canteen_id__in=sorted(wanted))
 
     open_rows = {
-        (canteen, subject): (pk, severity, message, link)
-        for pk, canteen, subject, severity, message, link in alerts.filter(
+        (canteen, subject): (pk, severity, message, link, message_id, message_args)
+        for pk, canteen, subject, severity, message, link, message_id, message_args in alerts.filter(
             closed_at__isnull=True
-        ).values_list("pk", "canteen_id", "subject_key", "severity", "message", "link")
+        ).values_list(
+            "pk", "canteen_id", "subject_key", "severity", "message", "link", "message_id", "message_args"
+        )
     }
     dismissed = {
         (canteen, subject): pk
@@ -176,14 +179,25 @@ def _sweep_kind(
     kept = [key for key in found if key in open_rows]
     counts.kept = len(kept)
     changed = [
-        Alert(pk=open_rows[key][0], severity=found[key][0], message=found[key][1], link=found[key][2])
+        Alert(
+            pk=open_rows[key][0],
+            severity=found[key][0],
+            message=found[key][1],
+            link=found[key][2],
+            message_id=found[key][3],
+            message_args=found[key][4],
+        )
         for key in kept
         if open_rows[key][1:] != found[key]
     ]
     if changed:
         for alert in changed:
             alert.last_seen_at = now
-        Alert.objects.bulk_update(changed, ["severity", "message", "link", "last_seen_at"], batch_size=_CHUNK)
+        Alert.objects.bulk_update(
+            changed,
+            ["severity", "message", "link", "message_id", "message_args", "last_seen_at"],
+            batch_size=_CHUNK,
+        )
     unchanged = {open_rows[key][0] for key in kept} - {a.pk for a in changed}
     still_dismissed = [pk for key, pk in dismissed.items() if key in found]
     _update(Alert.objects.filter(closed_at__isnull=True), unchanged, last_seen_at=now)
@@ -221,7 +235,11 @@ def _clean_findings(kind: str, findings: Iterable[Finding], counts: KindResult) 
             counts.skipped += 1
             continue
         message = str(f.message).replace("\x00", "")
-        found[(f.canteen_id, f.subject_key)] = (str(f.severity), message, f.link)
+        if isinstance(f.message, Text):
+            message_id, message_args = f.message.msgid, f.message.stored_params()
+        else:
+            message_id, message_args = "", {}
+        found[(f.canteen_id, f.subject_key)] = (str(f.severity), message, f.link, message_id, message_args)
     if found:
         from brightkitchen.schools.models import Canteen
 
@@ -247,6 +265,8 @@ def _open(kind: str, keys: list[_Key], found: dict[_Key, _Found], now: datetime.
                 severity=found[(canteen, subject)][0],
                 message=found[(canteen, subject)][1],
                 link=found[(canteen, subject)][2],
+                message_id=found[(canteen, subject)][3],
+                message_args=found[(canteen, subject)][4],
                 opened_at=now,
                 last_seen_at=now,
             )

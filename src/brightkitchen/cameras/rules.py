@@ -11,11 +11,11 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import lazy
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_noop
 
 from brightkitchen.alerts.rules import Finding, RuleFn, Severity, register_rule
 from brightkitchen.cameras.models import CameraHealthEvent, HealthEventKind
+from brightkitchen.core.texts import Text
 
 KIND_OFFLINE = "camera_offline"
 KIND_PICTURE = "camera_picture"
@@ -23,13 +23,6 @@ OFFLINE_ALERT_AFTER = datetime.timedelta(minutes=30)
 
 _OFFLINE = gettext_noop("Camera %(camera)s has been offline since %(since)s.")
 _PICTURE = gettext_noop("Camera %(camera)s: %(problem)s (measured %(value)s).")
-
-
-def _render(template: str, params: dict[str, Any]) -> str:
-    return gettext(template) % params
-
-
-_lazy = lazy(_render, str)
 
 
 def _open_events() -> Any:
@@ -46,7 +39,7 @@ def offline_findings(day: datetime.date) -> list[Finding]:
             e.camera.canteen_id,
             f"camera:{e.camera_id}",
             Severity.CRITICAL,
-            _lazy(
+            Text(
                 _OFFLINE,
                 {"camera": e.camera.name, "since": timezone.localtime(e.started_at).strftime("%m-%d %H:%M")},
             ),
@@ -64,7 +57,7 @@ def picture_findings(day: datetime.date) -> list[Finding]:
             e.camera.canteen_id,
             f"camera:{e.camera_id}:{e.kind}",
             Severity.WARNING,
-            _lazy(
+            Text(
                 _PICTURE,
                 {
                     "camera": e.camera.name,

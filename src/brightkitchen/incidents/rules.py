@@ -9,23 +9,16 @@ import datetime
 from collections.abc import Collection
 
 from django.urls import reverse
-from django.utils.functional import lazy
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_noop
 
 from brightkitchen.alerts.rules import Finding, Severity, register_canteen_rule
+from brightkitchen.core.texts import Text
 from brightkitchen.incidents.models import IncidentReport, IncidentStatus
 
 KIND = "incident_open"
 _MESSAGE = gettext_noop(
     "Suspected food poisoning reported: %(affected)s people affected at %(place)s since %(onset)s."
 )
-
-
-def _message(affected: int, place: str, onset: str) -> str:
-    return gettext(_MESSAGE) % {"affected": affected, "place": place, "onset": onset}
-
-
-_lazy_message = lazy(_message, str)
 
 
 def incident_open_findings(day: datetime.date, canteen_ids: Collection[int] | None = None) -> list[Finding]:
@@ -40,7 +33,14 @@ def incident_open_findings(day: datetime.date, canteen_ids: Collection[int] | No
             canteen_id,
             f"incident:{pk}",
             Severity.CRITICAL,
-            _lazy_message(affected, place[:60], f"{timezone.localtime(onset):%Y-%m-%d %H:%M}"),
+            Text(
+                _MESSAGE,
+                {
+                    "affected": affected,
+                    "place": place[:60],
+                    "onset": f"{timezone.localtime(onset):%Y-%m-%d %H:%M}",
+                },
+            ),
             reverse("incidents:detail", args=[pk]),
         )
         for pk, canteen_id, affected, place, onset in rows.order_by("pk")

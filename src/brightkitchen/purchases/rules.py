@@ -7,22 +7,15 @@ from __future__ import annotations
 import datetime
 
 from django.urls import reverse
-from django.utils.functional import Promise, lazy
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_noop
 
 from brightkitchen.alerts.rules import Finding, Severity, register_rule
+from brightkitchen.core.texts import Text
 from brightkitchen.purchases.models import Decision, PurchaseInspection
 from brightkitchen.purchases.selectors import certified
 
 LOOKBACK_DAYS = 7
 _MISSING = gettext_noop("The delivery of %(product)s on %(date)s has no certificate.")
-
-
-def _message(product: str, day: datetime.date) -> str:
-    return gettext(_MISSING) % {"product": product, "date": day.isoformat()}
-
-
-_lazy_message = lazy(_message, str)
 
 
 def certificate_missing_findings(day: datetime.date) -> list[Finding]:
@@ -36,7 +29,7 @@ def certificate_missing_findings(day: datetime.date) -> list[Finding]:
     )
     findings = []
     for pk, canteen_id, product, delivered_on in rows:
-        message: str | Promise = _lazy_message(product, delivered_on)
+        message = Text(_MISSING, {"product": product, "date": delivered_on.isoformat()})
         link = reverse("purchases:deliveries", args=[canteen_id]) + f"#delivery-{pk}"
         findings.append(Finding(canteen_id, f"purchase_certificate:{pk}", Severity.WARNING, message, link))
     return findings

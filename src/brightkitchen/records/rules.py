@@ -9,10 +9,10 @@ from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from django.urls import reverse
-from django.utils.functional import Promise, lazy
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_noop
 
 from brightkitchen.alerts.rules import Finding, Severity, register_rule
+from brightkitchen.core.texts import Text
 from brightkitchen.records import selectors
 from brightkitchen.schedule.models import Meal
 from brightkitchen.schools.models import Canteen
@@ -42,12 +42,6 @@ def sweep_moment(day: datetime.date, now: datetime.datetime | None) -> datetime.
     return min(now, end_of_day)
 
 
-def _message(template: str, day: datetime.date, meal: str) -> str:
-    return gettext(template) % {"date": day.isoformat(), "meal": str(Meal(meal).label)}
-
-
-_lazy_message = lazy(_message, str)
-
 DoneFn = Callable[..., dict[int, set[selectors.ServedMeal]]]
 
 
@@ -72,7 +66,7 @@ def _missing(
             if cutoff_at(meal_day, meal) > as_of:
                 continue
             link = reverse(url_name, args=[canteen_id]) + f"?date={meal_day.isoformat()}"
-            message: str | Promise = _lazy_message(template, meal_day, meal)
+            message = Text(template, {"date": meal_day.isoformat(), "meal": Meal(meal).label})
             findings.append(
                 Finding(canteen_id, f"{kind}:{meal_day.isoformat()}:{meal}", severity, message, link)
             )

@@ -18,11 +18,11 @@ from typing import Any
 
 from django.db.models.functions import Length
 from django.urls import reverse
-from django.utils.functional import lazy
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_noop
 
 from brightkitchen.alerts.rules import CanteenRuleFn, Finding, Severity, register_canteen_rule
 from brightkitchen.alerts.selectors import COUNTY_CODE_LENGTH
+from brightkitchen.core.texts import Text
 from brightkitchen.rectifications.models import AWAITING_RESPONSE, NoticeState, RectificationNotice
 
 KIND_OPEN = "rectification_open"
@@ -34,13 +34,6 @@ _OPEN = gettext_noop("Rectification notice: %(problem)s Respond by %(deadline)s.
 _DUE_SOON = gettext_noop("The rectification deadline %(deadline)s is near: %(problem)s")
 _REVIEW = gettext_noop("A rectification response awaits review: %(problem)s")
 _ESCALATED = gettext_noop("Escalated rectification, deadline %(deadline)s passed: %(problem)s")
-
-
-def _render(template: str, params: dict[str, Any]) -> str:
-    return gettext(template) % params
-
-
-_lazy = lazy(_render, str)
 
 
 def _findings(
@@ -57,7 +50,7 @@ def _findings(
                 row["canteen_id"],
                 f"{subject}:{row['pk']}",
                 level,
-                _lazy(template, params),
+                Text(template, params),
                 reverse("rectifications:detail", args=[row["pk"]]),
             )
         )

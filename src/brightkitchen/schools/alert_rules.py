@@ -11,9 +11,10 @@ import datetime
 from collections.abc import Iterator
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from brightkitchen.alerts.rules import Finding, Severity, register_rule
+from brightkitchen.core.texts import Text
 from brightkitchen.schools.models import Canteen, LicenceStatus
 from brightkitchen.schools.selectors import licence_status_q
 
@@ -44,8 +45,10 @@ def licence_expiring(today: datetime.date) -> Iterator[Finding]:
             canteen_id=canteen_id,
             subject_key=f"licence:{expires_on.isoformat()}",
             severity=Severity.WARNING,
-            message=_("The food business licence of %(school)s %(canteen)s expires on %(date)s.")
-            % {"school": school, "canteen": canteen, "date": expires_on.isoformat()},
+            message=Text(
+                gettext_noop("The food business licence of %(school)s %(canteen)s expires on %(date)s."),
+                {"school": school, "canteen": canteen, "date": expires_on.isoformat()},
+            ),
             link=_link(school_id),
         )
 
@@ -57,8 +60,10 @@ def licence_expired(today: datetime.date) -> Iterator[Finding]:
             canteen_id=canteen_id,
             subject_key=f"licence:{expires_on.isoformat()}",
             severity=Severity.CRITICAL,
-            message=_("The food business licence of %(school)s %(canteen)s expired on %(date)s.")
-            % {"school": school, "canteen": canteen, "date": expires_on.isoformat()},
+            message=Text(
+                gettext_noop("The food business licence of %(school)s %(canteen)s expired on %(date)s."),
+                {"school": school, "canteen": canteen, "date": expires_on.isoformat()},
+            ),
             link=_link(school_id),
         )
 
@@ -69,8 +74,10 @@ def licence_missing(today: datetime.date) -> Iterator[Finding]:
             canteen_id=canteen_id,
             subject_key="licence",
             severity=Severity.WARNING,
-            message=_("No food business licence is on file for %(school)s %(canteen)s.")
-            % {"school": school, "canteen": canteen},
+            message=Text(
+                gettext_noop("No food business licence is on file for %(school)s %(canteen)s."),
+                {"school": school, "canteen": canteen},
+            ),
             link=_link(school_id),
         )
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime
 
 from django.urls import reverse
-from django.utils.functional import lazy
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_noop
 
 from brightkitchen.alerts.rules import Finding, Severity, register_rule
+from brightkitchen.core.texts import Text
 from brightkitchen.records.rules import CHINA, LOOKBACK_DAYS, sweep_moment
 from brightkitchen.schools.models import Canteen
 from brightkitchen.selfcheck import selectors
@@ -21,13 +21,6 @@ SIGN_BY_DAY = 5  # the monthly review is signed by the 5th of the next month
 
 _DAILY_MISSING = gettext_noop("No daily self-inspection was filed on %(date)s.")
 _MONTHLY_UNSIGNED = gettext_noop("The monthly review of %(month)s is missing or not signed by the principal.")
-
-
-def _message(template: str, values: dict[str, str]) -> str:
-    return gettext(template) % values
-
-
-_lazy_message = lazy(_message, str)
 
 
 def daily_check_missing_findings(day: datetime.date, now: datetime.datetime | None = None) -> list[Finding]:
@@ -42,7 +35,7 @@ def daily_check_missing_findings(day: datetime.date, now: datetime.datetime | No
             if datetime.datetime.combine(missing, DAILY_CUTOFF, tzinfo=CHINA) > as_of:
                 continue
             link = reverse("selfcheck:report", args=[canteen_id]) + "?kind=daily"
-            message = _lazy_message(_DAILY_MISSING, {"date": missing.isoformat()})
+            message = Text(_DAILY_MISSING, {"date": missing.isoformat()})
             findings.append(
                 Finding(canteen_id, f"daily_check:{missing.isoformat()}", Severity.WARNING, message, link)
             )
@@ -65,7 +58,7 @@ def monthly_review_unsigned_findings(
         if month in signed.get(canteen_id, set()):
             continue
         link = reverse("selfcheck:report", args=[canteen_id]) + "?kind=monthly"
-        message = _lazy_message(_MONTHLY_UNSIGNED, {"month": month.strftime("%Y-%m")})
+        message = Text(_MONTHLY_UNSIGNED, {"month": month.strftime("%Y-%m")})
         findings.append(
             Finding(canteen_id, f"monthly_review:{month.strftime('%Y-%m')}", Severity.WARNING, message, link)
         )

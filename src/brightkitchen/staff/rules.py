@@ -10,9 +10,10 @@ from collections.abc import Iterable
 from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from brightkitchen.alerts.rules import Finding, Severity
+from brightkitchen.core.texts import Text
 from brightkitchen.schedule.selectors import calendars_for
 from brightkitchen.schools.models import Canteen
 from brightkitchen.staff.models import CERTIFICATE_EXPIRY_WARNING_DAYS, MorningCheck, StaffMember
@@ -43,8 +44,10 @@ def certificate_expiring_findings(day: datetime.date) -> list[Finding]:
             canteen_id=canteen_id,
             subject_key=f"health_certificate:{staff_id}:{expires.isoformat()}",
             severity=Severity.WARNING,
-            message=_("The health certificate of %(name)s expires on %(date)s.")
-            % {"name": name, "date": expires.isoformat()},
+            message=Text(
+                gettext_noop("The health certificate of %(name)s expires on %(date)s."),
+                {"name": name, "date": expires.isoformat()},
+            ),
             link=_link(staff_id),
         )
         for staff_id, canteen_id, name, expires in _current_expiry(day)
@@ -57,15 +60,19 @@ def certificate_expired_findings(day: datetime.date) -> list[Finding]:
     findings = []
     for staff_id, canteen_id, name, expires in _current_expiry(day):
         if expires is None:
-            message = _("%(name)s has no health certificate and may not work in the kitchen.") % {
-                "name": name
-            }
+            message = Text(
+                gettext_noop("%(name)s has no health certificate and may not work in the kitchen."),
+                {"name": name},
+            )
             key = f"health_certificate:{staff_id}:none"
         elif expires < day:
-            message = _("The health certificate of %(name)s expired on %(date)s; they may not work.") % {
-                "name": name,
-                "date": expires.isoformat(),
-            }
+            message = Text(
+                gettext_noop("The health certificate of %(name)s expired on %(date)s; they may not work."),
+                {
+                    "name": name,
+                    "date": expires.isoformat(),
+                },
+            )
             key = f"health_certificate:{staff_id}:{expires.isoformat()}"
         else:
             continue
@@ -92,7 +99,10 @@ def morning_check_missing_findings(day: datetime.date, now: datetime.datetime | 
             canteen_id=canteen.pk,
             subject_key=f"morning_check:{day.isoformat()}",
             severity=Severity.WARNING,
-            message=_("No morning check of the staff was recorded on %(date)s.") % {"date": day.isoformat()},
+            message=Text(
+                gettext_noop("No morning check of the staff was recorded on %(date)s."),
+                {"date": day.isoformat()},
+            ),
             link=reverse("staff:morning_check", args=[canteen.pk]),
         )
         for canteen in candidates

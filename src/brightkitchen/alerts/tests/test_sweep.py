@@ -258,3 +258,36 @@ def test_the_task_sweeps_with_the_registered_rules(world: World) -> None:
     assert sweep_alerts()["opened"] == 0  # a retry opens nothing twice
     entry = AuditLogEntry.objects.filter(action=AuditAction.IMPORT).order_by("-id").first()
     assert entry is not None and entry.actor_username == "alert-sweep" and entry.source == "task"
+
+
+def test_a_platform_sentence_reads_in_each_readers_language(world: World) -> None:
+    """Stored once (in zh-hans, for search and exports, and as its source with parameters); the inbox
+    and the API give each reader their own language, the translated words inside it included."""
+    from brightkitchen.core.texts import Text
+    from brightkitchen.schedule.models import Meal
+
+    canteen = world.canteens["a"]
+
+    def rule(today: datetime.date) -> list[Finding]:
+        sentence = Text(
+            "No sample was retained for %(meal)s on %(date)s.", {"meal": Meal.LUNCH.label, "date": "12-01"}
+        )
+        return [Finding(canteen.pk, "sample:1", Severity.WARNING, sentence)]
+
+    sweep(_today(), timezone.now(), {"sample_missing_test": rule})
+    alert = Alert.objects.get(kind="sample_missing_test")
+    assert alert.message_args == {"meal": {"msgid": "Lunch"}, "date": "12-01"}
+    with translation.override("zh-hans"):
+        chinese = alert.text
+    with translation.override("en"):
+        english = alert.text
+    assert english == "No sample was retained for Lunch on 12-01."
+    assert chinese == alert.message and "午餐" in chinese and "Lunch" not in chinese
+
+    client = world.client("manager_a")
+    page_en = client.get("/alerts/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert english in page_en and chinese not in page_en
+    page_zh = client.get("/alerts/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert chinese in page_zh
+    api = client.get("/api/v1/alerts", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert english in [row["message"] for row in api["items"]]
