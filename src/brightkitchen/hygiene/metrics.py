@@ -21,7 +21,8 @@ def register() -> None:
             Due.SERVICE_DAY,
             selectors.tableware_disinfection_days,
             (Source(HygieneRecord, "date"),),
-        )
+        ),
+        on_time=True,
     )
     register_metric(
         Metric("disinfection", _("Tableware disinfection record rate"), disinfection_rate, "hygiene:ledger")

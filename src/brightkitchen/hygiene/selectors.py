@@ -39,7 +39,7 @@ def records_for(
 
 
 def tableware_disinfection_days(
-    canteens: QuerySet[Canteen], start: datetime.date, end: datetime.date
+    canteens: QuerySet[Canteen], start: datetime.date, end: datetime.date, *, on_time: bool = False
 ) -> Iterable[tuple[int, datetime.date, int]]:
     """(canteen, day, tableware disinfection records): the marks of the disinfection tally."""
     return daily_counts(
@@ -48,5 +48,6 @@ def tableware_disinfection_days(
             date__range=(start, end),
             kind=HygieneKind.CLEANING,
             target=CleaningTarget.TABLEWARE,
-        )
+        ),
+        on_time=on_time,
     )

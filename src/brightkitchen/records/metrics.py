@@ -27,10 +27,13 @@ def register() -> None:
     for meal in Meal:
         due = Due(meal.value)
         sampled = partial(selectors.sampled_days, meal=meal.value)
-        register_tally(Tally(f"sampled_{meal.value}", due, sampled, (Source(SampleRetention, "date"),)))
+        register_tally(
+            Tally(f"sampled_{meal.value}", due, sampled, (Source(SampleRetention, "date"),)), on_time=True
+        )
         accompanied = partial(selectors.accompanied_days, meal=meal.value)
         register_tally(
-            Tally(f"accompanied_{meal.value}", due, accompanied, (Source(AccompaniedMeal, "date"),))
+            Tally(f"accompanied_{meal.value}", due, accompanied, (Source(AccompaniedMeal, "date"),)),
+            on_time=True,
         )
     register_metric(
         Metric("sample_retention", _("Sample retention rate"), sample_retention_rate, "records:samples")

@@ -1,7 +1,7 @@
 """Scoped reads of canteen records, and the canteen calendars that say which meals were due.
 
 Sections: calendars (shared by every record type), sample retention, accompanied meals, the day board
-shown on the record pages and the school file."""
+shown on the record pages and the school file, one meal's samples on one page."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from typing import TypeVar
 from django.db.models import QuerySet
 
 from brightkitchen.core.scoping import Action, AnyUser
+from brightkitchen.menus.models import MenuItem
 from brightkitchen.records.models import AccompaniedMeal, CompanionKind, SampleRetention
 from brightkitchen.schedule.models import Meal
 from brightkitchen.schedule.selectors import calendars_for
@@ -77,16 +78,29 @@ def leader_accompanied_meals(
 
 
 def sampled_days(
-    canteens: QuerySet[Canteen], start: datetime.date, end: datetime.date, *, meal: str
+    canteens: QuerySet[Canteen],
+    start: datetime.date,
+    end: datetime.date,
+    *,
+    meal: str,
+    on_time: bool = False,
 ) -> Iterable[tuple[int, datetime.date, int]]:
     """(canteen, day, samples) of one meal: the marks of its sample retention tally."""
     return daily_counts(
-        SampleRetention.objects.filter(canteen__in=canteens.values("pk"), date__range=(start, end), meal=meal)
+        SampleRetention.objects.filter(
+            canteen__in=canteens.values("pk"), date__range=(start, end), meal=meal
+        ),
+        on_time=on_time,
     )
 
 
 def accompanied_days(
-    canteens: QuerySet[Canteen], start: datetime.date, end: datetime.date, *, meal: str
+    canteens: QuerySet[Canteen],
+    start: datetime.date,
+    end: datetime.date,
+    *,
+    meal: str,
+    on_time: bool = False,
 ) -> Iterable[tuple[int, datetime.date, int]]:
     """(canteen, day, school leaders) of one meal: the marks of its accompanied-meal tally."""
     leaders = AccompaniedMeal.objects.filter(
@@ -95,7 +109,7 @@ def accompanied_days(
         meal=meal,
         companion_kind=CompanionKind.LEADER,
     )
-    return daily_counts(leaders)
+    return daily_counts(leaders, on_time=on_time)
 
 
 # --- Sample retention -----------------------------------------------------------------------------------
@@ -175,3 +189,36 @@ def day_board(user: AnyUser, canteen: Canteen, day: datetime.date) -> list[MealB
         if board.served or board.samples or board.accompanied:
             boards.append(board)
     return boards
+
+
+# --- One meal's samples on one page ---------------------------------------------------------------------
+
+
+@dataclass
+class MealSheet:
+    """What the meal's sample page shows: whether the canteen serves the meal that day, the dishes its
+    menu plans for it (in the menu's order, each once) and the samples already kept."""
+
+    meal: Meal
+    served: bool
+    menu_dishes: list[str]
+    samples: list[SampleRetention]
+
+    def sample_of(self, dish: str) -> SampleRetention | None:
+        return next((s for s in self.samples if s.dish == dish), None)
+
+
+def meal_sheet(user: AnyUser, canteen: Canteen, day: datetime.date, meal: Meal) -> MealSheet:
+    """A fixed number of queries whatever the number of dishes: the calendar, the menu's dishes and the
+    samples of the meal."""
+    calendar = calendars_for(Canteen.objects.filter(pk=canteen.pk), day, day).get(canteen.pk)
+    served = calendar is not None and meal in calendar.meals_on(day)
+    planned = (
+        MenuItem.objects.visible_to(user)
+        .filter(menu__canteen_id=canteen.pk, day=day, meal=meal.value)
+        .order_by("menu__week_start", "id")
+        .values_list("dish", flat=True)
+    )
+    filters = RecordFilters(canteen=canteen.pk, date_from=day, date_to=day, meal=meal.value)
+    samples = sorted(samples_for(user, filters), key=lambda s: (s.stored_at, s.pk))
+    return MealSheet(meal=meal, served=served, menu_dishes=list(dict.fromkeys(planned)), samples=samples)

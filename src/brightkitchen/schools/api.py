@@ -308,6 +308,9 @@ class RatioOut(Schema):
     done: int
     expected: int
     rate: float | None
+    late: int = Field(
+        description="Of `done`, entered after the day they record (补录); 0 where the metric does not tell"
+    )
 
 
 class MetricOut(Schema):
@@ -358,4 +361,4 @@ def completeness(request: HttpRequest, params: Query[CompletenessIn]) -> Complet
 
 
 def _ratio(ratio: Ratio) -> RatioOut:
-    return RatioOut(done=ratio.done, expected=ratio.expected, rate=ratio.rate)
+    return RatioOut(done=ratio.done, expected=ratio.expected, rate=ratio.rate, late=ratio.late)

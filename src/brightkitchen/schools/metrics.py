@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils.functional import Promise
 
 from brightkitchen.schools.models import Canteen
-from brightkitchen.schools.tallies import TallyGroup, registered_tallies, tally_groups
+from brightkitchen.schools.tallies import ON_TIME, TallyGroup, registered_tallies, tally_groups
 
 _T = TypeVar("_T")
 
@@ -22,6 +22,9 @@ _T = TypeVar("_T")
 class Ratio:
     done: int
     expected: int
+    # Of `done`, entered after the day they record (补录), where the metric tells; extra information,
+    # not part of what the ratio is (two ratios with the same done and expected are equal).
+    late: int = field(default=0, compare=False)
 
     @property
     def rate(self) -> float | None:
@@ -29,7 +32,7 @@ class Ratio:
         return self.done / self.expected if self.expected else None
 
     def __add__(self, other: Ratio) -> Ratio:
-        return Ratio(self.done + other.done, self.expected + other.expected)
+        return Ratio(self.done + other.done, self.expected + other.expected, self.late + other.late)
 
 
 @dataclass
@@ -61,7 +64,9 @@ class MetricInput:
         for group in self.tally_groups:
             expected = group.canteens * sum(group.slots(dues[name]) for name in fields)
             if expected:
-                ratio = Ratio(sum(group.done[name] for name in fields), expected)
+                done = sum(group.done[name] for name in fields)
+                timely = [group.done[f"{name}{ON_TIME}"] for name in fields if f"{name}{ON_TIME}" in dues]
+                ratio = Ratio(done, expected, done - sum(timely) if timely else 0)
                 result[group.region] = result.get(group.region, Ratio(0, 0)) + ratio
         return result
 

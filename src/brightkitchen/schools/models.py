@@ -289,6 +289,15 @@ class CanteenMonth(models.Model):
     accompanied_dinner = models.IntegerField(default=0)
     disinfected = models.IntegerField(default=0)
     daily_checked = models.IntegerField(default=0)
+    # The same days, counting only records entered on the day they record (the rest are late, 补录).
+    sampled_breakfast_on_time = models.IntegerField(default=0)
+    sampled_lunch_on_time = models.IntegerField(default=0)
+    sampled_dinner_on_time = models.IntegerField(default=0)
+    accompanied_breakfast_on_time = models.IntegerField(default=0)
+    accompanied_lunch_on_time = models.IntegerField(default=0)
+    accompanied_dinner_on_time = models.IntegerField(default=0)
+    disinfected_on_time = models.IntegerField(default=0)
+    daily_checked_on_time = models.IntegerField(default=0)
 
     # Counts a day: morning checks of people allowed on duty that day, staff allowed on duty (active,
     # with a valid health certificate), active staff, accepted deliveries, those with certificates.

@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import datetime
 import enum
+import functools
 import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
@@ -120,10 +121,19 @@ _TALLIES: dict[str, Tally] = {}
 _SOURCES: dict[type[Model], Source] = {}
 
 
-def register_tally(tally: Tally) -> None:
+ON_TIME = "_on_time"
+
+
+def register_tally(tally: Tally, *, on_time: bool = False) -> None:
+    """`on_time`: also count, in the column `<field>_on_time`, what was entered on the day it records
+    (its marks function takes `on_time=True`), so that completeness tells on-time from late entries."""
     _TALLIES[tally.field] = tally
     for source in tally.sources:
         _SOURCES.setdefault(source.model, source)
+    if on_time:
+        assert tally.marks is not None
+        marks: MarksFn = functools.partial(cast(Any, tally.marks), on_time=True)
+        register_tally(Tally(f"{tally.field}{ON_TIME}", tally.due, marks, tally.sources))
 
 
 def registered_tallies() -> list[Tally]:
@@ -159,8 +169,14 @@ def group_key(row: Mapping[str, Any]) -> GroupKey:
     )
 
 
-def daily_counts(records: QuerySet[Any], day: str = "date") -> Iterable[tuple[int, datetime.date, int]]:
-    """(canteen, day, number of records) of `records`, in one grouped query: the marks of a tally."""
+def daily_counts(
+    records: QuerySet[Any], day: str = "date", *, on_time: bool = False
+) -> Iterable[tuple[int, datetime.date, int]]:
+    """(canteen, day, number of records) of `records`, in one grouped query: the marks of a tally.
+    `on_time`: only the records entered on (or before) the day they record, in local time (a record
+    entered later is a late entry, 补录)."""
+    if on_time:
+        records = records.filter(created_at__date__lte=F(day))
     counts = records.order_by().values("canteen_id", day).annotate(n=Count("pk"))
     rows: Iterable[tuple[int, datetime.date, int]] = counts.values_list("canteen_id", day, "n")
     return rows

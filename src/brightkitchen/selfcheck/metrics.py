@@ -38,7 +38,8 @@ def register() -> None:
             Due.SERVING_DAY,
             selectors.daily_checked_days,
             (Source(SelfInspection, "period"),),
-        )
+        ),
+        on_time=True,
     )
     register_metric(
         Metric("self_inspection", _("Daily self-inspection rate"), daily_check_rate, "selfcheck:report")

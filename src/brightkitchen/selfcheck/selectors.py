@@ -102,10 +102,10 @@ def reported_periods(
 
 
 def daily_checked_days(
-    canteens: QuerySet[Canteen], start: datetime.date, end: datetime.date
+    canteens: QuerySet[Canteen], start: datetime.date, end: datetime.date, *, on_time: bool = False
 ) -> Iterable[tuple[int, datetime.date, int]]:
     """(canteen, day, daily reports): the marks of the daily self-inspection tally."""
-    return daily_counts(reports_of(canteens, CheckKind.DAILY, start, end), day="period")
+    return daily_counts(reports_of(canteens, CheckKind.DAILY, start, end), day="period", on_time=on_time)
 
 
 def daily_reported(

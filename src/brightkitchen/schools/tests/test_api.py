@@ -172,7 +172,7 @@ def test_completeness_totals_and_regions(world: World, half_done_metric: Any) ->
         world.client("city_regulator").get("/api/v1/metrics/completeness?start=2026-11-01&end=2026-11-07")
     )
     row = next(m for m in body["metrics"] if m["key"] == "test_half")
-    assert row["total"] == {"done": 2, "expected": 4, "rate": 0.5}
+    assert row["total"] == {"done": 2, "expected": 4, "rate": 0.5, "late": 0}
     assert set(row["by_region"]) == {"140702", "140703"}
     county = _json(world.client("regulator_a").get("/api/v1/metrics/completeness"))
     assert next(m for m in county["metrics"] if m["key"] == "test_half")["total"]["expected"] == 2

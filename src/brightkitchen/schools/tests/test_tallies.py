@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from brightkitchen.conftest import World
+from brightkitchen.conftest import COUNTY_A, World
 from brightkitchen.records import services as records_services
 from brightkitchen.records.models import SampleRetention
 from brightkitchen.records.tests.factories import photo
@@ -162,3 +162,40 @@ def test_an_operators_deletion_in_the_admin_recounts_the_day(world: World) -> No
     response = world.client("operator").post(url, {"post": "yes"})
     assert response.status_code == 302
     assert _month_row(canteen, day).sampled_lunch == 0
+
+
+def test_completeness_tells_late_entries_from_on_time_ones(world: World) -> None:
+    """Yesterday's lunch sample entered yesterday counts on time; one entered today for the day before
+    counts as done and late (补录); the incremental tallies agree with a rebuild, and the API says so."""
+    from brightkitchen.records.metrics import sample_retention_rate
+    from brightkitchen.schedule.models import Term
+    from brightkitchen.schools.metrics import MetricInput
+
+    canteen = world.canteens["a"]
+    today = timezone.localdate()
+    # Two weekdays before today, inside a term.
+    days: list[datetime.date] = []
+    day = today - datetime.timedelta(days=1)
+    while len(days) < 2:
+        if day.isoweekday() <= 5:
+            days.append(day)
+        day -= datetime.timedelta(days=1)
+    Term.objects.create(
+        region_id="14", name="学期", starts_on=days[-1] - datetime.timedelta(days=5), ends_on=today
+    )
+    on_time, late = days
+    timely = _sample(canteen, on_time)
+    SampleRetention.objects.filter(pk=timely.pk).update(
+        created_at=timezone.make_aware(datetime.datetime.combine(on_time, datetime.time(12, 30)))
+    )
+    _sample(canteen, late)  # created now: entered days after the day it records
+    canteens = Canteen.objects.filter(pk=canteen.pk)
+    refresh_tallies(canteens, late, today)
+    ratio = sample_retention_rate(MetricInput(canteens, late, on_time))[COUNTY_A]
+    assert (ratio.done, ratio.late) == (2, 1)
+
+    api = world.client("regulator_a").get(
+        "/api/v1/metrics/completeness", {"start": late.isoformat(), "end": on_time.isoformat()}
+    )
+    sample = next(m for m in api.json()["metrics"] if m["key"] == "sample_retention")
+    assert sample["total"]["done"] == 2 and sample["total"]["late"] == 1
