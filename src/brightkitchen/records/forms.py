@@ -4,6 +4,7 @@ FieldErrors are shown beside the field."""
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from django import forms
@@ -11,8 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from brightkitchen.core.forms import DayField
-from brightkitchen.records.models import CompanionKind
+from brightkitchen.records.models import MIN_SAMPLE_WEIGHT_G, CompanionKind
 from brightkitchen.schedule.models import Meal
+
+STORED_AT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
 
 
 class _KeyedForm(forms.Form):
@@ -25,13 +28,13 @@ class SampleForm(_KeyedForm):
     dish = forms.CharField(label=_("Dish"), max_length=60)
     weight_g = forms.IntegerField(
         label=_("Weight (g)"),
-        widget=forms.NumberInput(attrs={"min": 125, "step": 1, "inputmode": "numeric"}),
+        widget=forms.NumberInput(attrs={"min": MIN_SAMPLE_WEIGHT_G, "step": 1, "inputmode": "numeric"}),
         help_text=_("At least 125 g of each dish."),
     )
     stored_at = forms.DateTimeField(
         label=_("Stored at"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"],
+        input_formats=STORED_AT_FORMATS,
     )
     sampled_by = forms.CharField(label=_("Sampled by"), max_length=40)
     storage_label = forms.CharField(label=_("Fridge or cabinet"), max_length=40, required=False)
@@ -44,6 +47,42 @@ class SampleForm(_KeyedForm):
     def initial_for(day: object, sampled_by: str) -> dict[str, object]:
         now = timezone.localtime()
         return {"date": day, "stored_at": now.strftime("%Y-%m-%dT%H:%M"), "sampled_by": sampled_by}
+
+
+class MealSamplesForm(forms.Form):
+    """What the samples of one meal share: when and by whom they were put in the fridge, and where."""
+
+    stored_at = forms.DateTimeField(
+        label=_("Stored at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=STORED_AT_FORMATS,
+    )
+    sampled_by = forms.CharField(label=_("Sampled by"), max_length=40)
+    storage_label = forms.CharField(label=_("Fridge or cabinet"), max_length=40, required=False)
+
+    @staticmethod
+    def initial_for(day: datetime.date, sampled_by: str) -> dict[str, object]:
+        """Now on today's page; on an earlier day's page (a late entry) that day at the current time."""
+        now = timezone.localtime()
+        stored = now if now.date() == day else datetime.datetime.combine(day, now.time())
+        return {"stored_at": stored.strftime("%Y-%m-%dT%H:%M"), "sampled_by": sampled_by}
+
+
+class SampleRowForm(forms.Form):
+    """One dish of the meal's sample page (prefixed by its row). The minimum weight is the service's
+    rule; the browser is only told it for the keypad."""
+
+    dish = forms.CharField(label=_("Dish"), max_length=60, required=False)
+    weight_g = forms.IntegerField(
+        label=_("Weight (g)"),
+        required=False,
+        widget=forms.NumberInput(attrs={"min": MIN_SAMPLE_WEIGHT_G, "step": 1, "inputmode": "numeric"}),
+    )
+    photo = forms.FileField(
+        label=_("Photo"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+    )
 
 
 class AccompaniedMealForm(_KeyedForm):

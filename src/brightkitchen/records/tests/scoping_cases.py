@@ -60,6 +60,20 @@ def _sample_form(w: World) -> dict[str, Any]:
     }
 
 
+def _meal_samples_form(w: World) -> dict[str, Any]:
+    """The meal page with one row filled (a dish not on the menu), as the page posts it."""
+    now = timezone.localtime()
+    return {
+        "rows": "1",
+        "stored_at": now.strftime("%Y-%m-%dT%H:%M"),
+        "sampled_by": "路由测试员",
+        "r0-key": str(uuid.uuid4()),
+        "r0-dish": "路由测试鱼香肉丝",
+        "r0-weight_g": "150",
+        "r0-photo": photo(),
+    }
+
+
 def _meal_form(w: World) -> dict[str, Any]:
     return {
         "submission_key": str(uuid.uuid4()),
@@ -111,6 +125,25 @@ CASES: list[RouteCase] = [
         markers=_samples_markers,
         right="manager_a",
         wrong="manager_b",
+    ),
+    RouteCase(
+        "page records:meal_samples",
+        Kind.DETAIL,
+        lambda w: f"/records/canteens/{_canteen_a(w)}/samples/lunch/",
+        markers=lambda w: [DISH["a"]] if records(w) else [],
+        right="manager_a",
+        wrong="manager_b",
+    ),
+    RouteCase(
+        "page records:meal_samples",
+        Kind.WRITE,
+        lambda w: f"/records/canteens/{_canteen_a(w)}/samples/dinner/",
+        method="POST",
+        body=_meal_samples_form,
+        right_status=302,
+        markers=_samples_markers,
+        right="staff_a",
+        wrong="staff_b",
     ),
     RouteCase(
         "page records:sample_discard",
