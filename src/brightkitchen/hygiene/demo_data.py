@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw
 
 from brightkitchen.core.uploads import StoredFile, store_photo
+from brightkitchen.demo.entries import enter_on_their_day
 from brightkitchen.hygiene.models import HygieneKind, HygieneRecord
 from brightkitchen.records.rules import CHINA
 from brightkitchen.schedule.selectors import calendars_for
@@ -106,4 +107,5 @@ def seed(canteens: list[Canteen], today: datetime.date, rng: random.Random) -> N
                     dish=dish,
                 )
     HygieneRecord.objects.bulk_create(rows, batch_size=2000)
+    enter_on_their_day(HygieneRecord, ids, start, today, at="done_at", day="date")
     refresh_tallies(Canteen.objects.filter(pk__in=ids), start, today)  # bulk_create sends no signals

@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw
 
 from brightkitchen.core.uploads import StoredFile, store_photo
+from brightkitchen.demo.entries import enter_on_their_day
 from brightkitchen.purchases.models import PurchaseCertificate, PurchaseInspection
 from brightkitchen.schedule.selectors import calendars_for
 from brightkitchen.schools.models import Canteen
@@ -98,6 +99,7 @@ def seed(canteens: list[Canteen], today: datetime.date, rng: random.Random) -> N
             )
         )
     PurchaseCertificate.objects.bulk_create(certificates, batch_size=1000)
+    enter_on_their_day(PurchaseInspection, [c.pk for c in canteens], start, today)
     refresh_tallies(Canteen.objects.filter(pk__in=[c.pk for c in canteens]), start, today)  # no signals
 
 

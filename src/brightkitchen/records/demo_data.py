@@ -14,6 +14,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from brightkitchen.core.uploads import StoredFile, store_photo
+from brightkitchen.demo.entries import enter_on_their_day
 from brightkitchen.records.models import AccompaniedMeal, CompanionKind, SampleRetention
 from brightkitchen.records.rules import CHINA, MEAL_CUTOFFS
 from brightkitchen.schedule.models import Term
@@ -96,6 +97,8 @@ def seed(canteens: list[Canteen], today: datetime.date, rng: random.Random) -> N
                 meals.extend(_accompanied(canteen_id, day, meal, company))
     SampleRetention.objects.bulk_create(samples, batch_size=2000, ignore_conflicts=True)
     AccompaniedMeal.objects.bulk_create(meals, batch_size=2000, ignore_conflicts=True)
+    enter_on_their_day(SampleRetention, ids, start, today, at="stored_at")
+    enter_on_their_day(AccompaniedMeal, ids, start, today)
     refresh_tallies(Canteen.objects.filter(pk__in=ids), start, today)  # bulk_create sends no signals
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from brightkitchen.accounts.models import User
 from brightkitchen.checklists.models import ChecklistItem, ChecklistTemplate, ChecklistVersion
 from brightkitchen.core.roles import Role
+from brightkitchen.demo.entries import enter_on_their_day
 from brightkitchen.regions.models import Region
 from brightkitchen.schedule.selectors import calendars_for
 from brightkitchen.schools.models import Canteen
@@ -163,4 +164,5 @@ def seed(canteens: list[Canteen], today: datetime.date, rng: random.Random) -> N
                 )
             )
     InspectionAnswer.objects.bulk_create(answers, batch_size=5000)
+    enter_on_their_day(SelfInspection, ids, start, today, day="period")
     refresh_tallies(Canteen.objects.filter(pk__in=ids), start, today)  # bulk_create sends no signals

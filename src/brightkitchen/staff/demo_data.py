@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from brightkitchen.accounts.models import User
 from brightkitchen.core.roles import Role
+from brightkitchen.demo.entries import enter_on_their_day
 from brightkitchen.demo.names import mobile_phone, person_name
 from brightkitchen.schedule.selectors import calendars_for
 from brightkitchen.schools.models import Canteen
@@ -161,6 +162,7 @@ def seed(canteens: list[Canteen], today: datetime.date, rng: random.Random) -> N
                     )
                 )
     MorningCheck.objects.bulk_create(checks, batch_size=2000)
+    enter_on_their_day(MorningCheck, [c.pk for c in todo], start, today, at="checked_at")
     refresh_tallies(Canteen.objects.filter(pk__in=[c.pk for c in todo]), start, today)  # no signals
 
 

@@ -125,6 +125,16 @@ class DemoSeedTests(TestCase):
         for user in users:
             validate_password(DEMO_PASSWORD, user)  # raises ValidationError when a validator refuses it
 
+    def test_the_demo_history_is_entered_on_its_day_not_all_late(self) -> None:
+        from brightkitchen.hygiene.models import HygieneRecord
+        from brightkitchen.records.models import AccompaniedMeal, SampleRetention
+        from brightkitchen.staff.models import MorningCheck
+
+        for model in (SampleRetention, AccompaniedMeal, HygieneRecord, MorningCheck):
+            rows = list(model.objects.order_by("-pk")[:200])
+            assert rows, model
+            assert not [r for r in rows if r.entered_late], model
+
     def test_the_plan_is_reproducible(self) -> None:
         today = timezone.localdate()
         assert build_plan(7, today) == build_plan(7, today)
