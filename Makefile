@@ -9,6 +9,10 @@ BK := $(BIN)/brightkitchen
 # a change to the dependencies in pyproject.toml); the project itself is installed without dependencies.
 LOCK := requirements/lock.txt
 DEV_LOCK := requirements/dev-lock.txt
+# The map packages (echarts-*-pypkg, sdists only) import pyecharts-jupyter-installer in their setup.py, so
+# they cannot build in an isolated environment: these few are installed first, then the locks without
+# build isolation (every other package of the locks is a wheel).
+BUILD_LOCK := requirements/build-lock.txt
 
 .PHONY: demo test install install-dev lock lint typecheck migrations-check messages fuzz bench-api bench-records bench-dashboard bench-video clean
 
@@ -17,25 +21,29 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q -U pip
 
-$(VENV)/.installed: $(BIN)/python pyproject.toml $(LOCK)
+$(VENV)/.installed: $(BIN)/python pyproject.toml $(LOCK) $(BUILD_LOCK)
 	./scripts/bootstrap-system base
-	$(BIN)/pip install -q --require-hashes -r $(LOCK)
+	$(BIN)/pip install -q --require-hashes --no-deps -r $(BUILD_LOCK)
+	$(BIN)/pip install -q --require-hashes --no-build-isolation -r $(LOCK)
 	$(BIN)/pip install -q --no-deps -e .
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed $(DEV_LOCK)
 	./scripts/bootstrap-system dev
-	$(BIN)/pip install -q --require-hashes -r $(DEV_LOCK)
+	$(BIN)/pip install -q --require-hashes --no-build-isolation -r $(DEV_LOCK)
 	touch $@
 
 ## Pin every dependency of pyproject.toml with hashes: the platform's (lock.txt) and, on the same versions,
 ## the development tools' (dev-lock.txt).
 lock: $(BIN)/python
 	test -x $(BIN)/pip-compile || $(BIN)/pip install -q 'pip-tools>=7.4'
+	$(BIN)/pip install -q pyecharts-jupyter-installer==0.0.3 setuptools
 	$(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \
-	  --no-emit-find-links -o $(LOCK) pyproject.toml
+	  --no-emit-find-links --no-build-isolation -o $(LOCK) pyproject.toml
 	$(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \
-	  --no-emit-find-links --extra dev -c $(LOCK) -o $(DEV_LOCK) pyproject.toml
+	  --no-emit-find-links --no-build-isolation --extra dev -c $(LOCK) -o $(DEV_LOCK) pyproject.toml
+	$(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \
+	  --no-emit-find-links -c $(DEV_LOCK) -o $(BUILD_LOCK) requirements/build.in
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev

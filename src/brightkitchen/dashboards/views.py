@@ -3,6 +3,7 @@ the evaluation of lower bureaus (评估考核)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from brightkitchen.core.days import today
 from brightkitchen.core.errors import FieldError
+from brightkitchen.dashboards import screen as big_screen
 from brightkitchen.dashboards import selectors
 from brightkitchen.dashboards.periods import parse_period
 
@@ -48,7 +50,11 @@ def _percent(rate: float | None) -> float | None:
     return None if rate is None else round(100 * rate, 1)
 
 
-def _page(request: HttpRequest, template: str, **extra: Any) -> HttpResponse:
+def _page(
+    request: HttpRequest,
+    template: str,
+    more: Callable[[HttpRequest, selectors.Dashboard], dict[str, Any]] | None = None,
+) -> HttpResponse:
     region = selectors.dashboard_region(request.user, request.GET.get("region", ""))
     try:
         period = parse_period(request.GET.get("period"), today())
@@ -63,7 +69,7 @@ def _page(request: HttpRequest, template: str, **extra: Any) -> HttpResponse:
         # No next period once the current one is shown: nothing has happened there yet.
         "next": board.period.next() if board.period.end < today() else None,
         "charts_available": settings.CHARTJS_AVAILABLE,
-        **extra,
+        **(more(request, board) if more else {}),
     }
     if template != "dashboards/index.html":
         context["evaluation"] = selectors.evaluation(board)
@@ -75,9 +81,19 @@ def index(request: HttpRequest) -> HttpResponse:
     return _page(request, "dashboards/index.html")
 
 
+def _screen_parts(request: HttpRequest, board: selectors.Dashboard) -> dict[str, Any]:
+    region_map = big_screen.screen_map(board, request.GET.get("indicator", ""))
+    return {
+        "up": big_screen.up_one_level(request.user, board),
+        "region_map": region_map,
+        "indicator_key": region_map.indicator.key if region_map else "",
+        "strip": big_screen.live_strip(request.user, board.region.code if board.region else None),
+    }
+
+
 @require_GET
 def screen(request: HttpRequest) -> HttpResponse:
-    return _page(request, "dashboards/screen.html")
+    return _page(request, "dashboards/screen.html", _screen_parts)
 
 
 @require_GET
