@@ -22,7 +22,6 @@ from cryptography.fernet import Fernet
 from brightkitchen.cameras import credentials, grants
 from brightkitchen.cameras.models import Camera, KeyPoint, SourceKind
 from brightkitchen.cameras.relay.server import RelayConfig, make_app
-from brightkitchen.conftest import PASSWORD
 from brightkitchen.core.tests.test_browser import (  # noqa: F401  (fixtures)
     LOCAL_HOSTS,
     TIMEOUT_MS,
@@ -30,7 +29,9 @@ from brightkitchen.core.tests.test_browser import (  # noqa: F401  (fixtures)
     _chromium_installed,
     _region_tree_kept,
     browser,
+    in_thread,
     screenshot_dir,
+    sign_in,
     site,
 )
 from brightkitchen.schools.models import Canteen
@@ -94,15 +95,7 @@ def live_cameras(site: Site, rtsp_server: RtspTestServer) -> dict[str, int]:  # 
 
 
 def _login(browser: Any, site: Site, username: str) -> Any:  # noqa: F811
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    page.goto(f"{site.url}/accounts/login/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(PASSWORD)
-    with page.expect_navigation():
-        page.locator("form button[type=submit]").click()
-    return page
+    return sign_in(browser, site, username)
 
 
 FRAMES_JS = "() => document.querySelector('video').getVideoPlaybackQuality().totalVideoFrames"

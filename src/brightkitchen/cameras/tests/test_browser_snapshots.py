@@ -4,14 +4,12 @@ it with its age, without reloading the page. Uses the browser fixtures of core/t
 
 from __future__ import annotations
 
-import threading
 import time
 from typing import Any
 
 import cv2
 import numpy as np
 import pytest
-from django import db
 from django.utils import timezone, translation
 
 from brightkitchen.cameras import credentials, snapshots
@@ -22,25 +20,13 @@ from brightkitchen.core.tests.test_browser import (  # noqa: F401  (fixtures)
     _chromium_installed,
     _region_tree_kept,
     browser,
+    in_thread,
+    sign_in,
     site,
 )
 from brightkitchen.schools.models import Canteen
 
 pytestmark = pytest.mark.browser
-
-
-def _in_thread(work: Any) -> None:
-    """Database work while Playwright runs: Django refuses it in the thread of Playwright's event loop."""
-
-    def run() -> None:
-        try:
-            work()
-        finally:
-            db.connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join(30)
 
 
 def test_a_tile_says_being_taken_then_shows_the_stored_picture_with_its_age(
@@ -71,7 +57,7 @@ def test_a_tile_says_being_taken_then_shows_the_stored_picture_with_its_age(
         with translation.override("zh-hans"):
             made["pending"] = translation.gettext("The snapshot is being taken…")
 
-    _in_thread(setup)
+    in_thread(setup)
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
@@ -84,7 +70,7 @@ def test_a_tile_says_being_taken_then_shows_the_stored_picture_with_its_age(
     picture = np.full((360, 640, 3), (40, 160, 90), dtype=np.uint8)
     ok, jpeg = cv2.imencode(".jpg", picture)
     assert ok
-    _in_thread(lambda: snapshots.store(made["camera"].pk, jpeg.tobytes(), timezone.now()))
+    in_thread(lambda: snapshots.store(made["camera"].pk, jpeg.tobytes(), timezone.now()))
     with page.expect_response(lambda r: "camera=" in r.url and r.status == 200, timeout=TIMEOUT_MS):
         pass
     page.wait_for_function(

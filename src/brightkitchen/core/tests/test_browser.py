@@ -11,6 +11,7 @@ Chromium comes from `./scripts/bootstrap-system dev` (run by `make test`); Playw
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from django import db
 
 from brightkitchen.conftest import PASSWORD, build_world
 from brightkitchen.core.browser import CHROMIUM, CHROMIUM_ARGS
@@ -107,6 +109,40 @@ def screenshot_dir(tmp_path: Path) -> Path:
     path = Path(chosen) if chosen else tmp_path
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def sign_in(browser: Any, site: Site, username: str, **context_options: Any) -> Any:
+    """A page of a new browser context (1280×900, zh-CN, Beijing time unless told otherwise), signed in
+    as `username` with the test password."""
+    options = {
+        "viewport": {"width": 1280, "height": 900},
+        "locale": "zh-CN",
+        "timezone_id": "Asia/Shanghai",
+        **context_options,
+    }
+    context = browser.new_context(**options)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    page.goto(f"{site.url}/accounts/login/")
+    page.locator("input[name=username]").fill(username)
+    page.locator("input[name=password]").fill(PASSWORD)
+    with page.expect_navigation():
+        page.locator("form button[type=submit]").click()
+    return page
+
+
+def in_thread(work: Any) -> None:
+    """Database work while Playwright runs: Django refuses it in the thread of Playwright's event loop."""
+
+    def run() -> None:
+        try:
+            work()
+        finally:
+            db.connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(30)
 
 
 def _no_horizontal_scroll(page: Any, what: str) -> None:

@@ -7,22 +7,21 @@ regulator closes it. Uses the browser fixtures of core/tests/test_browser.py."""
 from __future__ import annotations
 
 import datetime
-import threading
 from typing import Any
 
 import pytest
-from django import db
 from django.utils import timezone
 
 from brightkitchen.cameras import credentials, snapshots
 from brightkitchen.cameras.models import Camera, KeyPoint, SourceKind
-from brightkitchen.conftest import PASSWORD
 from brightkitchen.core.tests.test_browser import (  # noqa: F401  (fixtures)
     TIMEOUT_MS,
     Site,
     _chromium_installed,
     _region_tree_kept,
     browser,
+    in_thread,
+    sign_in,
     site,
 )
 from brightkitchen.records.tests.factories import jpeg
@@ -30,32 +29,8 @@ from brightkitchen.records.tests.factories import jpeg
 pytestmark = pytest.mark.browser
 
 
-def _in_thread(work: Any) -> None:
-    """Database work while Playwright runs: Django refuses it in the thread of Playwright's event loop."""
-
-    def run() -> None:
-        try:
-            work()
-        finally:
-            db.connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join(30)
-
-
 def _login(browser: Any, site: Site, username: str) -> Any:  # noqa: F811
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, locale="zh-CN", timezone_id="Asia/Shanghai"
-    )
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    page.goto(f"{site.url}/accounts/login/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(PASSWORD)
-    with page.expect_navigation():
-        page.locator("form button[type=submit]").click()
-    return page
+    return sign_in(browser, site, username)
 
 
 def test_capture_on_a_tile_is_the_findings_evidence_through_to_the_closed_notice(
@@ -94,7 +69,7 @@ def test_capture_on_a_tile_is_the_findings_evidence_through_to_the_closed_notice
         assert regulator.organisation is not None
         made["issuer"] = f"{regulator.organisation.name} · {regulator}"
 
-    _in_thread(setup)
+    in_thread(setup)
     page = _login(browser, site, "regulator_a")
     page.goto(f"{site.url}/patrols/assignments/{made['assignment']}/")
     page.locator("#item_pests").check()

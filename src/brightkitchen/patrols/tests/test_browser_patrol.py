@@ -22,7 +22,9 @@ from brightkitchen.core.tests.test_browser import (  # noqa: F401  (fixtures)
     _chromium_installed,
     _region_tree_kept,
     browser,
+    in_thread,
     screenshot_dir,
+    sign_in,
     site,
 )
 
@@ -38,20 +40,7 @@ def canteen_a(site: Site) -> int:  # noqa: F811
 
 
 def _login(browser: Any, site: Site, username: str) -> Any:  # noqa: F811
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 900},
-        locale="zh-CN",
-        timezone_id="Asia/Shanghai",
-        accept_downloads=True,
-    )
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    page.goto(f"{site.url}/accounts/login/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(PASSWORD)
-    with page.expect_navigation():
-        page.locator("form button[type=submit]").click()
-    return page
+    return sign_in(browser, site, username, accept_downloads=True)
 
 
 def _snapshot(path: Path) -> Path:
