@@ -257,5 +257,10 @@ def test_every_linked_figure_equals_the_count_of_its_list(world: World, who: str
             assert _listed(client, url, attribute) == expected, (who, indicator.key, code, url)
             checked += 1
     assert checked >= 10  # every linked indicator, at least its total
+    # The big screen links its headline figures to the same lists.
+    screen = client.get("/dashboards/screen/").content.decode()
+    for indicator, _ratio in board.headline:
+        if indicator.key in board.figure_links:
+            assert html.escape(board.figure_links[indicator.key][""]) in screen, indicator.key
     # Something was counted: the check is not comparing zeros with zeros.
     assert board.totals["notices_issued"].done > 0 and board.totals["open_alerts"].done > 0
