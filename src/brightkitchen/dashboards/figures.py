@@ -30,6 +30,8 @@ from brightkitchen.alerts.selectors import Measure as AlertMeasure
 from brightkitchen.alerts.selectors import measure_q as alert_measure_q
 from brightkitchen.core.forms import figure_url
 from brightkitchen.dashboards.indicators import Group, Indicator, register_indicator
+from brightkitchen.patrols.selectors import Measure as PatrolMeasure
+from brightkitchen.patrols.selectors import patrol_counts
 from brightkitchen.rectifications.models import RectificationNotice
 from brightkitchen.rectifications.selectors import Measure, measure_q
 from brightkitchen.schools.metrics import MetricInput, Ratio
@@ -122,8 +124,6 @@ def alert_rows(inp: MetricInput) -> Rows:
 
 def patrol_rows(inp: MetricInput) -> Rows:
     def compute() -> Rows:
-        from brightkitchen.patrols.selectors import patrol_counts
-
         counts = patrol_counts(inp.canteens, inp.start, _end(inp))
         return {
             region: {"drawn": c.drawn, "done": c.done, "problems": c.problems, "notices": c.notices}
@@ -162,6 +162,11 @@ def _alerts(measure: AlertMeasure) -> Link:
     return lambda region, start, end: figure_url("alerts:inbox", measure, region, start, end)
 
 
+def _patrols(measure: PatrolMeasure) -> Link:
+    url_name = "patrols:findings" if measure == PatrolMeasure.PROBLEMS else "patrols:assignments"
+    return lambda region, start, end: figure_url(url_name, measure, region, start, end)
+
+
 def _schools(region: str, start: datetime.date, end: datetime.date) -> str:
     return reverse("schools:list") + (f"?region={region}" if region else "")
 
@@ -182,7 +187,12 @@ def register() -> None:
             link=_schools,
         )
     )
-    count("patrol_problems", _("Problems found by online patrol"), _count(patrol_rows, "problems"))
+    count(
+        "patrol_problems",
+        _("Problems found by online patrol"),
+        _count(patrol_rows, "problems"),
+        _patrols(PatrolMeasure.PROBLEMS),
+    )
     count(
         "notices_issued",
         _("Rectification notices issued"),
@@ -228,9 +238,12 @@ def register() -> None:
             _("Patrol completion"),
             Group.SUPERVISION,
             _rate(patrol_rows, "done", "drawn"),
+            link=_patrols(PatrolMeasure.DRAWN),
         )
     )
-    count("patrolled", _("Canteens patrolled"), _count(patrol_rows, "done"))
+    count(
+        "patrolled", _("Canteens patrolled"), _count(patrol_rows, "done"), _patrols(PatrolMeasure.PATROLLED)
+    )
     count("open_alerts", _("Open alerts"), _count(alert_rows, "open"), _alerts(AlertMeasure.OPEN))
     count(
         "overdue_alerts",

@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, TextChoices
+from django.utils.translation import gettext_lazy as _
 
 from brightkitchen.cameras.models import Camera
 from brightkitchen.cameras.selectors import cameras_for
@@ -89,11 +90,42 @@ def quota_split(user: AnyUser, plan: PatrolPlan) -> list[CityBlock]:
     return list(blocks.values())
 
 
+class Measure(TextChoices):
+    """What the dashboards count of the patrols over a period; the assignment and finding lists filtered
+    by a measure list exactly what the figure counts (the figure and the list share `measure_q`)."""
+
+    DRAWN = "drawn", _("Drawn for the plans of the period")
+    PATROLLED = "patrolled", _("Patrolled in the period")
+    PROBLEMS = "problems", _("Problems found in the period")
+
+
+def measure_q(measure: Measure, start: datetime.date, end: datetime.date, along: str = "") -> Q:
+    """The assignments a measure counts (`along` = "record__assignment__" for the findings of their
+    patrols): of plans whose month (its first day) lies in [start, end]; patrolled and problems only those
+    patrolled on a day in [start, end] (local time)."""
+    first, after = day_edges(start, end)
+    drawn = Q(**{f"{along}plan__period__gte": start, f"{along}plan__period__lte": end})
+    if measure is Measure.DRAWN:
+        return drawn
+    return drawn & Q(
+        **{
+            f"{along}state": AssignmentState.DONE,
+            f"{along}patrolled_at__gte": first,
+            f"{along}patrolled_at__lt": after,
+        }
+    )
+
+
 @dataclass(frozen=True)
 class AssignmentFilters:
     plan: int | None = None
     state: str = ""
     county: str = ""
+    region: str = ""  # a region code prefix of the canteens' schools
+    # A dashboard figure's assignments: `measure` (drawn or patrolled) over [start, end].
+    measure: Measure | None = None
+    start: datetime.date | None = None
+    end: datetime.date | None = None
 
 
 def assignments_for(user: AnyUser, filters: AssignmentFilters | None = None) -> QuerySet[PatrolAssignment]:
@@ -107,7 +139,33 @@ def assignments_for(user: AnyUser, filters: AssignmentFilters | None = None) -> 
         qs = qs.filter(state=f.state)
     if f.county:
         qs = qs.filter(county_id=f.county)
+    if f.region:
+        qs = qs.filter(canteen__school__organisation__region__code__startswith=f.region)
+    if f.measure is not None and f.start is not None and f.end is not None:
+        qs = qs.filter(measure_q(f.measure, f.start, f.end))
     return qs.order_by("-plan__period", "plan_id", "county_id", "rank")
+
+
+@dataclass(frozen=True)
+class FindingFilters:
+    region: str = ""  # a region code prefix of the canteens' schools
+    # A dashboard figure's findings: the problems found over [start, end].
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+
+
+def findings_for(user: AnyUser, filters: FindingFilters | None = None) -> QuerySet[PatrolFinding]:
+    """The findings of the patrols the user may see, latest patrol first."""
+    f = filters or FindingFilters()
+    along = "record__assignment__"
+    qs = PatrolFinding.objects.visible_to(user).select_related(
+        f"{along}canteen", f"{along}canteen__school__organisation", f"{along}patrolled_by", "notice", "camera"
+    )
+    if f.region:
+        qs = qs.filter(**{f"{along}canteen__school__organisation__region__code__startswith": f.region})
+    if f.start is not None and f.end is not None:
+        qs = qs.filter(measure_q(Measure.PROBLEMS, f.start, f.end, along))
+    return qs.order_by(f"-{along}patrolled_at", "pk")
 
 
 def findings_of(user: AnyUser, assignment: PatrolAssignment) -> list[PatrolFinding]:
@@ -163,29 +221,20 @@ def patrol_counts(
     those patrolled on a day in [start, end] (local time). `canteens` is already scoped by the caller.
     Two grouped queries; regions without assignments are absent."""
     assignments = PatrolAssignment.objects.filter(
-        canteen__in=canteens.values("pk"), plan__period__gte=start, plan__period__lte=end
+        measure_q(Measure.DRAWN, start, end), canteen__in=canteens.values("pk")
     )
-    first, after = day_edges(start, end)
-    patrolled = Q(state=AssignmentState.DONE, patrolled_at__gte=first, patrolled_at__lt=after)
     drawn = {
         row["region"]: (row["drawn"], row["done"])
         for row in assignments.values(region=F(_REGION))
         .order_by()
-        .annotate(drawn=Count("pk"), done=Count("pk", filter=patrolled))
+        .annotate(drawn=Count("pk"), done=Count("pk", filter=measure_q(Measure.PATROLLED, start, end)))
     }
     # Joined, not `IN (assignments)`: the planner cannot estimate the nested subquery and may loop.
     along = "record__assignment__"
     findings = {
         row["region"]: (row["problems"], row["notices"])
         for row in PatrolFinding.objects.filter(
-            **{
-                f"{along}canteen__in": canteens.values("pk"),
-                f"{along}plan__period__gte": start,
-                f"{along}plan__period__lte": end,
-                f"{along}state": AssignmentState.DONE,
-                f"{along}patrolled_at__gte": first,
-                f"{along}patrolled_at__lt": after,
-            }
+            measure_q(Measure.PROBLEMS, start, end, along), **{f"{along}canteen__in": canteens.values("pk")}
         )
         .values(region=F(f"{along}{_REGION}"))
         .order_by()

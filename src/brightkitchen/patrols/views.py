@@ -18,13 +18,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from brightkitchen.cameras.live_views import canteen_live_tiles
 from brightkitchen.core import uploads
 from brightkitchen.core.errors import FieldError, FieldPermissionDenied
-from brightkitchen.core.forms import show_field_error
+from brightkitchen.core.forms import figure_query, show_field_error
 from brightkitchen.core.roles import Role
 from brightkitchen.core.scoping import Action, AnyUser, get_visible_or_404, scope_of
 from brightkitchen.patrols import selectors, services
 from brightkitchen.patrols.checklist import CHECKLIST
 from brightkitchen.patrols.forms import PatrolForm, PlanForm
 from brightkitchen.patrols.models import AssignmentState, PatrolAssignment, PatrolFinding
+from brightkitchen.regions.selectors import full_name_of
 
 
 def _is_planner(user: AnyUser) -> bool:
@@ -54,6 +55,41 @@ def index(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.plans_for(request.user), 25).get_page(request.GET.get("page"))
     context = {"page": page, "form": form, "may_plan": _is_planner(request.user)}
     return render(request, "patrols/index.html", context, status=status)
+
+
+def _figure_context(figure: Any) -> dict[str, Any]:
+    return {
+        "figure": figure,
+        "figure_region": full_name_of(figure.region) if figure else "",
+        "figure_label": selectors.Measure(figure.measure).label if figure else "",
+    }
+
+
+@require_GET
+def assignments(request: HttpRequest) -> HttpResponse:
+    """The canteens drawn for patrol, newest plan first; from a dashboard figure, those it counts."""
+    figure = figure_query(request, (selectors.Measure.DRAWN, selectors.Measure.PATROLLED))
+    filters = selectors.AssignmentFilters(
+        region=figure.region if figure else "",
+        measure=selectors.Measure(figure.measure) if figure else None,
+        start=figure.start if figure else None,
+        end=figure.end if figure else None,
+    )
+    page = Paginator(selectors.assignments_for(request.user, filters), 50).get_page(request.GET.get("page"))
+    return render(request, "patrols/assignments.html", {"page": page} | _figure_context(figure))
+
+
+@require_GET
+def findings(request: HttpRequest) -> HttpResponse:
+    """The problems found by online patrol, latest patrol first; from a dashboard figure, those it counts."""
+    figure = figure_query(request, (selectors.Measure.PROBLEMS,))
+    filters = selectors.FindingFilters(
+        region=figure.region if figure else "",
+        start=figure.start if figure else None,
+        end=figure.end if figure else None,
+    )
+    page = Paginator(selectors.findings_for(request.user, filters), 50).get_page(request.GET.get("page"))
+    return render(request, "patrols/findings.html", {"page": page} | _figure_context(figure))
 
 
 @require_GET

@@ -15,6 +15,9 @@ from brightkitchen.conftest import CITY, COUNTY_A, COUNTY_B, World
 from brightkitchen.core.errors import FieldError
 from brightkitchen.dashboards.periods import month_period, parse_period, year_period
 from brightkitchen.dashboards.selectors import dashboard, dashboard_region, evaluation
+from brightkitchen.patrols import services as patrols
+from brightkitchen.patrols.models import PatrolAssignment
+from brightkitchen.records.tests.factories import photo
 from brightkitchen.rectifications import services as rectifications
 from brightkitchen.rectifications.models import RectificationNotice
 from brightkitchen.regions.models import Region
@@ -188,7 +191,8 @@ def test_the_trail_links_only_inside_the_jurisdiction(world: World) -> None:
 
 def _figure_world(w: World) -> None:
     """Notices issued, closed on time, overdue, escalated and on a complaint, and alerts open for a day
-    and for a week, in both counties, so that every linked figure has something to count."""
+    and for a week, in both counties, and the city's patrol plan with one canteen patrolled (two problems
+    found), so that every linked figure has something to count."""
     from brightkitchen.alerts.models import Alert
 
     now = timezone.now()
@@ -219,6 +223,15 @@ def _figure_world(w: World) -> None:
                 opened_at=opened,
                 last_seen_at=opened,
             )
+    city = w.users["city_regulator"]
+    plan, _ = patrols.create_plan(city, period=today, quota=2)
+    patrols.draw(city, plan.pk)
+    patrolled = PatrolAssignment.objects.get(plan=plan, canteen=w.canteens["a"])
+    problems = [
+        patrols.FindingInput("no_mask_cap", "", photo("a.jpg")),
+        patrols.FindingInput("pests", "", photo("b.jpg"), open_notice=False),
+    ]
+    patrols.submit_patrol(w.users["regulator_a"], patrolled.pk, findings=problems)
 
 
 def _listed(client: object, url: str, attribute: str) -> int:
@@ -264,3 +277,5 @@ def test_every_linked_figure_equals_the_count_of_its_list(world: World, who: str
             assert html.escape(board.figure_links[indicator.key][""]) in screen, indicator.key
     # Something was counted: the check is not comparing zeros with zeros.
     assert board.totals["notices_issued"].done > 0 and board.totals["open_alerts"].done > 0
+    assert board.totals["patrol_completion"].expected > 0  # a canteen of each county drawn
+    assert board.totals["patrol_problems"].done == (0 if who == "edu_b" else 2)  # county A's patrol

@@ -27,6 +27,11 @@ def _finding_a(w: World) -> list[str]:
     return [FINDING_NOTE["a"]]
 
 
+def _school_a(w: World) -> list[str]:
+    patrols(w)
+    return [w.schools["a"].organisation.name]
+
+
 def _jpeg(w: World) -> list[str]:
     patrols(w)
     return ["JFIF"]
@@ -72,6 +77,18 @@ CASES: list[RouteCase] = [
         body=_plan_body,
         right_status=302,
         wrong="regulator_b",
+    ),
+    RouteCase(
+        "page patrols:assignments",
+        Kind.LIST,
+        lambda w: (patrols(w), "/patrols/assignments/")[1],
+        markers=_school_a,
+    ),
+    RouteCase(
+        "page patrols:findings",
+        Kind.LIST,
+        lambda w: (patrols(w), "/patrols/findings/")[1],
+        markers=_finding_a,
     ),
     RouteCase("page patrols:plan", Kind.DETAIL, lambda w: f"/patrols/plans/{PLAN_A(w)}/"),
     RouteCase(
