@@ -31,7 +31,9 @@ from brightkitchen.cameras.models import (
     CameraStatus,
     HealthEventKind,
 )
+from brightkitchen.cameras.selectors import Measure, measure_q
 from brightkitchen.core.days import day_edges
+from brightkitchen.core.forms import figure_url
 from brightkitchen.schools.metrics import MetricInput, Ratio
 from brightkitchen.schools.models import Canteen
 
@@ -49,7 +51,8 @@ def camera_rows(inp: MetricInput) -> Rows:
         from brightkitchen.dashboards.figures import canteen_map
 
         _, after = day_edges(inp.start, inp.end)
-        enabled = Q(enabled=True)
+        enabled = measure_q(Measure.ENABLED, inp.start, inp.end)
+        checked = measure_q(Measure.CHECKED, inp.start, inp.end)
         working = enabled & Q(status=CameraStatus.ONLINE)
         working_point = working & Q(key_point__in=REQUIRED_KEY_POINTS)
         rows = (
@@ -59,8 +62,8 @@ def camera_rows(inp: MetricInput) -> Rows:
             .annotate(
                 n_enabled=Count("pk", filter=enabled),
                 n_online=Count("pk", filter=working),
-                n_checked=Count("pk", filter=enabled & Q(clarity_ok__isnull=False)),
-                n_clear=Count("pk", filter=enabled & Q(clarity_ok=True)),
+                n_checked=Count("pk", filter=checked),
+                n_clear=Count("pk", filter=checked & Q(clarity_ok=True)),
                 # Required key points with a working camera (two cameras on one point count once).
                 n_points=Count("key_point", filter=working_point, distinct=True),
             )
@@ -135,15 +138,21 @@ def clarity_signal(canteens: QuerySet[Canteen], start: datetime.date, end: datet
 
 
 def register() -> None:
+    from brightkitchen.dashboards.figures import schools_link
     from brightkitchen.dashboards.indicators import Group, Indicator, register_indicator
     from brightkitchen.risk.signals import RiskSignal, register_signal
 
-    for key, label, compute in (
-        ("camera_coverage", _("Camera coverage"), coverage),
-        ("camera_online_rate", _("Camera online rate"), online_rate),
-        ("camera_clarity", _("Clarity compliance"), clarity_compliance),
-        ("camera_key_points", _("Key-point coverage"), key_point_coverage),
+    def cameras_link(measure: Measure) -> Any:
+        return lambda region, start, end: figure_url("cameras:index", measure, region, start, end)
+
+    # Each rate links to the rows of its denominator: the canteens, or the cameras in use (checked). The
+    # key-point rate has none: its denominator is seven places per canteen, not rows of a list.
+    for key, label, compute, link in (
+        ("camera_coverage", _("Camera coverage"), coverage, schools_link),
+        ("camera_online_rate", _("Camera online rate"), online_rate, cameras_link(Measure.ENABLED)),
+        ("camera_clarity", _("Clarity compliance"), clarity_compliance, cameras_link(Measure.CHECKED)),
+        ("camera_key_points", _("Key-point coverage"), key_point_coverage, None),
     ):
-        register_indicator(Indicator(key, label, Group.COVERAGE, compute))
+        register_indicator(Indicator(key, label, Group.COVERAGE, compute, link=link))
     register_signal(RiskSignal("camera_offline", _("Offline cameras"), offline_signal))
     register_signal(RiskSignal("camera_clarity", _("Poor camera clarity"), clarity_signal))

@@ -6,9 +6,10 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet, TextChoices
 from django.db.models.functions import Substr
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from brightkitchen.cameras.models import (
     PUBLIC_HOURS_ZONE,
@@ -17,9 +18,24 @@ from brightkitchen.cameras.models import (
     CameraStatus,
     QualityMeasurement,
 )
+from brightkitchen.core.days import day_edges
 from brightkitchen.core.scoping import Action, AnyUser
 from brightkitchen.regions.models import Region
 from brightkitchen.schools.metrics import Ratio
+
+
+class Measure(TextChoices):
+    """The cameras a dashboard's video rate is taken over (its denominator); the camera list filtered by
+    a measure lists exactly those (the figure and the list share `measure_q`)."""
+
+    ENABLED = "enabled", _("Cameras in use, added by the end of the period")
+    CHECKED = "checked", _("Cameras in use whose picture was diagnosed, added by the end of the period")
+
+
+def measure_q(measure: Measure, start: datetime.date, end: datetime.date) -> Q:
+    _first, after = day_edges(start, end)
+    enabled = Q(enabled=True, created_at__lt=after)
+    return enabled if measure is Measure.ENABLED else enabled & Q(clarity_ok__isnull=False)
 
 
 @dataclass(frozen=True)
@@ -30,6 +46,10 @@ class CameraFilters:
     enabled: bool | None = None
     region: str = ""  # a region code prefix
     problem: bool = False  # only cameras with an open health event (offline or a failing check)
+    # A dashboard figure's cameras: `measure` over [start, end].
+    measure: Measure | None = None
+    start: datetime.date | None = None
+    end: datetime.date | None = None
 
 
 def cameras_for(
@@ -52,6 +72,8 @@ def cameras_for(
     if f.problem:
         open_events = CameraHealthEvent.objects.filter(ended_at__isnull=True)
         qs = qs.filter(pk__in=open_events.values("camera_id"))
+    if f.measure is not None and f.start is not None and f.end is not None:
+        qs = qs.filter(measure_q(f.measure, f.start, f.end))
     return qs.order_by("canteen_id", "name", "id")
 
 

@@ -27,11 +27,12 @@ from brightkitchen.cameras.models import MANAGER_ROLES, Camera, CameraHealthEven
 from brightkitchen.core import ratelimit
 from brightkitchen.core.errors import FieldError
 from brightkitchen.core.events import after_commit
-from brightkitchen.core.forms import show_field_error
+from brightkitchen.core.forms import figure_query, show_field_error
 from brightkitchen.core.middleware import client_ip
 from brightkitchen.core.scoping import Action, AnyUser, get_visible_or_404, scope_of
 from brightkitchen.rectifications.models import ISSUER_ROLES
 from brightkitchen.regions.models import Region
+from brightkitchen.regions.selectors import full_name_of
 from brightkitchen.schools.models import Canteen
 
 _REGION = re.compile(r"^\d{1,12}$")
@@ -46,8 +47,14 @@ def index(request: HttpRequest) -> HttpResponse:
     """The camera health board: the jurisdiction's online rate and clarity compliance, and the cameras,
     filtered by status or to those with a problem now, each with what is wrong with it."""
     status = request.GET.get("status", "")
+    figure = figure_query(request, selectors.Measure)
     filters = selectors.CameraFilters(
-        status=status if status in CameraStatus.values else "", problem=request.GET.get("problem") == "1"
+        status=status if status in CameraStatus.values else "",
+        problem=request.GET.get("problem") == "1",
+        region=figure.region if figure else "",
+        measure=selectors.Measure(figure.measure) if figure else None,
+        start=figure.start if figure else None,
+        end=figure.end if figure else None,
     )
     page = Paginator(selectors.cameras_for(request.user, filters), 50).get_page(request.GET.get("page"))
     context = {
@@ -57,6 +64,9 @@ def index(request: HttpRequest) -> HttpResponse:
         "problem": filters.problem,
         "summary": selectors.health_summary(request.user),
         "problems": selectors.open_problems(request.user, [c.pk for c in page]),
+        "figure": figure,
+        "figure_region": full_name_of(figure.region) if figure else "",
+        "figure_label": selectors.Measure(figure.measure).label if figure else "",
     }
     return render(request, "cameras/index.html", context)
 

@@ -167,7 +167,7 @@ def _patrols(measure: PatrolMeasure) -> Link:
     return lambda region, start, end: figure_url(url_name, measure, region, start, end)
 
 
-def _schools(region: str, start: datetime.date, end: datetime.date) -> str:
+def schools_link(region: str, start: datetime.date, end: datetime.date) -> str:
     return reverse("schools:list") + (f"?region={region}" if region else "")
 
 
@@ -184,7 +184,7 @@ def register() -> None:
             Group.COVERAGE,
             canteen_counts,
             is_count=True,
-            link=_schools,
+            link=schools_link,
         )
     )
     count(

@@ -46,6 +46,9 @@ class Indicator:
     # The list the figure counts, for a region code ("" for the whole jurisdiction) and a period: a
     # count links to the rows it counts, a rate to the rows of its denominator.
     link: Callable[[str, datetime.date, datetime.date], str] | None = None
+    # No list of its own (a completeness rate counts due entries, canteen by canteen): a child region's
+    # figure links to that region's dashboard, whose rows add up to it.
+    drills_down: bool = False
 
     def link_for(self, region: str, start: datetime.date, end: datetime.date) -> str:
         return self.link(region, start, end) if self.link else ""
@@ -61,7 +64,7 @@ def register_indicator(indicator: Indicator) -> None:
 def registered_indicators() -> list[Indicator]:
     """Coverage first, then every completeness metric, then supervision, each in registration order."""
     records = [
-        Indicator(f"records.{metric.key}", metric.label, Group.RECORDS, metric.compute)
+        Indicator(f"records.{metric.key}", metric.label, Group.RECORDS, metric.compute, drills_down=True)
         for metric in registered_metrics()
     ]
     mine = list(_INDICATORS.values())

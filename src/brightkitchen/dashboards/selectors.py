@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from brightkitchen.alerts.models import Alert
@@ -70,15 +72,25 @@ class Dashboard:
 
     @property
     def figure_links(self) -> dict[str, dict[str, str]]:
-        """Indicator key → region code ("" for the total) → the list the figure counts there."""
+        """Indicator key → region code ("" for the total) → the list the figure counts there (for an
+        indicator that drills down: each child region's dashboard)."""
         own = self.region.code if self.region else ""
         codes = [] if self.rows_are_canteens else [row.code for row in self.rows]
         start, end = self.period.start, self.period.end
-        return {
-            i.key: {"": i.link_for(own, start, end), **{c: i.link_for(c, start, end) for c in codes}}
-            for i in self.indicators
-            if i.link is not None
-        }
+        links: dict[str, dict[str, str]] = {}
+        for i in self.indicators:
+            if i.link is not None:
+                links[i.key] = {
+                    "": i.link_for(own, start, end),
+                    **{c: i.link_for(c, start, end) for c in codes},
+                }
+            elif i.drills_down and codes:
+                links[i.key] = {c: self.drill_down(c) for c in codes}
+        return links
+
+    def drill_down(self, code: str) -> str:
+        """The dashboard of a child region for the same period."""
+        return f"{reverse('dashboards:index')}?{urlencode({'region': code, 'period': self.period.key})}"
 
     def groups(self) -> list[tuple[Group, list[Indicator]]]:
         return [(g, [i for i in self.indicators if i.group is g]) for g in Group]

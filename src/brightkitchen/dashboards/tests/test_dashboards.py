@@ -11,6 +11,8 @@ import re
 import pytest
 from django.utils import timezone
 
+from brightkitchen.cameras.models import Camera, CameraStatus, KeyPoint
+from brightkitchen.cameras.tests.factories import cameras
 from brightkitchen.conftest import CITY, COUNTY_A, COUNTY_B, World
 from brightkitchen.core.errors import FieldError
 from brightkitchen.dashboards.periods import month_period, parse_period, year_period
@@ -21,6 +23,7 @@ from brightkitchen.records.tests.factories import photo
 from brightkitchen.rectifications import services as rectifications
 from brightkitchen.rectifications.models import RectificationNotice
 from brightkitchen.regions.models import Region
+from brightkitchen.schedule.models import MealPlan, Term
 from brightkitchen.schools.metrics import Ratio
 
 pytestmark = pytest.mark.django_db
@@ -232,6 +235,27 @@ def _figure_world(w: World) -> None:
         patrols.FindingInput("pests", "", photo("b.jpg"), open_notice=False),
     ]
     patrols.submit_patrol(w.users["regulator_a"], patrolled.pk, findings=problems)
+    # A term with lunch on weekdays in both canteens: records are due.
+    Term.objects.create(
+        region_id="14",
+        name="本学期",
+        starts_on=today - datetime.timedelta(days=60),
+        ends_on=today + datetime.timedelta(days=60),
+    )
+    for county in ("a", "b"):
+        MealPlan.objects.create(canteen=w.canteens[county], lunch=True, weekdays="1234567")
+    # Cameras: county A's offline one and, per county, one online and diagnosed, one not in use.
+    cameras(w)
+    for county in ("a", "b"):
+        for name, enabled in (("在用", True), ("停用", False)):
+            Camera.objects.create(
+                canteen=w.canteens[county],
+                name=f"{county}{name}",
+                key_point=KeyPoint.STOREROOM,
+                enabled=enabled,
+                status=CameraStatus.ONLINE,
+                clarity_ok=enabled,
+            )
 
 
 def _listed(client: object, url: str, attribute: str) -> int:
@@ -252,7 +276,7 @@ def test_every_linked_figure_equals_the_count_of_its_list(world: World, who: str
     board = dashboard(user, dashboard_region(user, ""), month_period(today.year, today.month))
     client = world.client(who)
     page = client.get("/dashboards/").content.decode()
-    checked = 0
+    checked = drilled = 0
     for indicator in board.indicators:
         links = board.figure_links.get(indicator.key)
         if not links:
@@ -260,16 +284,35 @@ def test_every_linked_figure_equals_the_count_of_its_list(world: World, who: str
         figures = {"": board.totals[indicator.key]} | {
             row.code: row.figures[indicator.key] for row in board.rows if not board.rows_are_canteens
         }
+        if indicator.drills_down:  # a child region's figure: the total of its own dashboard
+            for code, url in links.items():
+                assert html.escape(url) in page, (indicator.key, code)
+                cell = re.search(
+                    rf'data-total="{re.escape(indicator.key)}" data-done="(\d+)" data-expected="(\d+)"',
+                    client.get(url).content.decode(),
+                )
+                assert cell, (indicator.key, url)
+                ratio = figures[code]
+                assert (int(cell[1]), int(cell[2])) == (ratio.done, ratio.expected), (
+                    who,
+                    indicator.key,
+                    code,
+                )
+                drilled += 1
+            continue
         for code, ratio in figures.items():
             url = links[code]
             assert html.escape(url) in page, (indicator.key, code)  # the page links the figure there
             attribute = (
-                "data-canteens" if indicator.key in {"canteens", "canteens_rectified"} else "data-count"
+                "data-canteens"
+                if indicator.key in {"canteens", "canteens_rectified", "camera_coverage"}
+                else "data-count"
             )
             expected = ratio.done if indicator.is_count else ratio.expected
             assert _listed(client, url, attribute) == expected, (who, indicator.key, code, url)
             checked += 1
     assert checked >= 10  # every linked indicator, at least its total
+    assert drilled >= (0 if board.rows_are_canteens else 5)  # each completeness rate of each child region
     # The big screen links its headline figures to the same lists.
     screen = client.get("/dashboards/screen/").content.decode()
     for indicator, _ratio in board.headline:
@@ -277,5 +320,7 @@ def test_every_linked_figure_equals_the_count_of_its_list(world: World, who: str
             assert html.escape(board.figure_links[indicator.key][""]) in screen, indicator.key
     # Something was counted: the check is not comparing zeros with zeros.
     assert board.totals["notices_issued"].done > 0 and board.totals["open_alerts"].done > 0
+    assert any(board.totals[i.key].expected for i in board.indicators if i.drills_down)  # records are due
+    assert board.totals["camera_clarity"].expected > 0 and board.totals["camera_online_rate"].expected > 1
     assert board.totals["patrol_completion"].expected > 0  # a canteen of each county drawn
     assert board.totals["patrol_problems"].done == (0 if who == "edu_b" else 2)  # county A's patrol
