@@ -71,11 +71,14 @@ class MetricInput:
         return result
 
     def tally_ratio(self, done: str, expected: str) -> dict[str, Ratio]:
-        """Done / expected per school region where both are tallies (certified deliveries of deliveries)."""
+        """Done / expected per school region where both are tallies (certified deliveries of deliveries),
+        with the late entries of `done` where it counts those entered on time too."""
         result: dict[str, Ratio] = {}
         for group in self.tally_groups:
             if group.done[expected]:
-                ratio = Ratio(group.done[done], group.done[expected])
+                timely = group.done.get(f"{done}{ON_TIME}")
+                late = group.done[done] - timely if timely is not None else 0
+                ratio = Ratio(group.done[done], group.done[expected], late)
                 result[group.region] = result.get(group.region, Ratio(0, 0)) + ratio
         return result
 

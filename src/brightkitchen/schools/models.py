@@ -299,9 +299,17 @@ class CanteenMonth(models.Model):
     disinfected_on_time = models.IntegerField(default=0)
     daily_checked_on_time = models.IntegerField(default=0)
 
-    # Counts a day: morning checks of people allowed on duty that day, staff allowed on duty (active,
-    # with a valid health certificate), active staff, accepted deliveries, those with certificates.
-    COUNTS = ("morning_checks", "on_duty", "staff", "deliveries", "certified_deliveries")
+    # Counts a day: morning checks of people allowed on duty that day (and of those, the ones entered on
+    # the day), staff allowed on duty (active, with a valid health certificate), active staff, accepted
+    # deliveries, those with certificates.
+    COUNTS = (
+        "morning_checks",
+        "morning_checks_on_time",
+        "on_duty",
+        "staff",
+        "deliveries",
+        "certified_deliveries",
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["canteen", "month"], name="canteen_month_unique")]

@@ -17,7 +17,9 @@ class StaffConfig(AppConfig):
         # month of the canteen.
         roll = (Source(StaffMember), Source(HealthCertificate))
         checks = (Source(MorningCheck, "date"), *roll)
-        register_tally(Tally("morning_checks", Due.SERVICE_DAY, selectors.morning_check_days, checks))
+        register_tally(
+            Tally("morning_checks", Due.SERVICE_DAY, selectors.morning_check_days, checks), on_time=True
+        )
         register_tally(Tally("on_duty", Due.SERVICE_DAY, selectors.on_duty_days, roll))
         register_tally(Tally("staff", Due.LAST_DAY, selectors.staff_days, roll))
         register_tally(Tally("certified_staff", Due.LAST_DAY, None, roll, column="on_duty"))

@@ -181,13 +181,14 @@ def health_certificate_metric(scope: MetricInput) -> dict[str, Ratio]:
 
 
 def morning_check_days(
-    canteens: QuerySet[Canteen], start: datetime.date, end: datetime.date
+    canteens: QuerySet[Canteen], start: datetime.date, end: datetime.date, *, on_time: bool = False
 ) -> Iterable[tuple[int, datetime.date, int]]:
-    """(canteen, day, people checked who were allowed on duty that day): the morning-check marks."""
+    """(canteen, day, people checked who were allowed on duty that day): the morning-check marks
+    (`on_time`: only the checks entered on their day)."""
     checks = MorningCheck.objects.filter(
         canteen__in=canteens.values("pk"), date__range=(start, end), staff__active=True
     ).filter(valid_certificate_q_on_day())
-    return daily_counts(checks)
+    return daily_counts(checks, on_time=on_time)
 
 
 def valid_certificate_q_on_day() -> Exists:

@@ -97,3 +97,27 @@ def test_the_month_task_opens_rows_once(world: World) -> None:
     month = timezone.localdate().replace(day=1)
     assert CanteenMonth.objects.filter(month=month).count() == Canteen.objects.count()
     assert open_tally_month() == 0
+
+
+def test_morning_checks_entered_after_their_day_count_as_late(world: World) -> None:
+    """A morning check entered on its day is on time; one entered later is done and late (补录), as the
+    sample retention rate counts them."""
+    from brightkitchen.schools.tallies import refresh_tallies
+
+    monday, sunday = _week()
+    Term.objects.create(
+        region_id="14", name="学期", starts_on=monday - datetime.timedelta(days=30), ends_on=sunday
+    )
+    fx = staff_fixture(world, "a")
+    days = [monday + datetime.timedelta(days=i) for i in range(3)]
+    _checks(world, fx.cook, days)  # entered today, two weeks after their days
+    a = world.canteens["a"].pk
+    ratio = canteen_rate(morning_check_metric, a, monday, sunday)
+    assert (ratio.done, ratio.late) == (3, 3)
+    # The cook's Monday check entered at 07:30 that Monday: on time once the month is recounted.
+    monday_check = MorningCheck.objects.get(staff=fx.cook, date=monday)
+    entered = timezone.make_aware(datetime.datetime.combine(monday, datetime.time(7, 30)))
+    MorningCheck.objects.filter(pk=monday_check.pk).update(created_at=entered)
+    refresh_tallies(Canteen.objects.filter(pk=a), monday, sunday)
+    ratio = canteen_rate(morning_check_metric, a, monday, sunday)
+    assert (ratio.done, ratio.late) == (3, 2)
