@@ -76,7 +76,7 @@ def bulletin(user: AnyUser, board: Dashboard) -> Bulletin:
     overdue = [
         OverdueNotice(
             canteen=f"{n.canteen.school.organisation.name} · {n.canteen.name}",
-            problem=n.problem,
+            problem=n.problem_text,
             issued_on=n.issued_on,
             deadline=n.deadline,
             days_overdue=(end - n.deadline).days,

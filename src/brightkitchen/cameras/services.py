@@ -16,8 +16,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from brightkitchen.cameras import credentials, snapshots
 from brightkitchen.cameras.models import (
@@ -35,6 +35,7 @@ from brightkitchen.cameras.sources import require_supported
 from brightkitchen.core.errors import Conflict, FieldError
 from brightkitchen.core.idempotency import create_once
 from brightkitchen.core.scoping import Action, AnyUser, get_visible_or_404, scope_of
+from brightkitchen.core.texts import Text
 from brightkitchen.core.validation import clean_text, full_save
 from brightkitchen.rectifications.models import DEFAULT_WORKING_DAYS, NoticeSource, RectificationNotice
 from brightkitchen.rectifications.services import issue_notice
@@ -302,12 +303,15 @@ def rectify_event(
         if picture is not None:
             photos.append(SimpleUploadedFile("snapshot.jpg", picture.jpeg, "image/jpeg"))
     since = timezone.localtime(event.started_at).strftime("%Y-%m-%d %H:%M")
-    problem = gettext("Camera %(camera)s (%(point)s): %(problem)s since %(since)s.") % {
-        "camera": camera.name,
-        "point": camera.get_key_point_display(),
-        "problem": event.get_kind_display(),
-        "since": since,
-    }
+    problem = Text(
+        gettext_noop("Camera %(camera)s (%(point)s): %(problem)s since %(since)s."),
+        {
+            "camera": camera.name,
+            "point": KeyPoint(camera.key_point).label,
+            "problem": HealthEventKind(event.kind).label,
+            "since": since,
+        },
+    )
     with transaction.atomic():
         notice, created = issue_notice(
             user,

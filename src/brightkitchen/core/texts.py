@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext
@@ -58,3 +59,9 @@ class Text:
 
     def __str__(self) -> str:
         return render(self.msgid, self.stored_params())
+
+    def in_default_language(self) -> str:
+        """The sentence in the platform's default language (zh-hans), as a row stores it for search and
+        exports whoever's request or worker made it."""
+        with translation.override(settings.LANGUAGE_CODE):
+            return str(self)

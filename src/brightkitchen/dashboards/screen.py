@@ -166,7 +166,7 @@ def live_strip(user: AnyUser, region_code: str | None, rows: int = STRIP_ROWS) -
         ClosedNotice(
             school=n.canteen.school.organisation.name,
             canteen=n.canteen.name,
-            problem=n.problem,
+            problem=n.problem_text,
             closed_at=n.closed_at,
         )
         for n in notices.order_by("-closed_at", "-id")[:rows]

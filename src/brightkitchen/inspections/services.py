@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from brightkitchen.accounts.models import User
 from brightkitchen.checklists import selectors as checklists
@@ -33,6 +34,7 @@ from brightkitchen.core.errors import Conflict, FieldError
 from brightkitchen.core.events import after_commit
 from brightkitchen.core.idempotency import create_once
 from brightkitchen.core.scoping import Action, AnyUser, get_visible_or_404, scope_of
+from brightkitchen.core.texts import Text
 from brightkitchen.core.uploads import StoredFile, removed_on_error, store_photo
 from brightkitchen.core.validation import acting_user, clean_text, full_save
 from brightkitchen.inspections import scoring
@@ -372,17 +374,20 @@ def submit_inspection(
         for item, outcome, item_note in chosen.values():
             if outcome != Outcome.FAIL:
                 continue
-            problem = _("Standardised inspection %(day)s, item %(code)s: %(text)s") % {
-                "day": inspected_on.isoformat(),
-                "code": item.code,
-                "text": item.text,
-            }
+            params = {"day": inspected_on.isoformat(), "code": item.code, "text": item.text}
             if item_note:
-                problem = f"{problem}\n{item_note}"
+                problem = Text(
+                    gettext_noop("Standardised inspection %(day)s, item %(code)s: %(text)s\n%(note)s"),
+                    params | {"note": item_note},
+                )
+            else:
+                problem = Text(
+                    gettext_noop("Standardised inspection %(day)s, item %(code)s: %(text)s"), params
+                )
             issue_notice(
                 user,
                 canteen.pk,
-                problem=problem[:2000],
+                problem=problem,
                 source_kind="inspection",
                 source_ref=f"inspection:{inspection.pk}:{item.code}",
                 photos=list(photos.get(item.code, ())),

@@ -11,23 +11,25 @@ import uuid
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from brightkitchen.cameras import selectors as camera_selectors
 from brightkitchen.cameras import snapshots
 from brightkitchen.cameras import tasks as camera_tasks
-from brightkitchen.cameras.models import Camera
+from brightkitchen.cameras.models import Camera, KeyPoint
 from brightkitchen.core.errors import Conflict, FieldError, FieldPermissionDenied
 from brightkitchen.core.events import after_commit
 from brightkitchen.core.roles import Role
 from brightkitchen.core.scoping import Action, AnyUser, get_visible_or_404, scope_of
+from brightkitchen.core.texts import Text
 from brightkitchen.core.uploads import StoredFile, removed_on_error, store_photo
 from brightkitchen.core.validation import acting_user, clean_text
 from brightkitchen.patrols.checklist import BY_CODE
@@ -252,12 +254,11 @@ class CameraPicture:
     def upload(self) -> SimpleUploadedFile:
         return SimpleUploadedFile(f"camera-{self.camera.pk}.jpg", self.evidence.jpeg, "image/jpeg")
 
-    def caption(self) -> str:
-        taken = timezone.localtime(self.evidence.taken_at).strftime("%Y-%m-%d %H:%M:%S")
-        return gettext("Picture of camera %(camera)s (%(point)s), taken at %(taken)s.") % {
+    def caption_params(self) -> dict[str, Any]:
+        return {
             "camera": self.camera.name,
-            "point": self.camera.get_key_point_display(),
-            "taken": taken,
+            "point": KeyPoint(self.camera.key_point).label,
+            "taken": timezone.localtime(self.evidence.taken_at).strftime("%Y-%m-%d %H:%M:%S"),
         }
 
 
@@ -299,14 +300,27 @@ def notice_key(record_key: uuid.UUID, item: str) -> uuid.UUID:
     return uuid.uuid5(record_key, f"patrol-finding:{item}")
 
 
-def _problem(finding: FindingInput, picture: CameraPicture | None = None) -> str:
-    text = str(BY_CODE[finding.item].text)
+# A finding's notice, by whether it has a note and a camera's picture: whole sentences for translators.
+_PROBLEMS = {
+    (False, False): gettext_noop("Online patrol: %(item)s"),
+    (True, False): gettext_noop("Online patrol: %(item)s: %(note)s"),
+    (False, True): gettext_noop(
+        "Online patrol: %(item)s\nPicture of camera %(camera)s (%(point)s), taken at %(taken)s."
+    ),
+    (True, True): gettext_noop(
+        "Online patrol: %(item)s: %(note)s\nPicture of camera %(camera)s (%(point)s), taken at %(taken)s."
+    ),
+}
+
+
+def _problem(finding: FindingInput, picture: CameraPicture | None = None) -> Text:
     note = finding.note.strip()
-    if not note:
-        problem = gettext("Online patrol: %(item)s") % {"item": text}
-    else:
-        problem = gettext("Online patrol: %(item)s: %(note)s") % {"item": text, "note": note}
-    return problem if picture is None else f"{problem}\n{picture.caption()}"
+    params: dict[str, Any] = {"item": BY_CODE[finding.item].text}
+    if note:
+        params["note"] = note
+    if picture is not None:
+        params |= picture.caption_params()
+    return Text(_PROBLEMS[bool(note), picture is not None], params)
 
 
 def _camera_pictures(
@@ -428,7 +442,7 @@ def submit_patrol(
                 row.notice, _created = issue_notice(
                     user,
                     assignment.canteen_id,
-                    problem=_problem(finding, picture)[:2000],
+                    problem=_problem(finding, picture),
                     source_kind=NoticeSource.PATROL,
                     source_ref=f"patrol:{row.pk}",
                     working_days=working_days,

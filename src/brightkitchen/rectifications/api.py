@@ -100,7 +100,7 @@ class NoticeOut(Schema):
             canteen_id=notice.canteen_id,
             canteen_name=notice.canteen.name,
             issued_by=notice.issued_by_org.name,
-            problem=notice.problem,
+            problem=notice.problem_text,
             source_kind=NoticeSource(notice.source_kind),
             source_ref=notice.source_ref,
             issued_on=notice.issued_on,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from brightkitchen.core.models import AuditedModel, submission_key_field, user_field
 from brightkitchen.core.roles import CANTEEN_ROLES, REGION_ROLES, Role
 from brightkitchen.core.scoping import ScopedManager, ScopeRule
+from brightkitchen.core.texts import render
 
 DEFAULT_WORKING_DAYS = 10
 MAX_WORKING_DAYS = 60
@@ -85,7 +86,13 @@ class RectificationNotice(AuditedModel):
         related_name="rectification_notices",
     )
     issued_by = user_field(_("issued by user"))
+    # As written by the issuer, or for a problem the platform describes (a patrol finding, a failed
+    # inspection item, a camera fault) rendered in the default language (zh-hans) for search and exports…
     problem = models.TextField(_("problem"), max_length=2000)
+    # … with its English source sentence and parameters (core.texts), so that each reader gets it in their
+    # language (`problem_text`). Empty for a problem the issuer wrote.
+    problem_id = models.TextField(_("problem source"), blank=True)
+    problem_args = models.JSONField(_("problem parameters"), default=dict, blank=True)
     source_kind = models.CharField(_("source"), max_length=16, choices=NoticeSource.choices)
     source_ref = models.CharField(_("source reference"), max_length=100, blank=True)
     issued_on = models.DateField(_("notice date"))
@@ -121,6 +128,11 @@ class RectificationNotice(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.issued_on} {self.problem[:30]}"
+
+    @property
+    def problem_text(self) -> str:
+        """The problem in the reader's (active) language."""
+        return render(self.problem_id, self.problem_args) if self.problem_id else self.problem
 
     @property
     def is_closed(self) -> bool:

@@ -19,6 +19,7 @@ from brightkitchen.core.errors import FieldError, FieldPermissionDenied
 from brightkitchen.core.events import after_commit
 from brightkitchen.core.idempotency import create_once
 from brightkitchen.core.scoping import Action, AnyUser, get_visible_or_404, scope_of
+from brightkitchen.core.texts import Text
 from brightkitchen.core.uploads import StoredFile, removed_on_error, store_photo
 from brightkitchen.core.validation import acting_user, clean_text
 from brightkitchen.core.workflow import (
@@ -150,7 +151,7 @@ def issue_notice(
     user: AnyUser,
     canteen_id: int,
     *,
-    problem: str,
+    problem: str | Text,
     source_kind: str,
     source_ref: str = "",
     working_days: int = DEFAULT_WORKING_DAYS,
@@ -160,7 +161,9 @@ def issue_notice(
 ) -> tuple[RectificationNotice, bool]:
     """(notice, created). A bureau (market supervision or education, any level) issues a notice to a
     canteen of its jurisdiction; the deadline is `working_days` working days after today in the
-    canteen's region (weekends and public holidays skipped, make-up working days counted)."""
+    canteen's region (weekends and public holidays skipped, make-up working days counted). A problem
+    the platform describes is a `core.texts.Text`: stored in the default language and shown in each
+    reader's."""
     canteen = get_visible_or_404(
         Canteen, user, Action.VIEW, related=("school", "school__organisation"), pk=canteen_id
     )
@@ -169,7 +172,12 @@ def issue_notice(
     issuer = acting_user(user)
     assert issuer is not None and issuer.organisation is not None  # a bureau user has its bureau
     org: Organisation = issuer.organisation
-    problem = clean_text("problem", problem, 2000)
+    problem_id, problem_args = (
+        (problem.msgid, problem.stored_params()) if isinstance(problem, Text) else ("", {})
+    )
+    problem = clean_text(
+        "problem", problem.in_default_language()[:2000] if isinstance(problem, Text) else problem, 2000
+    )
     kind = _source_kind(source_kind)
     source_ref = clean_text("source_ref", source_ref, 100, required=False)
     working_days = _working_days(working_days)
@@ -187,6 +195,8 @@ def issue_notice(
             issued_by_org=org,
             issued_by=issuer,
             problem=problem,
+            problem_id=problem_id,
+            problem_args=problem_args,
             source_kind=kind,
             source_ref=source_ref,
             issued_on=today,

@@ -256,6 +256,29 @@ def test_a_finding_opens_a_notice_with_the_snapshot(world: World) -> None:
     assert exc.value.field == "assignment"
 
 
+def test_the_notice_of_a_finding_reads_in_each_readers_language(world: World) -> None:
+    """The platform writes the notice's problem from the checklist item: stored in Chinese (search,
+    exports) whoever patrolled in English, and shown in English to an English reader, the patrol's note
+    as written."""
+    from django.utils import translation
+
+    assignment = _pending(world)
+    with translation.override("en"):
+        services.submit_patrol(
+            world.users["regulator_a"],
+            assignment.pk,
+            findings=[FindingInput("no_mask_cap", "切配员工未戴口罩", photo("a.jpg"))],
+        )
+    notice = RectificationNotice.objects.get()
+    assert notice.problem == "网上巡查：从业人员未佩戴口罩或工作帽：切配员工未戴口罩"
+    with translation.override("en"):
+        assert notice.problem_text == "Online patrol: Staff without mask or cap: 切配员工未戴口罩"
+    client = world.client("regulator_a")
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/rectifications/{notice.pk}/").content.decode()
+    assert "Online patrol: Staff without mask or cap" in page and "网上巡查：" not in page
+
+
 @pytest.mark.parametrize(
     ("findings", "field"),
     [
