@@ -117,6 +117,7 @@ def test_saving_a_forbidden_address_is_refused_on_source_url(url: str, vpn_only:
 
 
 def test_private_range_saved_only_inside_the_listed_network(vpn_only: None) -> None:
+    # Validation only: the private addresses here are stored as data, never connected to.
     assert credentials.validate_url("rtsp", "rtsp://10.20.0.5/cam") == "rtsp://10.20.0.5/cam"
     ANSWERS["cam.school.example"] = ["10.20.0.9"]
     assert credentials.validate_url("rtsp", "rtsp://cam.school.example/c")
@@ -126,6 +127,8 @@ def test_private_range_saved_only_inside_the_listed_network(vpn_only: None) -> N
 
 
 def test_api_create_and_change_refuse_with_400_naming_source_url(world: World, vpn_only: None) -> None:
+    # Adding a camera stores its address and probes nothing (the sweep would, on a worker): no traffic
+    # leaves the machine; open_url() below only reads the stored address back.
     client = world.client("manager_a")
     for url in ("http://2130706433:8000/", "http://[::1]:8000/", "http://169.254.169.254/latest/meta-data/"):
         answer = client.post("/api/v1/cameras", _body(world, url, "http"), content_type="application/json")
