@@ -75,17 +75,14 @@ def _scene(
     bw, bh = width * 3 // 8, height // 2
     ball = f"sink_2::xpos={width - bw} sink_2::ypos={height - bh} sink_2::width={bw} sink_2::height={bh}"
     pads = overlay[0] if overlay else ""
-    # A live compositor gives out a frame when its latency is up, with the inputs that have one by then:
-    # on a loaded machine a costly overlay (full-frame snow) is late, and a frame without it - the first
-    # keyframe a probe sees - reads as a clean picture. Waiting up to 200 ms for the overlay keeps every
-    # frame whole (only the overlay scenes wait: the timestamped latency mount has none). Its output
-    # starts with the first input buffer, not at the pipeline's start: before any input has a picture it
-    # would give out its grey checkerboard background, which the noise check rightly calls noise (CI saw a
-    # slight tint at 720p judged noisy from such a first keyframe).
-    wait = " latency=200000000" if overlay else ""
-    mix = f"compositor name=mix start-time-selection=first{wait}"
-    chain = f"{mix} sink_1::alpha=0.35 {ball} {pads} ! {caps} ! {modifier}"
-    src = "videotestsrc is-live=true" if live else "videotestsrc num-buffers=1"
+    # The inputs are not live: a compositor then waits for a picture on every input before it gives out
+    # a frame, so no frame ever lacks one (a live compositor gives out what it has when its latency is up:
+    # on a loaded machine a late input left its grey checkerboard background showing, which the noise
+    # check rightly calls noise, or a frame without its overlay, which reads as a clean picture). The
+    # clock sync after it paces the frames to real time, as a camera sends them.
+    pace = " ! clocksync" if live else ""
+    chain = f"compositor name=mix sink_1::alpha=0.35 {ball} {pads} ! {caps} ! {modifier}{pace}"
+    src = "videotestsrc" if live else "videotestsrc num-buffers=1"
     branches = (
         f"{src} pattern=smpte75 ! {caps} ! mix.sink_0 "
         f"{src} pattern=pinwheel ! {caps} ! mix.sink_1 "
@@ -105,7 +102,7 @@ def _rescaled(size: tuple[int, int], factor: float) -> str:
 
 
 def _solid(colour: str) -> str:
-    return f"videotestsrc is-live=true pattern=solid-color foreground-color={colour}"
+    return f"videotestsrc pattern=solid-color foreground-color={colour}"
 
 
 def _card(share: float, colour: str, size: tuple[int, int]) -> tuple[str, str]:
@@ -139,8 +136,8 @@ def _preset_chain(preset: str, size: tuple[int, int]) -> tuple[str, str]:
         "colour_cast": _scene(overlay=("sink_3::alpha=0.5", _solid("0xff20c040")), size=size),
         "tint": _scene(overlay=("sink_3::alpha=0.08", _solid("0xff20c040")), size=size),
         # Snow blended over the picture: heavy sensor / transmission noise; "grain": a little.
-        "noise": _scene(overlay=("sink_3::alpha=0.6", "videotestsrc is-live=true pattern=snow"), size=size),
-        "grain": _scene(overlay=("sink_3::alpha=0.04", "videotestsrc is-live=true pattern=snow"), size=size),
+        "noise": _scene(overlay=("sink_3::alpha=0.6", "videotestsrc pattern=snow"), size=size),
+        "grain": _scene(overlay=("sink_3::alpha=0.04", "videotestsrc pattern=snow"), size=size),
         # One frame repeated forever, still encoded live (a hung camera or encoder).
         "frozen": (
             _scene(f"imagefreeze is-live=true ! {caps}", live=False, size=size)[0],

@@ -237,12 +237,14 @@ def test_manager_records_morning_check_and_sample_on_a_phone(
                 ".map(e => e.name + ': ' + e.validationMessage)"
             )
             assert not invalid, f"the browser refuses the form: {invalid}"
-            # The double tap: the second tap lands while the first submit is under way.
-            with page.expect_navigation():
-                form.locator("button.primary").dblclick()
+            # The double tap: the second tap lands while the first submit is under way. The browser may
+            # abort the first navigation for the second (CI saw ERR_ABORTED when waiting on the first), so
+            # wait for what the last one shows: the sample listed.
+            form.locator("button.primary").dblclick()
+            listed = page.locator("section[data-meal=lunch] li[data-sample]")
+            listed.first.wait_for()
             page.wait_for_load_state()
             assert urlsplit(page.url).path == urlsplit(samples_url).path
-            listed = page.locator("section[data-meal=lunch] li[data-sample]")
             assert listed.count() == 1, f"{listed.count()} samples listed after a double tap"
             assert DISH in listed.inner_text()
             countdown = listed.locator("[data-testid=countdown] time")
