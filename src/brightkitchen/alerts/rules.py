@@ -54,17 +54,44 @@ CanteenRuleFn = Callable[[datetime.date, Collection[int] | None], Iterable[Findi
 
 _RULES: dict[str, RuleFn] = {}
 _CANTEEN_RULES: dict[str, CanteenRuleFn] = {}
+# Kinds whose alerts reach people at once whatever they chose (quiet hours), besides critical ones.
+_URGENT_KINDS: set[str] = set()
+# What each kind is called where people choose how to be told about it (the notification settings).
+_LABELS: dict[str, str | Promise] = {}
 
 
-def register_rule(kind: str, rule: RuleFn) -> None:
+def register_rule(kind: str, rule: RuleFn, *, urgent: bool = False, label: str | Promise = "") -> None:
     _RULES[kind] = rule
     _CANTEEN_RULES.pop(kind, None)
+    _describe(kind, urgent, label)
 
 
-def register_canteen_rule(kind: str, rule: CanteenRuleFn) -> None:
-    """A rule that can look at some canteens only (see the module's docstring)."""
+def register_canteen_rule(
+    kind: str, rule: CanteenRuleFn, *, urgent: bool = False, label: str | Promise = ""
+) -> None:
+    """A rule that can look at some canteens only (see the module's docstring). `urgent`: its alerts
+    ignore the recipients' quiet hours (an incident's 2-hour clock, an escalated notice)."""
     _RULES[kind] = lambda day: rule(day, None)
     _CANTEEN_RULES[kind] = rule
+    _describe(kind, urgent, label)
+
+
+def _describe(kind: str, urgent: bool, label: str | Promise) -> None:
+    if urgent:
+        _URGENT_KINDS.add(kind)
+    else:
+        _URGENT_KINDS.discard(kind)
+    if label:
+        _LABELS[kind] = label
+
+
+def is_urgent_kind(kind: str) -> bool:
+    return kind in _URGENT_KINDS
+
+
+def kind_label(kind: str) -> str:
+    """The kind's name in the active language (its key when it was registered without one)."""
+    return str(_LABELS.get(kind, kind))
 
 
 def findings_of(

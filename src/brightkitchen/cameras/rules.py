@@ -11,7 +11,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from brightkitchen.alerts.rules import Finding, RuleFn, Severity, register_rule
 from brightkitchen.cameras.models import CameraHealthEvent, HealthEventKind
@@ -72,8 +72,9 @@ def picture_findings(day: datetime.date) -> list[Finding]:
 
 
 RULES: dict[str, RuleFn] = {KIND_OFFLINE: offline_findings, KIND_PICTURE: picture_findings}
+LABELS = {KIND_OFFLINE: gettext_lazy("Camera offline"), KIND_PICTURE: gettext_lazy("Camera picture fault")}
 
 
 def register() -> None:
     for kind, rule in RULES.items():
-        register_rule(kind, rule)
+        register_rule(kind, rule, label=LABELS[kind])

@@ -80,6 +80,31 @@ RELAY_GRANT_TTL_S = int(os.environ.get("RELAY_GRANT_TTL_S", "60"))
 RELAY_IDLE_CLOSE_S = float(os.environ.get("RELAY_IDLE_CLOSE_S", "10"))
 RELAY_ALLOWED_ORIGINS = env_list("RELAY_ALLOWED_ORIGINS", "*")
 RELAY_ICE_SERVERS = env_list("RELAY_ICE_SERVERS", "")  # e.g. stun:stun.example.gov.cn:3478
+
+# Where people reach the platform: the links in e-mails, SMS and WeChat messages point here.
+PLATFORM_URL = os.environ.get("PLATFORM_URL", "http://127.0.0.1:8000")
+# Notification channels (notifications/channels.py); each is off until its settings are given.
+# E-mail: SMTP, with STARTTLS (EMAIL_USE_TLS) or TLS from the start (EMAIL_USE_SSL).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "明厨亮灶 <noreply@brightkitchen.invalid>")
+EMAIL_MESSAGE_DOMAIN = os.environ.get("EMAIL_MESSAGE_DOMAIN", "brightkitchen.invalid")
+# SMS: Alibaba Cloud SendSms, or a gateway that speaks it.
+SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+SMS_ACCESS_KEY_ID = os.environ.get("SMS_ACCESS_KEY_ID", "")
+SMS_ACCESS_KEY_SECRET = os.environ.get("SMS_ACCESS_KEY_SECRET", "")
+SMS_SIGN_NAME = os.environ.get("SMS_SIGN_NAME", "")
+SMS_TEMPLATE_CODE = os.environ.get("SMS_TEMPLATE_CODE", "")
+# WeChat official account template messages.
+WECHAT_GATEWAY_URL = os.environ.get("WECHAT_GATEWAY_URL", "")
+WECHAT_APP_ID = os.environ.get("WECHAT_APP_ID", "")
+WECHAT_APP_SECRET = os.environ.get("WECHAT_APP_SECRET", "")
+WECHAT_TEMPLATE_ID = os.environ.get("WECHAT_TEMPLATE_ID", "")
 # Outbound-address policy (core.netpolicy) for camera sources and everything else the platform connects
 # to: private, loopback and link-local addresses only inside these CIDR networks (comma-separated; loopback
 # only by a network inside 127.0.0.0/8 or ::1). The test suite allows loopback (its test cameras) and the
@@ -131,6 +156,7 @@ INSTALLED_APPS = [
     # After the apps whose data are its signals: its demo data grades what their demo data made.
     "brightkitchen.risk",
     "brightkitchen.dispatch",
+    "brightkitchen.notifications",
     "brightkitchen.dashboards",
     "brightkitchen.bulletins",
     "brightkitchen.audit",

@@ -9,7 +9,7 @@ import datetime
 from collections.abc import Collection
 
 from django.urls import reverse
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from brightkitchen.alerts.rules import Finding, Severity, register_canteen_rule
 from brightkitchen.core.texts import Text
@@ -48,4 +48,6 @@ def incident_open_findings(day: datetime.date, canteen_ids: Collection[int] | No
 
 
 def register() -> None:
-    register_canteen_rule(KIND, incident_open_findings)
+    register_canteen_rule(
+        KIND, incident_open_findings, urgent=True, label=gettext_lazy("Suspected food poisoning")
+    )  # the 2-hour reporting clock

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 
 from django.urls import reverse
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from brightkitchen.alerts.rules import Finding, Severity, register_rule
 from brightkitchen.core.texts import Text
@@ -36,4 +36,8 @@ def certificate_missing_findings(day: datetime.date) -> list[Finding]:
 
 
 def register() -> None:
-    register_rule("purchase_certificate_missing", certificate_missing_findings)
+    register_rule(
+        "purchase_certificate_missing",
+        certificate_missing_findings,
+        label=gettext_lazy("Delivery without its certificate"),
+    )

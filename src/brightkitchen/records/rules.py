@@ -9,7 +9,7 @@ from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from django.urls import reverse
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from brightkitchen.alerts.rules import Finding, Severity, register_rule
 from brightkitchen.core.texts import Text
@@ -105,5 +105,9 @@ _ACCOMPANIED_MISSING = gettext_noop("No school leader accompanied %(meal)s on %(
 
 
 def register() -> None:
-    register_rule("sample_missing", sample_missing_findings)
-    register_rule("accompanied_meal_missing", accompanied_meal_missing_findings)
+    register_rule("sample_missing", sample_missing_findings, label=gettext_lazy("Food sample not retained"))
+    register_rule(
+        "accompanied_meal_missing",
+        accompanied_meal_missing_findings,
+        label=gettext_lazy("Accompanied meal not recorded"),
+    )

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.db.models.functions import Length
 from django.urls import reverse
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from brightkitchen.alerts.rules import CanteenRuleFn, Finding, Severity, register_canteen_rule
 from brightkitchen.alerts.selectors import COUNTY_CODE_LENGTH
@@ -87,7 +87,14 @@ RULES: dict[str, CanteenRuleFn] = {
     KIND_ESCALATED: escalated_findings,
 }
 
+LABELS = {
+    KIND_OPEN: gettext_lazy("Rectification notice to answer"),
+    KIND_DUE_SOON: gettext_lazy("Rectification deadline near"),
+    KIND_REVIEW: gettext_lazy("Rectification answer to review"),
+    KIND_ESCALATED: gettext_lazy("Rectification escalated"),
+}
+
 
 def register() -> None:
     for kind, rule in RULES.items():
-        register_canteen_rule(kind, rule)
+        register_canteen_rule(kind, rule, urgent=kind == KIND_ESCALATED, label=LABELS[kind])

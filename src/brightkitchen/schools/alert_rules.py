@@ -11,7 +11,7 @@ import datetime
 from collections.abc import Iterator
 
 from django.urls import reverse
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from brightkitchen.alerts.rules import Finding, Severity, register_rule
 from brightkitchen.core.texts import Text
@@ -82,6 +82,6 @@ def licence_missing(today: datetime.date) -> Iterator[Finding]:
         )
 
 
-register_rule(LICENCE_EXPIRING, licence_expiring)
-register_rule(LICENCE_EXPIRED, licence_expired)
-register_rule(LICENCE_MISSING, licence_missing)
+register_rule(LICENCE_EXPIRING, licence_expiring, label=gettext_lazy("Food business licence expiring"))
+register_rule(LICENCE_EXPIRED, licence_expired, label=gettext_lazy("Food business licence expired"))
+register_rule(LICENCE_MISSING, licence_missing, label=gettext_lazy("Food business licence missing"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 
 from django.urls import reverse
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from brightkitchen.alerts.rules import Finding, Severity, register_rule
 from brightkitchen.core.texts import Text
@@ -66,5 +66,13 @@ def monthly_review_unsigned_findings(
 
 
 def register() -> None:
-    register_rule("daily_check_missing", daily_check_missing_findings)
-    register_rule("monthly_review_unsigned", monthly_review_unsigned_findings)
+    register_rule(
+        "daily_check_missing",
+        daily_check_missing_findings,
+        label=gettext_lazy("Daily self-inspection missing"),
+    )
+    register_rule(
+        "monthly_review_unsigned",
+        monthly_review_unsigned_findings,
+        label=gettext_lazy("Monthly review not signed"),
+    )

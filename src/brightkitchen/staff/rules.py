@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from brightkitchen.alerts.rules import Finding, Severity
 from brightkitchen.core.texts import Text
@@ -113,6 +113,16 @@ def morning_check_missing_findings(day: datetime.date, now: datetime.datetime | 
 def register() -> None:
     from brightkitchen.alerts.rules import register_rule
 
-    register_rule("health_certificate_expiring", certificate_expiring_findings)
-    register_rule("health_certificate_expired", certificate_expired_findings)
-    register_rule("morning_check_missing", morning_check_missing_findings)
+    register_rule(
+        "health_certificate_expiring",
+        certificate_expiring_findings,
+        label=gettext_lazy("Health certificate expiring"),
+    )
+    register_rule(
+        "health_certificate_expired",
+        certificate_expired_findings,
+        label=gettext_lazy("Health certificate expired"),
+    )
+    register_rule(
+        "morning_check_missing", morning_check_missing_findings, label=gettext_lazy("Morning check missing")
+    )
