@@ -15,6 +15,7 @@ class UserAdmin(DjangoUserAdmin[User]):
     list_select_related = ["organisation"]
     list_filter = ["role", "is_active", "is_staff"]
     search_fields = ["username", "display_name", "organisation__name"]
+    actions = ["deactivate_selected"]
     autocomplete_fields = ["organisation", "canteen"]
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),
@@ -23,6 +24,14 @@ class UserAdmin(DjangoUserAdmin[User]):
             {"fields": ("display_name", "phone", "role", "organisation", "canteen")},
         ),
     )
+
+    @admin.action(description=_("Deactivate the selected users (their sessions and API tokens end at once)"))
+    def deactivate_selected(self, request: HttpRequest, queryset: Any) -> None:
+        from brightkitchen.accounts import services
+
+        operator = services.signed_in_user(request)
+        for user in queryset.exclude(pk=operator.pk):
+            services.deactivate(operator, user.pk)
 
     # Every change to users (add, edit, delete, set a password, a bulk action) needs a recent password
     # (accounts.reauth): an operator's forgotten open session must not hand out accounts. Reading is free.

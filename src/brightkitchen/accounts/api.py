@@ -7,7 +7,7 @@ from pydantic import Field
 
 from brightkitchen.accounts import reauth, services
 from brightkitchen.accounts.models import ApiToken
-from brightkitchen.core.api import LIST_ERRORS, ErrorOut, InputSchema
+from brightkitchen.core.api import ERRORS, LIST_ERRORS, ErrorOut, InputSchema
 from brightkitchen.core.scoping import scope_of
 
 router = Router(tags=["accounts"])
@@ -145,3 +145,20 @@ def rotate_token(request: HttpRequest, key_id: str, payload: ConfirmIn) -> Statu
 def revoke_token(request: HttpRequest, key_id: str) -> Status[None]:
     services.revoke_token(request.user, key_id)
     return Status(204, None)
+
+
+class DeactivatedOut(Schema):
+    username: str
+    is_active: bool
+    tokens_revoked: int
+
+
+@router.post(
+    "/users/{user_id}/deactivate",
+    response={200: DeactivatedOut, **ERRORS},
+    summary="End an account at once: no more sign-in, its sessions and API tokens stop working (operators)",
+)
+def deactivate_user(request: HttpRequest, user_id: int) -> DeactivatedOut:
+    user = services.deactivate(services.signed_in_user(request), user_id)
+    revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=False).count()
+    return DeactivatedOut(username=user.username, is_active=user.is_active, tokens_revoked=revoked)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -41,3 +43,22 @@ class ConfirmPasswordForm(forms.Form):
         max_length=200,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
     )
+
+
+class InvitationForm(forms.Form):
+    password = forms.CharField(
+        label=_("Choose a password"), widget=forms.PasswordInput(render_value=False), max_length=128
+    )
+    again = forms.CharField(
+        label=_("The password again"), widget=forms.PasswordInput(render_value=False), max_length=128
+    )
+
+    def clean(self) -> dict[str, Any] | None:
+        data = super().clean() or {}
+        if data.get("password") and data.get("again") and data["password"] != data["again"]:
+            self.add_error("again", _("The two passwords differ."))
+        return data
+
+
+class ImportForm(forms.Form):
+    sheet = forms.FileField(label=_("Spreadsheet (.xlsx)"))

@@ -208,3 +208,29 @@ class SecurityNotice(AuditedModel):
                 "when": timezone.localtime(self.created_at).strftime("%Y-%m-%d %H:%M"),
             }
         )
+
+
+class Invitation(AuditedModel):
+    """A one-time link that lets an imported (or invited) person choose their password: only the hash of
+    its secret is stored, it expires, and it works once."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    secret_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    scope_rule = ScopeRule(view_roles=frozenset(), change_roles=frozenset())
+    audit_exclude = frozenset({"created_at", "updated_at", "secret_hash"})
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.expires_at:%Y-%m-%d}"
+
+    @property
+    def usable(self) -> bool:
+        return self.used_at is None and self.expires_at > timezone.now() and self.user.is_active

@@ -8,6 +8,7 @@ from brightkitchen.core.nav import NavEntry
 
 ENTRIES = [
     NavEntry("account", "tokens", _("API tokens"), "accounts:tokens", 10, anyone=True),
+    NavEntry("account", "import", _("Import accounts"), "accounts:import", 80, roles=frozenset()),
     NavEntry(
         "account",
         "admin",

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 import hmac
+import secrets
 from typing import Any
 
 from django.conf import settings
@@ -13,7 +14,14 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from brightkitchen.accounts.models import TOKEN_PREFIX, ApiToken, SecurityNotice, User, hash_token_secret
+from brightkitchen.accounts.models import (
+    TOKEN_PREFIX,
+    ApiToken,
+    Invitation,
+    SecurityNotice,
+    User,
+    hash_token_secret,
+)
 from brightkitchen.core import ratelimit
 from brightkitchen.core.api import BearerGrant
 from brightkitchen.core.errors import FieldError
@@ -225,3 +233,71 @@ def revoke_token(user: Any, key_id: str) -> ApiToken:
     row.revoked_at = timezone.now()
     row.save(update_fields=["revoked_at", "updated_at"])
     return row
+
+
+# --- accounts at scale: invitations, deactivation --------------------------------------------------
+
+INVITATION_DAYS = 14
+
+
+def invite(user: User, days: int = INVITATION_DAYS) -> str:
+    """A one-time link for `user` to choose their password (earlier unused links stop working); only its
+    hash is stored. Returns the path of the link (the caller adds the platform's address)."""
+    from django.urls import reverse
+
+    secret = secrets.token_urlsafe(32)
+    now = timezone.now()
+    Invitation.objects.filter(user=user, used_at__isnull=True).update(expires_at=now)
+    Invitation.objects.create(
+        user=user, secret_hash=hash_token_secret(secret), expires_at=now + datetime.timedelta(days=days)
+    )
+    return reverse("accounts:invitation", args=[secret])
+
+
+def invitation_for(secret: str) -> Invitation | None:
+    row = Invitation.objects.select_related("user").filter(secret_hash=hash_token_secret(secret)).first()
+    return row if row is not None and row.usable else None
+
+
+@transaction.atomic
+def accept_invitation(secret: str, password: str) -> User:
+    """Sets the invited person's password and spends the link; FieldError for a weak password, and for a
+    link that is unknown, used, expired or whose account was deactivated."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    row = invitation_for(secret)
+    if row is None:
+        raise FieldError("invitation", _("This invitation link is used, expired or unknown."), status=404)
+    try:
+        validate_password(password, row.user)
+    except ValidationError as exc:
+        raise FieldError("password", " ".join(exc.messages)) from exc
+    claimed = Invitation.objects.filter(pk=row.pk, used_at__isnull=True).update(used_at=timezone.now())
+    if not claimed:  # the same link used twice at once
+        raise FieldError("invitation", _("This invitation link is used, expired or unknown."), status=404)
+    row.user.set_password(password)
+    row.user.save()
+    return row.user
+
+
+@transaction.atomic
+def deactivate(operator: User, user_id: int) -> User:
+    """Ends an account at once: it can no longer sign in, its open sessions stop working (Django's
+    authentication refuses an inactive user on their next request) and its API tokens and unused
+    invitations are revoked. Operators only."""
+    if not operator.is_operator:
+        raise PermissionDenied
+    from brightkitchen.core.scoping import Action, get_visible_or_404
+
+    user = get_visible_or_404(User, operator, Action.CHANGE, pk=user_id)
+    if user.pk == operator.pk:
+        raise FieldError("user", _("You cannot deactivate yourself."))
+    now = timezone.now()
+    user.is_active = False
+    user.save()
+    for token in ApiToken.objects.filter(user=user, revoked_at__isnull=True):
+        token.revoked_at = now
+        token.save(update_fields=["revoked_at", "updated_at"])
+    Invitation.objects.filter(user=user, used_at__isnull=True).update(expires_at=now)
+    return user

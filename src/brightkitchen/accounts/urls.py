@@ -11,4 +11,6 @@ urlpatterns = [
     path("tokens/<str:key_id>/revoke/", views.revoke_token_view, name="revoke_token"),
     path("tokens/<str:key_id>/rotate/", views.rotate_token_view, name="rotate_token"),
     path("confirm-password/", views.reauth_view, name="reauth"),
+    path("invitation/<str:secret>/", views.invitation_view, name="invitation"),
+    path("import/", views.import_view, name="import"),
 ]

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
@@ -15,7 +18,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
 
 from brightkitchen.accounts import captcha, reauth, services
-from brightkitchen.accounts.forms import ConfirmPasswordForm, LoginForm, TokenForm
+from brightkitchen.accounts.forms import ConfirmPasswordForm, ImportForm, InvitationForm, LoginForm, TokenForm
 from brightkitchen.accounts.models import ApiToken
 from brightkitchen.core.errors import FieldError
 from brightkitchen.core.forms import show_field_error
@@ -181,3 +184,51 @@ def reauth_view(request: HttpRequest) -> HttpResponse:
     if retry_after:
         response["Retry-After"] = str(retry_after)
     return response
+
+
+@login_not_required
+@never_cache
+@csrf_protect
+def invitation_view(request: HttpRequest, secret: str) -> HttpResponse:
+    """An invited person chooses their password here, once; then they are signed in."""
+    invitation = services.invitation_for(secret)
+    if invitation is None:
+        return render(request, "accounts/invitation.html", {"invalid": True}, status=404)
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.accept_invitation(secret, form.cleaned_data["password"])
+        except FieldError as exc:
+            show_field_error(form, exc)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Your password is set. Welcome."))
+            return redirect("core:home")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "accounts/invitation.html", {"form": form, "invited": invitation.user}, status=status
+    )
+
+
+def import_view(request: HttpRequest) -> HttpResponse:
+    """Operators import officials and canteen staff from a spreadsheet; each new account's invitation
+    link is shown once, to be sent to its person."""
+    from brightkitchen.accounts import imports
+
+    user = services.signed_in_user(request)
+    if not user.is_operator:
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors: list[imports.RowError] = []
+    invited: list[tuple[Any, str]] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            users = imports.import_users(imports.read_sheet(form.cleaned_data["sheet"]))
+        except imports.ImportRefused as exc:
+            errors = exc.errors
+        else:
+            base = str(settings.PLATFORM_URL).rstrip("/")
+            invited = [(u, base + services.invite(u)) for u in users]
+    status = 400 if request.method == "POST" and not invited else 200
+    context = {"form": form, "errors": errors, "invited": invited}
+    return render(request, "accounts/import.html", context, status=status)
