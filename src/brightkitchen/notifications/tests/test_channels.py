@@ -24,7 +24,7 @@ from brightkitchen.conftest import RunOnCommit, World
 from brightkitchen.core.errors import FieldError
 from brightkitchen.notifications import services
 from brightkitchen.notifications.models import Channel, ChannelChoice, Delivery, DeliveryStatus
-from brightkitchen.notifications.tests.peers import Mailbox, Receiver, Request, http_receiver, smtp_server
+from brightkitchen.testbed.peers import Mailbox, Receiver, Request, http_receiver, smtp_server
 from brightkitchen.testbed.streams import free_port
 
 pytestmark = pytest.mark.django_db

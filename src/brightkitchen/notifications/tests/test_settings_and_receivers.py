@@ -20,8 +20,8 @@ from brightkitchen.notifications.models import (
     NotificationProfile,
     WebhookEndpoint,
 )
-from brightkitchen.notifications.tests.peers import http_receiver, smtp_server
 from brightkitchen.rectifications import services as rectifications
+from brightkitchen.testbed.peers import http_receiver, smtp_server
 
 pytestmark = pytest.mark.django_db
 

@@ -1,10 +1,13 @@
-"""The real peers the channel tests talk to on loopback: an SMTP server (aiosmtpd) and an HTTP receiver
-that answers as it is told (a webhook receiver, the SMS and WeChat gateways)."""
+"""Real peers of the notification channels on loopback, for their tests and `bench notifications`: an SMTP
+server (aiosmtpd) and an HTTP receiver that answers as it is told (a webhook receiver, the SMS and
+WeChat gateways)."""
 
 from __future__ import annotations
 
 import json
+import logging
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,16 +24,19 @@ from brightkitchen.testbed.streams import free_port
 @dataclass
 class Mailbox:
     messages: list[EmailMessage] = field(default_factory=list)
+    accepted_at: list[float] = field(default_factory=list)  # time.perf_counter() of each acceptance
     port: int = 0
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         parsed = message_from_bytes(envelope.content, policy=policy.default)
         self.messages.append(parsed)
+        self.accepted_at.append(time.perf_counter())
         return "250 Message accepted for delivery"
 
 
 @contextmanager
 def smtp_server() -> Iterator[Mailbox]:
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command at INFO
     mailbox = Mailbox(port=free_port())
     controller = Controller(mailbox, hostname="127.0.0.1", port=mailbox.port)
     controller.start()
@@ -45,6 +51,7 @@ class Request:
     path: str
     headers: dict[str, str]
     body: bytes
+    received_at: float = field(default_factory=time.perf_counter)
 
     def json(self) -> Any:
         return json.loads(self.body)
