@@ -17,7 +17,7 @@ import smtplib
 import time
 import uuid
 from email.message import EmailMessage
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.management.base import CommandParser, OutputWrapper
 from django.db import connection, transaction
@@ -37,7 +37,9 @@ from brightkitchen.notifications.models import Delivery, DeliveryStatus, Webhook
 from brightkitchen.organisations.models import Organisation, OrganisationKind
 from brightkitchen.schools.models import Canteen
 from brightkitchen.testbed.outbound import loopback_cameras_allowed
-from brightkitchen.testbed.peers import Mailbox, Receiver, http_receiver, smtp_server
+
+if TYPE_CHECKING:
+    from brightkitchen.testbed.peers import Mailbox, Receiver
 
 KIND = "bench_notifications"
 
@@ -58,6 +60,10 @@ class NotificationsBenchmark:
         bureau = Organisation.objects.filter(kind=OrganisationKind.REGULATOR).order_by("pk").first()
         if canteen is None or bureau is None:
             raise BenchError("No canteen or bureau: run `brightkitchen demo` or `brightkitchen seed` first.")
+        # The SMTP server (aiosmtpd) is a development dependency: imported when this benchmark runs, so
+        # that the other benchmarks run without it.
+        from brightkitchen.testbed.peers import http_receiver, smtp_server
+
         out.write(
             f"bench notifications: database {connection.vendor}, {n} alerts of {canteen.name}, "
             f"e-mail and webhook on loopback"
