@@ -28,9 +28,11 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml $(LOCK) $(BUILD_LOCK)
 	$(BIN)/pip install -q --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-dev: $(VENV)/.installed $(DEV_LOCK)
+$(VENV)/.installed-dev: $(VENV)/.installed $(DEV_LOCK) src/brightkitchen/testbed/oidc/package-lock.json
 	./scripts/bootstrap-system dev
 	$(BIN)/pip install -q --require-hashes --no-build-isolation -r $(DEV_LOCK)
+	# The OpenID provider of the sign-in tests (panva's oidc-provider), from its lock file.
+	cd src/brightkitchen/testbed/oidc && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 ## Pin every dependency of pyproject.toml with hashes: the platform's (lock.txt) and, on the same versions,

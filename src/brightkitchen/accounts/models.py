@@ -234,3 +234,23 @@ class Invitation(AuditedModel):
     @property
     def usable(self) -> bool:
         return self.used_at is None and self.expires_at > timezone.now() and self.user.is_active
+
+
+class OidcIdentity(AuditedModel):
+    """A person of an identity provider (issuer, subject) linked to their platform account."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="identities"
+    )
+    issuer = models.CharField(_("identity provider"), max_length=300)
+    subject = models.CharField(_("subject"), max_length=255)
+
+    scope_rule = ScopeRule(view_roles=frozenset(), change_roles=frozenset())
+
+    class Meta:
+        verbose_name = _("linked identity")
+        verbose_name_plural = _("linked identities")
+        constraints = [models.UniqueConstraint(fields=["issuer", "subject"], name="oidc_identity_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.subject}"

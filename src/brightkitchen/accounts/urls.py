@@ -13,4 +13,6 @@ urlpatterns = [
     path("confirm-password/", views.reauth_view, name="reauth"),
     path("invitation/<str:secret>/", views.invitation_view, name="invitation"),
     path("import/", views.import_view, name="import"),
+    path("oidc/<str:name>/", views.oidc_start_view, name="oidc_start"),
+    path("oidc/<str:name>/callback/", views.oidc_callback_view, name="oidc_callback"),
 ]

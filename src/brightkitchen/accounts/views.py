@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 from typing import Any
 from urllib.parse import urlencode
 
@@ -17,11 +18,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
 
-from brightkitchen.accounts import captcha, reauth, services
+from brightkitchen.accounts import captcha, oidc, reauth, services
 from brightkitchen.accounts.forms import ConfirmPasswordForm, ImportForm, InvitationForm, LoginForm, TokenForm
 from brightkitchen.accounts.models import ApiToken
 from brightkitchen.core.errors import FieldError
 from brightkitchen.core.forms import show_field_error
+
+logger = logging.getLogger(__name__)
 
 
 @login_not_required
@@ -79,7 +82,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
     response = render(
         request,
         "accounts/login.html",
-        {"form": form, "next": next_url, "captcha_key": captcha_key},
+        {
+            "form": form,
+            "next": next_url,
+            "captcha_key": captcha_key,
+            "identity_providers": list(oidc.providers().values()),
+        },
         status=status,
     )
     if retry_after:
@@ -99,8 +107,93 @@ def captcha_view(request: HttpRequest, key: str) -> HttpResponse:
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
+    """Signs out here; someone who signed in through the identity provider is offered its sign-out too
+    (RP-initiated logout, which comes back to the sign-in page)."""
+    id_token = request.session.get(oidc.SESSION_ID_TOKEN)
+    provider = request.session.get(oidc.SESSION_PROVIDER)
     logout(request)
+    if id_token and provider:
+        client = oidc.client_for(str(provider))
+        try:
+            end = client.load_server_metadata().get("end_session_endpoint") if client is not None else None
+        except Exception:  # the provider is down: signed out here, which is what matters
+            logger.warning("identity provider %s unreachable at logout", provider)
+            end = None
+        if end:
+            # A page with the provider's sign-out link rather than a redirect: the sign-out form may only
+            # lead to the platform itself (CSP form-action 'self').
+            back = request.build_absolute_uri(reverse("accounts:login"))
+            query = urlencode({"id_token_hint": id_token, "post_logout_redirect_uri": back})
+            label = oidc.providers()[str(provider)].label
+            context = {"provider_logout": f"{end}?{query}", "provider_label": label}
+            return render(request, "accounts/signed_out.html", context)
     return redirect("accounts:login")
+
+
+@login_not_required
+@never_cache
+def oidc_start_view(request: HttpRequest, name: str) -> HttpResponse:
+    """Sends the person to the identity provider (state, nonce and PKCE verifier kept in the session)."""
+    client = oidc.client_for(name)
+    if client is None:
+        raise Http404
+    callback = request.build_absolute_uri(reverse("accounts:oidc_callback", args=[name]))
+    try:
+        return client.authorize_redirect(request, callback)  # type: ignore[no-any-return]
+    except Exception:
+        logger.exception("identity provider %s unreachable", name)
+        return _sign_in_refused(
+            request, _("The identity provider cannot be reached now. Try again later."), 503
+        )
+
+
+@login_not_required
+@never_cache
+def oidc_callback_view(request: HttpRequest, name: str) -> HttpResponse:
+    """Back from the provider: the code is exchanged (PKCE), the id_token checked by Authlib (signature,
+    issuer, audience, expiry, nonce), the state checked against the session (a replayed or forged
+    callback is refused), and the person matched to their account."""
+    client = oidc.client_for(name)
+    if client is None:
+        raise Http404
+    if "error" in request.GET:
+        return _sign_in_refused(request, _("The identity provider did not sign you in."), 400)
+    try:
+        token = client.authorize_access_token(request)
+        claims = dict(token.get("userinfo") or {})
+        if not claims:
+            raise oidc.SignInRefused("the provider sent no id_token")
+        if "email" not in claims:
+            # Providers may keep the id_token to its subject and give the other claims at userinfo.
+            extra = dict(client.userinfo(token=token))
+            if extra.get("sub") != claims.get("sub"):
+                raise oidc.SignInRefused("userinfo names another subject than the id_token")
+            claims = {**extra, **claims}
+        issuer = str(client.load_server_metadata()["issuer"])
+        user = oidc.account_for(issuer, claims, request.session.pop(oidc.SESSION_INVITATION, None))
+    except oidc.SignInRefused as exc:
+        logger.warning("sign-in through %s refused: %s", name, exc)
+        return _sign_in_refused(
+            request,
+            _(
+                "No account of this platform is linked to your identity. Ask the platform's operator for "
+                "an invitation."
+            ),
+            403,
+        )
+    except Exception as exc:  # a tampered, expired or foreign token, a replayed state, a provider down
+        logger.warning("sign-in through %s failed: %s: %s", name, type(exc).__name__, exc)
+        return _sign_in_refused(
+            request, _("The sign-in could not be completed. Start again from the sign-in page."), 400
+        )
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session[oidc.SESSION_ID_TOKEN] = token.get("id_token", "")
+    request.session[oidc.SESSION_PROVIDER] = name
+    return redirect("core:home")
+
+
+def _sign_in_refused(request: HttpRequest, message: str, status: int) -> HttpResponse:
+    return render(request, "accounts/sign_in_refused.html", {"message": message}, status=status)
 
 
 @never_cache
@@ -194,6 +287,11 @@ def invitation_view(request: HttpRequest, secret: str) -> HttpResponse:
     invitation = services.invitation_for(secret)
     if invitation is None:
         return render(request, "accounts/invitation.html", {"invalid": True}, status=404)
+    via = request.GET.get("via", "")
+    if via in oidc.providers():
+        # Accepted by signing in with the identity provider: the account is linked to that identity.
+        request.session[oidc.SESSION_INVITATION] = secret
+        return redirect("accounts:oidc_start", via)
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -81,6 +81,9 @@ RELAY_IDLE_CLOSE_S = float(os.environ.get("RELAY_IDLE_CLOSE_S", "10"))
 RELAY_ALLOWED_ORIGINS = env_list("RELAY_ALLOWED_ORIGINS", "*")
 RELAY_ICE_SERVERS = env_list("RELAY_ICE_SERVERS", "")  # e.g. stun:stun.example.gov.cn:3478
 
+# Government identity providers (OpenID Connect): a JSON list of {"name", "label", "issuer", "client_id",
+# "client_secret", "scope"}; each adds a "sign in with" button (accounts/oidc.py).
+OIDC_PROVIDERS = os.environ.get("OIDC_PROVIDERS", "[]")
 # Where people reach the platform: the links in e-mails, SMS and WeChat messages point here.
 PLATFORM_URL = os.environ.get("PLATFORM_URL", "http://127.0.0.1:8000")
 # Notification channels (notifications/channels.py); each is off until its settings are given.

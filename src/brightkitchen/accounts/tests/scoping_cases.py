@@ -33,6 +33,11 @@ CASES: list[RouteCase] = [
     RouteCase(
         "page accounts:invitation", Kind.PUBLIC, lambda w: "/accounts/invitation/unknown/", right_status=404
     ),
+    # Sign-in with an identity provider: no provider is configured in the route matrix (404 for all).
+    RouteCase("page accounts:oidc_start", Kind.PUBLIC, lambda w: "/accounts/oidc/gov/", right_status=404),
+    RouteCase(
+        "page accounts:oidc_callback", Kind.PUBLIC, lambda w: "/accounts/oidc/gov/callback/", right_status=404
+    ),
     RouteCase(
         "page accounts:import",
         Kind.WRITE,
