@@ -47,6 +47,10 @@ class LoginThrottled(Exception):
         self.retry_after = max(1, retry_after)
 
 
+class PasswordSignInOff(Exception):
+    """The right password of an account whose organisation signs in through the identity provider only."""
+
+
 class CaptchaRequired(Exception):
     """The account has had too many failed sign-ins: the CAPTCHA is missing or wrong."""
 
@@ -91,6 +95,9 @@ def sign_in(request: HttpRequest, username: str, password: str, captcha_ok: bool
             _warn_owner(account, address)
         return None
     ratelimit.reset(PAIR_BUCKET, pair)
+    organisation = getattr(user, "organisation", None)
+    if organisation is not None and not organisation.password_sign_in:
+        raise PasswordSignInOff
     return user if isinstance(user, User) else None
 
 

@@ -53,6 +53,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 % {"seconds": retry_after},
             )
             status = 429
+        except services.PasswordSignInOff:
+            form.add_error(
+                None, _("Your organisation signs in with the government identity provider: use its button.")
+            )
+            status = 403
         except services.CaptchaRequired:
             form.add_error(
                 "captcha",

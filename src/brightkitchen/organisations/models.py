@@ -27,6 +27,14 @@ class Organisation(AuditedModel):
     credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
+    # Off: the organisation's people sign in through the government identity provider only (OIDC_PROVIDERS).
+    password_sign_in = models.BooleanField(
+        _("password sign-in"),
+        default=True,
+        help_text=_(
+            "Off: its people sign in with the government identity provider only, not with a password."
+        ),
+    )
 
     objects = ScopedManager()
     scope_rule = ScopeRule(

@@ -161,3 +161,21 @@ def test_a_deactivated_account_loses_its_session_and_tokens_at_once(world: World
     )
     own = world.client("operator").post(f"/api/v1/users/{world.users['operator'].pk}/deactivate")
     assert own.status_code == 400 and User.objects.get(username="operator").is_active
+
+
+def test_an_organisation_can_switch_password_sign_in_off(world: World) -> None:
+    from brightkitchen.conftest import PASSWORD
+
+    organisation = world.orgs["regulator_a"]
+    organisation.password_sign_in = False
+    organisation.save()
+    client = Client()
+    refused = client.post("/accounts/login/", {"username": "regulator_a", "password": PASSWORD})
+    assert refused.status_code == 403
+    assert "政务" in refused.content.decode() or "identity provider" in refused.content.decode()
+    assert client.get("/api/v1/me").status_code == 401
+    # Other organisations keep their passwords.
+    assert (
+        Client().post("/accounts/login/", {"username": "regulator_b", "password": PASSWORD}).status_code
+        == 302
+    )

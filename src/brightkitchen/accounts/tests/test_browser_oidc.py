@@ -39,8 +39,11 @@ ACCOUNTS = {
 def provider(site: Site) -> Iterator[oidc_provider.RunningProvider]:  # noqa: F811
     def give_email() -> None:
         from brightkitchen.accounts.models import User
+        from brightkitchen.organisations.models import Organisation
 
         User.objects.filter(username="regulator_a").update(email="regulator_a@example.gov.cn")
+        # County A's bureau signs in through the provider only: the provider's sign-in still works.
+        Organisation.objects.filter(members__username="regulator_a").update(password_sign_in=False)
 
     give_email()
     callback = f"{site.url}/accounts/oidc/gov/callback/"
