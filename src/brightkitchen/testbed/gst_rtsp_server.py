@@ -35,6 +35,7 @@ sys.path = [p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(
 
 import argparse  # noqa: E402
 import dataclasses  # noqa: E402
+import functools  # noqa: E402
 import signal  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
@@ -62,6 +63,7 @@ def _scene(
     *,
     live: bool = True,
     size: tuple[int, int] = (WIDTH, HEIGHT),
+    live_inputs: bool = False,
 ) -> tuple[str, str]:
     """The good picture with a modifier after it: still colour bars with a pinwheel blended over them
     (edges all over the frame, as a real kitchen has) and a bouncing ball in one corner (something
@@ -80,9 +82,15 @@ def _scene(
     # on a loaded machine a late input left its grey checkerboard background showing, which the noise
     # check rightly calls noise, or a frame without its overlay, which reads as a clean picture). The
     # clock sync after it paces the frames to real time, as a camera sends them.
-    pace = " ! clocksync" if live else ""
+    # `live_inputs` (the timestamped mounts of the latency measurements): live inputs as before, because
+    # the stamp's wall-clock offset is taken from the first frame and a paused pipeline's first frame
+    # (prerolled before it plays) would skew it; those mounts are never judged on their picture.
+    pace = " ! clocksync" if live and not live_inputs else ""
     chain = f"compositor name=mix sink_1::alpha=0.35 {ball} {pads} ! {caps} ! {modifier}{pace}"
-    src = "videotestsrc" if live else "videotestsrc num-buffers=1"
+    if live:
+        src = "videotestsrc is-live=true" if live_inputs else "videotestsrc"
+    else:
+        src = "videotestsrc num-buffers=1"
     branches = (
         f"{src} pattern=smpte75 ! {caps} ! mix.sink_0 "
         f"{src} pattern=pinwheel ! {caps} ! mix.sink_1 "
@@ -110,49 +118,50 @@ def _card(share: float, colour: str, size: tuple[int, int]) -> tuple[str, str]:
     return f"sink_3::width={size[0]} sink_3::height={int(size[1] * share)}", _solid(colour)
 
 
-def _preset_chain(preset: str, size: tuple[int, int]) -> tuple[str, str]:
+def _preset_chain(preset: str, size: tuple[int, int], *, live_inputs: bool = False) -> tuple[str, str]:
     """(the chain producing raw video, extra branches feeding it) of a preset at a picture size.
 
     Defects come in two strengths: one clearly a fault (the name of the check it must fail) and one a
     working camera still has (a dim room, a soft lens, some grain, a slight tint, a corner covered by a
     hood), which must pass every check. `bench diagnosis` and the tests hold both to their verdict."""
     caps = _caps(*size)
+    scene = functools.partial(_scene, live_inputs=live_inputs)
     scenes: dict[str, tuple[str, str]] = {
-        "good": _scene(size=size),
+        "good": scene(size=size),
         # Out of focus: a strong Gaussian blur; "soft": a slightly soft lens.
         # (Scaled down and up again: a blur that costs the server little at any size.)
-        "blurred": _scene(_rescaled(size, 12), size=size),
-        "soft": _scene(_rescaled(size, 1.5), size=size),
+        "blurred": scene(_rescaled(size, 12), size=size),
+        "soft": scene(_rescaled(size, 1.5), size=size),
         # Underexposed / overexposed; contrast is lowered too so the texture stays (a dim scene, not a cap).
-        "dark": _scene("videobalance brightness=-0.05 contrast=0.3", size=size),
-        "dim": _scene("videobalance brightness=-0.1 contrast=0.75", size=size),
-        "bright": _scene("videobalance brightness=0.6 contrast=0.35", size=size),
+        "dark": scene("videobalance brightness=-0.05 contrast=0.3", size=size),
+        "dim": scene("videobalance brightness=-0.1 contrast=0.75", size=size),
+        "bright": scene("videobalance brightness=0.6 contrast=0.35", size=size),
         # The lights off (almost black, nothing to see) and a picture blown out by glare (almost white):
         # flat pictures, but no covered lens: too dark and too bright, not occlusion.
-        "night": _scene("videobalance brightness=-0.5 contrast=0.08", size=size),
-        "glare": _scene("videobalance brightness=0.9 contrast=0.08", size=size),
-        "lit": _scene("videobalance brightness=0.12 contrast=0.85", size=size),
+        "night": scene("videobalance brightness=-0.5 contrast=0.08", size=size),
+        "glare": scene("videobalance brightness=0.9 contrast=0.08", size=size),
+        "lit": scene("videobalance brightness=0.12 contrast=0.85", size=size),
         # A strong green tint over the picture, as with a failed white balance; "tint": a slight one.
-        "colour_cast": _scene(overlay=("sink_3::alpha=0.5", _solid("0xff20c040")), size=size),
-        "tint": _scene(overlay=("sink_3::alpha=0.08", _solid("0xff20c040")), size=size),
+        "colour_cast": scene(overlay=("sink_3::alpha=0.5", _solid("0xff20c040")), size=size),
+        "tint": scene(overlay=("sink_3::alpha=0.08", _solid("0xff20c040")), size=size),
         # Snow blended over the picture: heavy sensor / transmission noise; "grain": a little.
-        "noise": _scene(overlay=("sink_3::alpha=0.6", "videotestsrc pattern=snow"), size=size),
-        "grain": _scene(overlay=("sink_3::alpha=0.04", "videotestsrc pattern=snow"), size=size),
+        "noise": scene(overlay=("sink_3::alpha=0.6", "videotestsrc pattern=snow"), size=size),
+        "grain": scene(overlay=("sink_3::alpha=0.04", "videotestsrc pattern=snow"), size=size),
         # One frame repeated forever, still encoded live (a hung camera or encoder).
         "frozen": (
-            _scene(f"imagefreeze is-live=true ! {caps}", live=False, size=size)[0],
-            _scene(live=False, size=size)[1],
+            scene(f"imagefreeze is-live=true ! {caps}", live=False, size=size)[0],
+            scene(live=False, size=size)[1],
         ),
         # A mostly covered lens: a uniform grey card over 90 % of the picture, a strip still visible;
         # "occluded_black": a black one (a hand or a cap: dark, but no edges at all, not a dim room);
         # "corner": a hood over a fifth of the picture, as many kitchen cameras see.
-        "occluded": _scene(overlay=_card(0.9, "0xff6e6e6e", size), size=size),
-        "occluded_black": _scene(overlay=_card(0.9, "0xff080808", size), size=size),
-        "corner": _scene(overlay=_card(0.2, "0xff6e6e6e", size), size=size),
+        "occluded": scene(overlay=_card(0.9, "0xff6e6e6e", size), size=size),
+        "occluded_black": scene(overlay=_card(0.9, "0xff080808", size), size=size),
+        "corner": scene(overlay=_card(0.2, "0xff6e6e6e", size), size=size),
         # No signal: the solid blue screen a DVR shows for a lost input.
         "signal_loss": (f"videotestsrc is-live=true pattern=blue ! {caps}", ""),
         # The camera turned to face elsewhere (for the scene change check): another view, still live.
-        "moved": _scene("videoflip video-direction=180", size=size),
+        "moved": scene("videoflip video-direction=180", size=size),
     }
     return scenes[preset]
 
@@ -258,14 +267,14 @@ def launch_line(
     size: tuple[int, int] = (WIDTH, HEIGHT),
 ) -> str:
     """The gst-launch description of one mount's pipeline."""
-    chain, branches = _preset_chain(preset, size)
+    chain, branches = _preset_chain(preset, size, live_inputs=timestamp)
     encode = f"{_encoder(codec, size=size)} ! {_payloader(codec)}"
     return f"( {chain} ! {_stop(stop_after)}{_stamp(timestamp)}{encode} {branches} )"
 
 
 def encoder_line(preset: str, *, timestamp: bool = False, gop: int = FPS) -> str:
     """With --encode-once: a pipeline encoding a preset's picture for the clients of several mounts."""
-    chain, branches = _preset_chain(preset, (WIDTH, HEIGHT))
+    chain, branches = _preset_chain(preset, (WIDTH, HEIGHT), live_inputs=timestamp)
     sink = "appsink name=out emit-signals=true sync=false max-buffers=8 drop=true"
     return f"{chain} ! {_stamp(timestamp)}{_x264(gop)} ! {_H264_FRAMES} ! {sink} {branches}"
 
