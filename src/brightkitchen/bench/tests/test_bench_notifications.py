@@ -11,11 +11,16 @@ from django.core.management import call_command
 from brightkitchen.accounts.models import User
 from brightkitchen.alerts.models import Alert
 from brightkitchen.conftest import build_world
+from brightkitchen.core.tests.test_browser import (  # noqa: F401  (an autouse fixture)
+    _load_regions_if_flushed,
+    _region_tree_kept,
+)
 from brightkitchen.notifications.models import Delivery, WebhookEndpoint
 
 
 @pytest.mark.django_db(transaction=True)  # the bench commits: its deliveries are queued on commit
 def test_the_bench_prints_both_paths_and_cleans_up() -> None:
+    _load_regions_if_flushed()  # an earlier transactional test may have emptied the region tree
     build_world()
     users = User.objects.count()
     out = StringIO()
