@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 import logging
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from django.core.exceptions import PermissionDenied
@@ -212,8 +212,7 @@ class SendResult:
     sent: int = 0
     retried: int = 0
     failed: int = 0
-    skipped: int = 0  # claimed by another worker meanwhile, or its channel is not configured
-    ids: list[int] = field(default_factory=list)
+    skipped: int = 0  # claimed by another worker meanwhile
 
     def as_dict(self) -> dict[str, Any]:
         return {"sent": self.sent, "retried": self.retried, "failed": self.failed, "skipped": self.skipped}
@@ -234,7 +233,6 @@ def send_due(ids: Iterable[int], now: datetime.datetime | None = None) -> SendRe
     for pk in list(ids):
         outcome = _send_one(pk, now or timezone.now())
         setattr(result, outcome, getattr(result, outcome) + 1)
-        result.ids.append(pk)
     return result
 
 
@@ -353,7 +351,7 @@ def _own_organisation(user: User, organisation_id: int | None) -> Organisation:
     if user.role == Role.OPERATOR:
         if organisation_id is None:
             raise FieldError("organisation_id", _("Name the organisation the receiver is for."))
-        return get_visible_or_404(Organisation.objects.all(), user, Action.VIEW, pk=organisation_id)
+        return get_visible_or_404(Organisation, user, Action.VIEW, pk=organisation_id)
     if user.organisation_id is None or (
         organisation_id is not None and organisation_id != user.organisation_id
     ):

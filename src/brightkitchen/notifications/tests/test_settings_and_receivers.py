@@ -168,3 +168,17 @@ def test_a_notice_from_the_county_reaches_its_regulator_by_email_and_the_school_
     assert [(d["channel"], d["status"]) for d in mine] == [("email", "sent")]
     school = world.client("principal_a").get("/api/v1/notifications/deliveries").json()["items"]
     assert [(d["channel"], d["status"]) for d in school] == [("webhook", "sent")]
+
+
+def test_an_operator_adds_a_receiver_for_the_organisation_named(world: World) -> None:
+    client = world.client("operator")
+    school = world.schools["a"].organisation_id
+    body = {"url": "http://127.0.0.1:9/hook", "organisation_id": school}
+    made = client.post(WEBHOOKS, json.dumps(body), content_type="application/json")
+    assert made.status_code == 201, made.content
+    assert made.json()["organisation_id"] == school
+    unnamed = client.post(
+        WEBHOOKS, json.dumps({"url": "http://127.0.0.1:9/hook"}), content_type="application/json"
+    )
+    assert unnamed.status_code == 400 and _loc(unnamed)[-1] == "organisation_id"
+    assert WebhookEndpoint.objects.count() == 1
